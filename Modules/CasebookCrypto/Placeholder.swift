@@ -1,0 +1,1 @@
+// CasebookCrypto: placeholder, filled in by its issue.

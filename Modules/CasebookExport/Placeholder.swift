@@ -1,0 +1,1 @@
+// CasebookExport: placeholder, filled in by its issue.

@@ -1,0 +1,1 @@
+// CasebookModels: placeholder, filled in by its issue.

@@ -1,0 +1,1 @@
+// CasebookRedaction: placeholder, filled in by its issue.

@@ -1,0 +1,1 @@
+// CasebookServer: placeholder, filled in by its issue.

@@ -1,0 +1,1 @@
+// CasebookStorage: placeholder, filled in by its issue.

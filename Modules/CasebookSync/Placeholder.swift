@@ -1,0 +1,1 @@
+// CasebookSync: placeholder, filled in by its issue.

@@ -1,0 +1,1 @@
+// CasebookTestSupport: placeholder, filled in by its issue.
