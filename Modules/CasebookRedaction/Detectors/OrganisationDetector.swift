@@ -1,0 +1,59 @@
+// Organisations that identify someone: capitalised names ending in a school/health/faith/club
+// word ("St Mary's Primary", "Oakfield Academy", "Bristol Royal Infirmary"), and "University of X".
+
+enum OrganisationDetector {
+    static let connectors: Set<UInt64> = Set(["of", "the", "and", "&", "for", "de", "la", "le"].map(WordHasher.hash))
+    static let saint: Set<UInt64> = Set(["st", "saint", "ss"].map(WordHasher.hash))
+
+    static func detect(_ ctx: inout ScanContext) {
+        var i = 0
+        while i < ctx.tokens.count {
+            let t = ctx.tokens[i]
+            guard !t.claimed, t.kind == .word, t.isCapitalised else { i += 1; continue }
+            // Collect a run of capitalised words (and connectors between them) on one line.
+            var j = i
+            var lastSuffix = -1
+            var distinctive = 0
+            while let u = ctx.token(j), !u.claimed, j == i || !u.newlineBefore {
+                if u.kind == .word && u.isCapitalised {
+                    let f = ctx.lex[u.hash]
+                    if f.contains(.orgSuffix) {
+                        lastSuffix = j
+                    } else if !f.contains(.nonIdentifying) || saint.contains(u.hash) || f.contains(.ambiguousName) {
+                        if !saint.contains(u.hash) { distinctive += 1 }
+                    }
+                    if u.isPossessive && !f.contains(.orgSuffix) && !(ctx.token(j + 1).map { $0.isCapitalised } ?? false) { break }
+                    j += 1
+                } else if u.kind == .punct && u.scalar == 0x2E && j > i && saint.contains(ctx.tokens[j - 1].hash) {
+                    j += 1  // "St. Mary's"
+                } else if (u.kind == .word && connectors.contains(u.hash) || u.kind == .punct && u.scalar == 0x26),
+                    let v = ctx.token(j + 1), v.kind == .word, v.isCapitalised, j > i
+                {
+                    j += 1
+                } else {
+                    break
+                }
+                if j - i > 8 { break }
+            }
+            if lastSuffix >= 0 {
+                // "University of Bristol": suffix first, then "of" + place.
+                var end = lastSuffix
+                if lastSuffix < j - 1, let c = ctx.token(lastSuffix + 1), c.kind == .word, c.hash == WordHasher.hash("of") {
+                    end = j - 1
+                    distinctive = max(distinctive, 1)
+                }
+                if distinctive > 0 {
+                    // Don't start on a sentence-initial common word ("The Academy").
+                    var s = i
+                    while s < lastSuffix, ctx.tokens[s].kind == .word, ctx.lex[ctx.tokens[s].hash].contains(.nonIdentifying),
+                        !saint.contains(ctx.tokens[s].hash), !ctx.lex[ctx.tokens[s].hash].contains(.orgSuffix) { s += 1 }
+                    if ctx.tokens[s].kind == .word && connectors.contains(ctx.tokens[s].hash) { s += 1 }
+                    ctx.claimTokens(s, end, .organisation, .context, 0.85)
+                    i = end + 1
+                    continue
+                }
+            }
+            i = max(i + 1, j)
+        }
+    }
+}
