@@ -286,14 +286,14 @@ def t_two(n, rng):
 
 def t_phone(n, rng):
     n.add(rng.choice(["Client's new number is ", "Mum can be reached on ", "Call back on ", "Left a voicemail on ", "Contact: "]))
-    n.ent(phone(rng), "PHONE"); n.add(rng.choice([".", " if needed.", " after 5pm.", ""]))
+    n.ent(phone(rng), "PHONE"); n.add(rng.choice([".", " if needed.", " after 5pm."]))
 
 def t_email(n, rng):
     f, l = person(rng)
     user = rng.choice([f"{f}.{l}", f"{f}{rng.randint(1,99)}", f"{f[0]}{l}", f"{f}_{l}"]).lower().replace("'", "")
     dom = rng.choice(["gmail.com", "hotmail.co.uk", "outlook.com", "yahoo.co.uk", "icloud.com", "btinternet.com"])
     n.add(rng.choice(["Email: ", "Her email is ", "Send the letter to ", "Contact via "]))
-    n.ent(f"{user}@{dom}", "EMAIL"); n.add(rng.choice([".", " please.", ""]))
+    n.ent(f"{user}@{dom}", "EMAIL"); n.add(rng.choice([".", " please."]))
 
 def t_url(n, rng):
     f, l = person(rng)
@@ -301,7 +301,7 @@ def t_url(n, rng):
                     f"https://instagram.com/{f.lower()}{rng.randint(1,99)}", f"justgiving.com/{f.lower()}-{l.lower()}",
                     f"http://{l.lower()}family.co.uk"]).replace("'", "")
     n.add(rng.choice(["Client shared ", "There is a page at ", "See "]))
-    n.ent(u, "URL"); n.add(rng.choice([".", " for details.", ""]))
+    n.ent(u, "URL"); n.add(rng.choice([".", " for details."]))
 
 def t_handle(n, rng):
     f, _ = person(rng)

@@ -76,7 +76,7 @@ enum AddressDetector {
             if t.kind == .word && streetPreps.contains(t.hash), let sfx = streetName(ctx, from: i + 1, strongOnly: true) {
                 let first = ctx.tokens[i + 1]
                 let f = ctx.lex[first.hash]
-                if !f.contains(.nonIdentifying) || f.contains(.ambiguousName) {
+                if !f.contains(.subjectWord) && !f.contains(.month) {
                     let end = town(ctx, after: sfx)
                     ctx.claimTokens(i + 1, end, .address, .context, 0.8)
                     i = end + 1

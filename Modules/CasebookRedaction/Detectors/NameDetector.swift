@@ -9,6 +9,11 @@ enum NameDetector {
     static let dateCues: Set<UInt64> = Set(
         "in of since until till by last next early late mid end this from before after during".split(separator: " ").map { WordHasher.hash(String($0)) })
 
+    static let toHash = WordHasher.hash("to")
+    static let spokeVerbs: Set<UInt64> = Set(
+        "spoke talked talking speaking said told wrote sent chatted explained introduced listened replied texted messaged".split(separator: " ").map { WordHasher.hash(String($0)) })
+    static let conjunctions: Set<UInt64> = Set(["and", "or", "&"].map(WordHasher.hash))
+
     enum Verdict { case no, yes(DetectionSource, Double) }
 
     static func detect(_ ctx: inout ScanContext, known: KnownIndex) {
@@ -32,7 +37,20 @@ enum NameDetector {
             for i in 0..<n where !isName[i] && canJoin(ctx, i) {
                 let leftName = i > 0 && isName[i - 1] && adjacent(ctx, i - 1, i)
                 let rightName = i + 1 < n && isName[i + 1] && adjacent(ctx, i, i + 1)
-                guard leftName || rightName else { continue }
+                guard leftName || rightName else {
+                    // "Nevaeh and Carys": an unknown capitalised word joined to a name by and/or.
+                    let t = ctx.tokens[i]
+                    guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, isUnknown(ctx, i) else { continue }
+                    let viaRight = i + 2 < n && isName[i + 2] && ctx.tokens[i + 1].kind == .word && conjunctions.contains(ctx.tokens[i + 1].hash)
+                    let viaLeft = i >= 2 && isName[i - 2] && ctx.tokens[i - 1].kind == .word && conjunctions.contains(ctx.tokens[i - 1].hash)
+                    if viaRight || viaLeft {
+                        isName[i] = true
+                        source[i] = .context
+                        conf[i] = 0.7
+                        changed = true
+                    }
+                    continue
+                }
                 let t = ctx.tokens[i]
                 let f = ctx.lex[t.hash]
                 let ok: Bool
@@ -40,8 +58,9 @@ enum NameDetector {
                     ok = t.isCapitalised ? !f.contains(.personVerb) || f.contains(.surname) : f.contains(.surname) && !ctx.tokens[i - 1].isCapitalised
                 } else {
                     // Left of a name: a capitalised unknown word or given name, not sentence-initial filler.
-                    ok = t.isCapitalised && (f.isEmpty || f.contains(.givenName) || f.contains(.surname))
-                        && !ctx.tokens[i + 1].isPossessive == true && !(ctx.lex[ctx.tokens[i + 1].hash].contains(.givenName) && !ctx.lex[ctx.tokens[i + 1].hash].contains(.surname) && f.isEmpty && ctx.isSentenceStart(i))
+                    let rf = ctx.lex[ctx.tokens[i + 1].hash]
+                    ok = t.isCapitalised && (f.isDisjoint(with: .known) && !f.contains(.englishWord) || f.contains(.givenName) || f.contains(.surname))
+                        && !(rf.contains(.givenName) && !rf.contains(.surname) && ctx.isSentenceStart(i))
                 }
                 if ok {
                     isName[i] = true
@@ -68,6 +87,19 @@ enum NameDetector {
             ctx.claimTokens(start, j, .name, src, best)
             i = j + 1
         }
+    }
+
+    /// A word no list knows: not a dictionary word, place, name or function word, and (for a plural
+    /// or possessive-looking "…s") neither is its stem ("Mondays").
+    static func isUnknown(_ ctx: ScanContext, _ i: Int) -> Bool {
+        let t = ctx.tokens[i]
+        guard ctx.lex[t.hash].isEmpty else { return false }
+        let last = ctx.s[t.end - 1]
+        if t.length > 3 && (last == 0x73 || last == 0x53) {
+            let stem = WordHasher.hash(ctx.s[t.start..<(t.end - 1)])
+            if !ctx.lex[stem].isEmpty { return false }
+        }
+        return true
     }
 
     static func isTitle(_ ctx: ScanContext, _ i: Int) -> Bool {
@@ -116,34 +148,32 @@ enum NameDetector {
         // 2. Titles: "Mr Okafor", "Dr. Lee".
         if afterTitle && cap && !f.contains(.nonIdentifying) { return .yes(.context, 0.95) }
         if afterTitle && cap && (f.contains(.surname) || f.contains(.givenName)) { return .yes(.context, 0.9) }
-        // 3. Ambiguous names: only capitalised and with context.
+        // 3. Ambiguous names ("Grace", "Will", "May"): only capitalised and with context.
         if f.contains(.ambiguousName) {
             guard cap, !t.isAllCaps else { return .no }
             if afterRelation { return .yes(.context, 0.85) }
-            if f.contains(.month) {
-                let prevIsCue = i > 0 && ctx.tokens[i - 1].kind == .word && dateCues.contains(ctx.tokens[i - 1].hash)
-                let nearNumber = (ctx.token(i - 1)?.digits ?? 0) > 0 || (next?.digits ?? 0) > 0
-                if prevIsCue || nearNumber { return .no }
-                return nextIsPersonVerb ? .yes(.context, 0.8) : .no
-            }
-            if nextIsPersonVerb { return .yes(.context, 0.85) }
-            if let nx = next, nx.kind == .word, nx.isCapitalised, !nx.newlineBefore, nextFlags.contains(.surname), !nextFlags.contains(.nonIdentifying) {
-                return .yes(.context, 0.8)
-            }
-            if !start && !f.contains(.nonIdentifying) { return .yes(.gazetteer, 0.7) }
-            if !start && f.contains(.nonIdentifying) && !prevFlags.contains(.nonIdentifying) && !(ctx.token(i - 1)?.kind == .punct) {
-                // "with Will", "told June": a mid-sentence capital on a modal/month-like name.
-                return (prevFlags.isEmpty && ctx.token(i - 1)?.kind == .word) ? .no : .yes(.gazetteer, 0.6)
-            }
-            return .no
+            let surnameNext = next.map { $0.kind == .word && $0.isCapitalised && !$0.newlineBefore } ?? false
+                && nextFlags.contains(.surname) && !nextFlags.contains(.nonIdentifying)
+            if nextIsStrongVerb || surnameNext { return .yes(.context, 0.85) }
+            // Months, modals and other calendar/function words need the strong cues above.
+            if f.contains(.month) || f.contains(.nonIdentifying) { return .no }
+            if start { return .no }
+            if nextIsPersonVerb || t.isPossessive { return .yes(.context, 0.75) }
+            // Mid-sentence capital: "with Grace", "told Hope".
+            return .yes(.gazetteer, 0.65)
         }
         if f.contains(.nonIdentifying) || f.contains(.subjectWord) && !f.contains(.givenName) { return .no }
         // 4. Relation words: "my brother Tayo", "her friend, Kezia".
         if afterRelation && cap && !f.contains(.personVerb) { return .yes(.context, 0.85) }
-        // 5. Given names from the gazetteer.
+        // 5. Given names from the gazetteer. One that is also an English word ("Amber", "Jack")
+        //    needs a verb or a surname after it at the start of a sentence, and is never a name in lower case.
         if f.contains(.givenName) {
-            if cap { return .yes(.gazetteer, 0.9) }
-            if t.letters >= 3 && !f.contains(.personVerb) && !f.contains(.relation) { return .yes(.gazetteer, 0.7) }
+            let word = f.contains(.englishWord)
+            if cap {
+                if word && start && !nextIsPersonVerb && !(next.map { $0.isCapitalised && !$0.newlineBefore } ?? false) { return .no }
+                return .yes(.gazetteer, word ? 0.75 : 0.9)
+            }
+            if t.letters >= 3 && !word && !f.contains(.personVerb) && !f.contains(.relation) { return .yes(.gazetteer, 0.7) }
             return .no
         }
         // 6. Surnames alone: capitalised, not a word, not a place after a preposition.
@@ -153,9 +183,21 @@ enum NameDetector {
             if prevFlags.contains(.placePreposition) { return .no }
             return .yes(.gazetteer, 0.8)
         }
-        // 7. Unknown capitalised words followed by a speech verb, or "called X".
-        if cap && f.isEmpty && !t.isAllCaps {
+        // 7. Unknown capitalised words: a speech verb after, a possessive, or a capital in mid-sentence
+        //    that is not a known place/brand and not right after a place preposition ("in Swindon").
+        if cap && !t.isAllCaps && t.letters >= 3 && isUnknown(ctx, i) {
             if nextIsStrongVerb { return .yes(.context, 0.75) }
+            if t.isPossessive { return .yes(.context, 0.6) }
+            if !start {
+                let prev = ctx.token(i - 1)
+                if prev?.kind == .punct && prev?.scalar != 0x2C { return .no }
+                if prevFlags.contains(.placePreposition) {
+                    let spokenTo = prev.map { $0.hash == toHash } ?? false && ctx.token(i - 2).map { $0.kind == .word && spokeVerbs.contains($0.hash) } ?? false
+                    if !spokenTo { return .no }
+                }
+                if nextFlags.contains(.orgSuffix) || nextFlags.contains(.streetSuffix) { return .no }
+                return .yes(.context, 0.55)
+            }
         }
         return .no
     }

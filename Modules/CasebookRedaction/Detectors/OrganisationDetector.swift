@@ -17,6 +17,7 @@ enum OrganisationDetector {
             while let u = ctx.token(j), !u.claimed, j == i || !u.newlineBefore {
                 if u.kind == .word && u.isCapitalised {
                     let f = ctx.lex[u.hash]
+                    if f.contains(.title) && !saint.contains(u.hash) { break }
                     if f.contains(.orgSuffix) {
                         lastSuffix = j
                     } else if !f.contains(.nonIdentifying) || saint.contains(u.hash) || f.contains(.ambiguousName) {

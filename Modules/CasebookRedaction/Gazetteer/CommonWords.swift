@@ -72,7 +72,7 @@ extension Gazetteer {
     static let organisationSuffixes = """
     primary academy school college university infirmary hospital surgery practice clinic centre center church mosque
     temple gurdwara synagogue nursery preschool pre-school montessori fc ltd limited plc trust foundation charity club
-    institute hall chapel cathedral prison library leisure
+    institute chapel cathedral prison library leisure
     """
 
     /// Place prepositions: a capitalised word after one is a place, not a surname ("in Preston").

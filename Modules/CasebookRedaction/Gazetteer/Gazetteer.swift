@@ -22,6 +22,11 @@ struct WordFlags: OptionSet, Sendable {
     static let platform = WordFlags(rawValue: 1 << 13)
     static let ageWord = WordFlags(rawValue: 1 << 14)
     static let subjectWord = WordFlags(rawValue: 1 << 15)
+    static let place = WordFlags(rawValue: 1 << 16)
+    static let englishWord = WordFlags(rawValue: 1 << 17)
+
+    /// Flags that say something about the word other than "it is in the English dictionary".
+    static let known: WordFlags = WordFlags(rawValue: (1 << 17) - 1)
 }
 
 /// Word hash → flags, plus month numbers. Immutable after construction, so safely shared.
@@ -35,7 +40,7 @@ struct Lexicon: Sendable {
     static let shared = Lexicon()
 
     private init() {
-        flags.reserveCapacity(6000)
+        flags.reserveCapacity(80_000)
         add(Gazetteer.givenNames, .givenName)
         add(Gazetteer.surnames, .surname)
         add(Gazetteer.ambiguousNames, .ambiguousName)
@@ -51,6 +56,8 @@ struct Lexicon: Sendable {
         add(Gazetteer.platforms, .platform)
         add(Gazetteer.ageWords, .ageWord)
         add(Gazetteer.subjectWords, .subjectWord)
+        add(Gazetteer.places, .place)
+        add(Gazetteer.englishWords, .englishWord)
         for (m, n) in Gazetteer.months {
             let h = WordHasher.hash(m)
             flags[h, default: []].insert(.month)
