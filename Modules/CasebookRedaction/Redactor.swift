@@ -51,17 +51,16 @@ public struct Redactor: Sendable {
 
     /// Masks every span with its placeholder. `spans` index the ORIGINAL text.
     public func redact(_ text: String) -> RedactionResult {
-        let scalars = Array(text.unicodeScalars)
         var spans = detect(text)
         // Safety net for idempotence: re-detect on the masked text; anything new is mapped back
         // onto the original and merged, until nothing new appears (at most a few rounds).
         for _ in 0..<3 {
-            let (masked, map) = Self.mask(scalars, spans)
+            let (masked, map) = Self.mask(text, spans)
             let again = detect(masked)
             if again.isEmpty { return RedactionResult(text: masked, spans: spans) }
             spans = Self.merge(spans, again.map { map.original($0) })
         }
-        return RedactionResult(text: Self.mask(scalars, spans).0, spans: spans)
+        return RedactionResult(text: Self.mask(text, spans).0, spans: spans)
     }
 
     /// Unions two span lists, fusing overlapping spans (the wider one's label wins).
@@ -81,24 +80,44 @@ public struct Redactor: Sendable {
         return out
     }
 
-    /// Masked text plus a map from masked offsets back to original offsets.
-    static func mask(_ scalars: [Unicode.Scalar], _ spans: [RedactionSpan]) -> (String, OffsetMap) {
-        var out = String.UnicodeScalarView()
+    /// Masked text plus a map from masked offsets back to original offsets. Works on UTF-8 bytes,
+    /// walking scalar boundaries once (spans are sorted and non-overlapping).
+    static func mask(_ text: String, _ spans: [RedactionSpan]) -> (String, OffsetMap) {
+        var text = text
         var map = OffsetMap()
-        var pos = 0
-        for span in spans {
-            let lo = min(span.range.lowerBound, scalars.count), hi = min(span.range.upperBound, scalars.count)
-            guard lo >= pos else { continue }
-            map.copied(maskedStart: out.count, originalStart: pos, length: lo - pos)
-            out.append(contentsOf: scalars[pos..<lo])
-            let ph = span.label.placeholder.unicodeScalars
-            map.replaced(maskedStart: out.count, length: ph.count, original: lo..<hi)
-            out.append(contentsOf: ph)
-            pos = hi
+        let out: [UInt8] = text.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + spans.count * 8)
+            var byte = 0, scalar = 0, maskedScalar = 0
+            // Advances `byte`/`scalar` to the scalar offset `target`, copying when asked.
+            func advance(to target: Int, copy: Bool) {
+                while scalar < target && byte < bytes.count {
+                    repeat {
+                        if copy { out.append(bytes[byte]) }
+                        byte += 1
+                    } while byte < bytes.count && !UTF8Decoding.isScalarStart(bytes[byte])
+                    scalar += 1
+                }
+            }
+            for span in spans where span.range.lowerBound >= scalar {
+                let lo = span.range.lowerBound
+                map.copied(maskedStart: maskedScalar, originalStart: scalar, length: lo - scalar)
+                maskedScalar += lo - scalar
+                advance(to: lo, copy: true)
+                let ph = span.label.placeholder.utf8
+                map.replaced(maskedStart: maskedScalar, length: ph.count, original: lo..<span.range.upperBound)
+                out.append(contentsOf: ph)
+                maskedScalar += ph.count
+                advance(to: span.range.upperBound, copy: false)
+            }
+            let startScalar = scalar
+            let tail = bytes[byte...]
+            out.append(contentsOf: tail)
+            let tailScalars = tail.reduce(0) { $0 + (UTF8Decoding.isScalarStart($1) ? 1 : 0) }
+            map.copied(maskedStart: maskedScalar, originalStart: startScalar, length: tailScalars)
+            return out
         }
-        map.copied(maskedStart: out.count, originalStart: pos, length: scalars.count - pos)
-        out.append(contentsOf: scalars[pos...])
-        return (String(out), map)
+        return (String(decoding: out, as: UTF8.self), map)
     }
 }
 

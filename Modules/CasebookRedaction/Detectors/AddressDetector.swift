@@ -16,10 +16,10 @@ enum AddressDetector {
         var j = i
         var words = 0
         while let t = ctx.token(j), t.kind == .word, t.isCapitalised, !t.claimed, !t.newlineBefore || j == i, words < 5 {
-            let f = ctx.lex[t.hash]
+            let f = t.flags
             if words > 0 && f.contains(strongOnly ? .strongStreetSuffix : .streetSuffix) {
                 // A following suffix-like word ("Park Road") continues the name.
-                if let n = ctx.token(j + 1), n.kind == .word, n.isCapitalised, !n.newlineBefore, ctx.lex[n.hash].contains(.streetSuffix) {
+                if let n = ctx.token(j + 1), n.kind == .word, n.isCapitalised, !n.newlineBefore, n.flags.contains(.streetSuffix) {
                     j += 1
                     words += 1
                     continue
@@ -36,10 +36,10 @@ enum AddressDetector {
     /// Extends past ", Town" (1–2 capitalised words that are not identifiers of nothing).
     static func town(_ ctx: ScanContext, after j: Int) -> Int {
         guard ctx.isPunct(j + 1, 0x2C), let t = ctx.token(j + 2), t.kind == .word, t.isCapitalised, !t.claimed, !t.isAllCaps || t.length > 3 else { return j }
-        let f = ctx.lex[t.hash]
+        let f = t.flags
         if f.contains(.nonIdentifying) || f.contains(.givenName) && !f.contains(.surname) { return j }
         var k = j + 2
-        if let u = ctx.token(k + 1), u.kind == .word, u.isCapitalised, !u.claimed, !u.newlineBefore, !ctx.lex[u.hash].contains(.nonIdentifying) { k += 1 }
+        if let u = ctx.token(k + 1), u.kind == .word, u.isCapitalised, !u.claimed, !u.newlineBefore, !u.flags.contains(.nonIdentifying) { k += 1 }
         // Only when the town ends the phrase (punctuation, a postcode or the end follows).
         if let after = ctx.token(k + 1), after.kind == .word, !after.isCapitalised { return j }
         return k
@@ -53,7 +53,7 @@ enum AddressDetector {
             var start = i
             var numberAt = i
             // "Flat 3, 12 Acacia Avenue" / "Flat 3 Harbour Court"
-            if t.kind == .word && flatWords.contains(t.hash) && t.isCapitalised, let n = ctx.token(i + 1), isHouseNumber(n) || (n.kind == .word && n.length == 1) {
+            if t.kind == .word && t.flags.contains(.flatWord) && t.isCapitalised, let n = ctx.token(i + 1), isHouseNumber(n) || (n.kind == .word && n.length == 1) {
                 numberAt = i + 2
                 if ctx.isPunct(numberAt, 0x2C) { numberAt += 1 }
                 if let m = ctx.token(numberAt), !isHouseNumber(m) {
@@ -73,9 +73,9 @@ enum AddressDetector {
                 continue
             }
             // "lives on Elm Street": a preposition then a strong-suffix street name, no number.
-            if t.kind == .word && streetPreps.contains(t.hash), let sfx = streetName(ctx, from: i + 1, strongOnly: true) {
+            if t.kind == .word && t.flags.contains(.streetPrep), let sfx = streetName(ctx, from: i + 1, strongOnly: true) {
                 let first = ctx.tokens[i + 1]
-                let f = ctx.lex[first.hash]
+                let f = first.flags
                 if !f.contains(.subjectWord) && !f.contains(.month) {
                     let end = town(ctx, after: sfx)
                     ctx.claimTokens(i + 1, end, .address, .context, 0.8)

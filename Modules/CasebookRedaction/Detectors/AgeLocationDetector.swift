@@ -11,15 +11,15 @@ enum AgeLocationDetector {
     /// If an age phrase starts at `i`, returns the index of its last token.
     static func agePhrase(_ ctx: ScanContext, _ i: Int) -> Int? {
         guard let t = ctx.token(i), !t.claimed else { return nil }
-        if t.kind == .word, aged.contains(t.hash), let n = ctx.token(i + 1), n.kind == .number, n.digits <= 2 { return i + 1 }
+        if t.kind == .word, t.flags.contains(.aged), let n = ctx.token(i + 1), n.kind == .number, n.digits <= 2 { return i + 1 }
         if t.kind == .alnum, t.digits <= 2, t.letters == 2, ctx.lowerASCII(i).suffix(2) == [0x79, 0x6F] { return i }  // "15yo"
         guard t.kind == .number, t.digits <= 2 else { return nil }
         var j = i + 1
         if ctx.isPunct(j, 0x2D) { j += 1 }
-        guard let w = ctx.token(j), w.kind == .word, yearWords.contains(w.hash) else { return nil }
+        guard let w = ctx.token(j), w.flags.contains(.yearWord) else { return nil }
         if ctx.lowerASCII(j).last == 0x64 { return j }  // "...-old"
         if ctx.isPunct(j + 1, 0x2D) { j += 1 }
-        if let o = ctx.token(j + 1), o.kind == .word, o.hash == old { return j + 1 }
+        if let o = ctx.token(j + 1), o.kind == .word, o.flags.contains(.old) { return j + 1 }
         return nil
     }
 
@@ -30,11 +30,11 @@ enum AgeLocationDetector {
         while k < limit {
             let t = ctx.tokens[k]
             if t.kind == .punct && t.scalar != 0x2C { return nil }
-            if t.kind == .word && placePreps.contains(t.hash), let p = ctx.token(k + 1), p.kind == .word, p.isCapitalised, !p.claimed {
-                let f = ctx.lex[p.hash]
+            if t.kind == .word && t.flags.contains(.ageLocPrep), let p = ctx.token(k + 1), p.kind == .word, p.isCapitalised, !p.claimed {
+                let f = p.flags
                 if f.contains(.nonIdentifying) || f.contains(.orgSuffix) { return nil }
                 var end = k + 1
-                if let q = ctx.token(k + 2), q.kind == .word, q.isCapitalised, !q.claimed, !ctx.lex[q.hash].contains(.nonIdentifying) { end = k + 2 }
+                if let q = ctx.token(k + 2), q.kind == .word, q.isCapitalised, !q.claimed, !q.flags.contains(.nonIdentifying) { end = k + 2 }
                 return end
             }
             k += 1
@@ -45,15 +45,19 @@ enum AgeLocationDetector {
     static func detect(_ ctx: inout ScanContext) {
         var i = 0
         while i < ctx.tokens.count {
+            let t = ctx.tokens[i]
+            guard t.digits > 0 || t.flags.contains(.aged) || t.flags.contains(.ageLocPrep) else {
+                i += 1
+                continue
+            }
             if let ageEnd = agePhrase(ctx, i), let placeEnd = place(ctx, after: ageEnd) {
                 ctx.claimTokens(i, placeEnd, .ageLocation, .context, 0.8)
                 i = placeEnd + 1
                 continue
             }
             // "from Hartcliffe, aged 15"
-            let t = ctx.tokens[i]
-            if t.kind == .word, placePreps.contains(t.hash), let p = ctx.token(i + 1), p.kind == .word, p.isCapitalised, !p.claimed,
-                !ctx.lex[p.hash].contains(.nonIdentifying)
+            if t.kind == .word, t.flags.contains(.ageLocPrep), let p = ctx.token(i + 1), p.kind == .word, p.isCapitalised, !p.claimed,
+                !p.flags.contains(.nonIdentifying)
             {
                 var k = i + 2
                 if let q = ctx.token(k), q.kind == .word, q.isCapitalised { k += 1 }

@@ -30,7 +30,7 @@ enum DateDetector {
     }
 
     static func month(_ ctx: ScanContext, _ i: Int) -> Int? {
-        guard let t = ctx.token(i), t.kind == .word, !t.claimed else { return nil }
+        guard let t = ctx.token(i), t.flags.contains(.month), !t.claimed else { return nil }
         return ctx.lex.monthNumbers[t.hash]
     }
 
@@ -43,6 +43,11 @@ enum DateDetector {
     static func detect(_ ctx: inout ScanContext) {
         var i = 0
         while i < ctx.tokens.count {
+            let t = ctx.tokens[i]
+            guard t.digits > 0 || t.flags.contains(.month) else {
+                i += 1
+                continue
+            }
             if let end = numeric(ctx, i) ?? dayMonth(ctx, i) ?? monthDay(ctx, i) ?? bornMonthYear(ctx, i) {
                 ctx.claimTokens(i, end, .date, .pattern, 0.9)
                 i = end + 1
@@ -69,7 +74,7 @@ enum DateDetector {
     static func dayMonth(_ ctx: ScanContext, _ i: Int) -> Int? {
         guard dayValue(ctx, i) != nil else { return nil }
         var j = i + 1
-        if let t = ctx.token(j), t.kind == .word, WordHasher.hash("of") == t.hash { j += 1 }
+        if let t = ctx.token(j), t.kind == .word, t.flags.contains(.of) { j += 1 }
         guard month(ctx, j) != nil else { return nil }
         return withYear(ctx, j)
     }
@@ -96,8 +101,7 @@ enum DateDetector {
     /// "born in March 2014", "DOB March 2014": a month and year tied to a birth.
     static func bornMonthYear(_ ctx: ScanContext, _ i: Int) -> Int? {
         guard month(ctx, i) != nil, isYear(ctx, i + 1) else { return nil }
-        let cues: Set<UInt64> = [WordHasher.hash("born"), WordHasher.hash("dob"), WordHasher.hash("birth"), WordHasher.hash("birthday")]
-        for k in max(0, i - 3)..<i where ctx.tokens[k].kind == .word && cues.contains(ctx.tokens[k].hash) { return i + 1 }
+        for k in max(0, i - 3)..<i where ctx.tokens[k].flags.contains(.birthCue) { return i + 1 }
         return nil
     }
 }

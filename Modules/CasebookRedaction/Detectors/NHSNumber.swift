@@ -19,20 +19,16 @@ public enum NHSNumber {
         return others.isEmpty && isValid(d)
     }
 
+    /// Token-driven: only a number token of 3 or 10 digits not starting with 0 can start one.
     static func detect(_ ctx: inout ScanContext) {
         let s = ctx.s
-        var i = 0
-        while i < s.count {
-            guard isASCIIDigit(s[i]), i == 0 || !(isASCIIAlnum(s[i - 1]) || s[i - 1] == 0x2B) else {
-                i += 1
-                continue
+        for k in ctx.tokens.indices {
+            let t = ctx.tokens[k]
+            guard t.kind == .number, !t.claimed, t.digits == 3 || t.digits == 10, s[t.start] != 0x30 else { continue }
+            if t.start > 0 && (s[t.start - 1] == 0x2B || isASCIIAlnum(s[t.start - 1])) { continue }
+            if let (r, digits) = DigitRun.read(s, from: t.start, maxDigits: 10, groups: [[3, 3, 4], [10]]), isValid(digits) {
+                ctx.claim(r, .nhsNumber, .pattern, 0.97)
             }
-            if let (r, digits) = DigitRun.read(s, from: i, maxDigits: 10, groups: [[3, 3, 4], [10]]), digits[0] != 0 {
-                if isValid(digits) { ctx.claim(r, .nhsNumber, .pattern, 0.97) }
-                i = r.upperBound
-                continue
-            }
-            i += 1
         }
     }
 }

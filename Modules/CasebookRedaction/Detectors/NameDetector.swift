@@ -41,8 +41,8 @@ enum NameDetector {
                     // "Nevaeh and Carys": an unknown capitalised word joined to a name by and/or.
                     let t = ctx.tokens[i]
                     guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, isUnknown(ctx, i) else { continue }
-                    let viaRight = i + 2 < n && isName[i + 2] && ctx.tokens[i + 1].kind == .word && conjunctions.contains(ctx.tokens[i + 1].hash)
-                    let viaLeft = i >= 2 && isName[i - 2] && ctx.tokens[i - 1].kind == .word && conjunctions.contains(ctx.tokens[i - 1].hash)
+                    let viaRight = i + 2 < n && isName[i + 2] && ctx.tokens[i + 1].kind == .word && ctx.tokens[i + 1].flags.contains(.conjunction)
+                    let viaLeft = i >= 2 && isName[i - 2] && ctx.tokens[i - 1].kind == .word && ctx.tokens[i - 1].flags.contains(.conjunction)
                     if viaRight || viaLeft {
                         isName[i] = true
                         source[i] = .context
@@ -52,13 +52,13 @@ enum NameDetector {
                     continue
                 }
                 let t = ctx.tokens[i]
-                let f = ctx.lex[t.hash]
+                let f = t.flags
                 let ok: Bool
                 if leftName {
                     ok = t.isCapitalised ? !f.contains(.personVerb) || f.contains(.surname) : f.contains(.surname) && !ctx.tokens[i - 1].isCapitalised
                 } else {
                     // Left of a name: a capitalised unknown word or given name, not sentence-initial filler.
-                    let rf = ctx.lex[ctx.tokens[i + 1].hash]
+                    let rf = ctx.tokens[i + 1].flags
                     ok = t.isCapitalised && (f.isDisjoint(with: .known) && !f.contains(.englishWord) || f.contains(.givenName) || f.contains(.surname))
                         && !(rf.contains(.givenName) && !rf.contains(.surname) && ctx.isSentenceStart(i))
                 }
@@ -93,7 +93,7 @@ enum NameDetector {
     /// or possessive-looking "…s") neither is its stem ("Mondays").
     static func isUnknown(_ ctx: ScanContext, _ i: Int) -> Bool {
         let t = ctx.tokens[i]
-        guard ctx.lex[t.hash].isEmpty else { return false }
+        guard t.flags.isEmpty else { return false }
         let last = ctx.s[t.end - 1]
         if t.length > 3 && (last == 0x73 || last == 0x53) {
             let stem = WordHasher.hash(ctx.s[t.start..<(t.end - 1)])
@@ -104,7 +104,7 @@ enum NameDetector {
 
     static func isTitle(_ ctx: ScanContext, _ i: Int) -> Bool {
         guard let t = ctx.token(i), t.kind == .word, t.isCapitalised, !t.claimed else { return false }
-        return ctx.lex[t.hash].contains(.title)
+        return t.flags.contains(.title)
     }
 
     /// Two tokens separated only by spaces on one line (or a hyphen inside a double-barrelled name).
@@ -116,7 +116,7 @@ enum NameDetector {
     static func canJoin(_ ctx: ScanContext, _ i: Int) -> Bool {
         let t = ctx.tokens[i]
         guard t.kind == .word, !t.claimed, !t.isAllCaps || t.length <= 1, t.letters >= 2 else { return false }
-        let f = ctx.lex[t.hash]
+        let f = t.flags
         if f.contains(.nonIdentifying) && !f.contains(.surname) { return false }
         if f.contains(.title) || f.contains(.orgSuffix) || f.contains(.month) || f.contains(.streetSuffix) && !f.contains(.surname) { return false }
         return true
@@ -125,14 +125,14 @@ enum NameDetector {
     static func verdict(_ ctx: ScanContext, _ i: Int, known: KnownIndex) -> Verdict {
         let t = ctx.tokens[i]
         guard t.kind == .word, !t.claimed, t.letters >= 2 else { return .no }
-        let f = ctx.lex[t.hash]
+        let f = t.flags
         let cap = t.isCapitalised
         if t.isAllCaps && t.length > 1 && !known.nameParts.contains(t.hash) && !(f.contains(.givenName) && t.length >= 4 && !f.contains(.nonIdentifying)) { return .no }
         let start = ctx.isSentenceStart(i)
         let prevFlags = ctx.flags(i - 1)
         let next = ctx.token(i + 1)
         let nextFlags = ctx.flags(i + 1)
-        let nextIsStrongVerb = next.map { $0.kind == .word && strongVerbs.contains($0.hash) && !$0.newlineBefore } ?? false
+        let nextIsStrongVerb = next.map { $0.flags.contains(.strongVerb) && !$0.newlineBefore } ?? false
         let nextIsPersonVerb = nextIsStrongVerb || (nextFlags.contains(.personVerb) && !(next?.isCapitalised ?? true))
         let commonWord = f.contains(.nonIdentifying) || f.contains(.ambiguousName) || f.contains(.personVerb)
             || f.contains(.subjectWord) || f.contains(.month) || f.contains(.title) || f.contains(.relation)
@@ -192,7 +192,7 @@ enum NameDetector {
                 let prev = ctx.token(i - 1)
                 if prev?.kind == .punct && prev?.scalar != 0x2C { return .no }
                 if prevFlags.contains(.placePreposition) {
-                    let spokenTo = prev.map { $0.hash == toHash } ?? false && ctx.token(i - 2).map { $0.kind == .word && spokeVerbs.contains($0.hash) } ?? false
+                    let spokenTo = (prev?.flags.contains(.to) ?? false) && ctx.flags(i - 2).contains(.spokeVerb)
                     if !spokenTo { return .no }
                 }
                 if nextFlags.contains(.orgSuffix) || nextFlags.contains(.streetSuffix) { return .no }

@@ -16,18 +16,18 @@ enum OrganisationDetector {
             var distinctive = 0
             while let u = ctx.token(j), !u.claimed, j == i || !u.newlineBefore {
                 if u.kind == .word && u.isCapitalised {
-                    let f = ctx.lex[u.hash]
-                    if f.contains(.title) && !saint.contains(u.hash) { break }
+                    let f = u.flags
+                    if f.contains(.title) && !u.flags.contains(.saint) { break }
                     if f.contains(.orgSuffix) {
                         lastSuffix = j
-                    } else if !f.contains(.nonIdentifying) || saint.contains(u.hash) || f.contains(.ambiguousName) {
-                        if !saint.contains(u.hash) { distinctive += 1 }
+                    } else if !f.contains(.nonIdentifying) || u.flags.contains(.saint) || f.contains(.ambiguousName) {
+                        if !u.flags.contains(.saint) { distinctive += 1 }
                     }
                     if u.isPossessive && !f.contains(.orgSuffix) && !(ctx.token(j + 1).map { $0.isCapitalised } ?? false) { break }
                     j += 1
-                } else if u.kind == .punct && u.scalar == 0x2E && j > i && saint.contains(ctx.tokens[j - 1].hash) {
+                } else if u.kind == .punct && u.scalar == 0x2E && j > i && ctx.tokens[j - 1].flags.contains(.saint) {
                     j += 1  // "St. Mary's"
-                } else if (u.kind == .word && connectors.contains(u.hash) || u.kind == .punct && u.scalar == 0x26),
+                } else if (u.kind == .word && u.flags.contains(.connector) || u.kind == .punct && u.scalar == 0x26),
                     let v = ctx.token(j + 1), v.kind == .word, v.isCapitalised, j > i
                 {
                     j += 1
@@ -39,16 +39,16 @@ enum OrganisationDetector {
             if lastSuffix >= 0 {
                 // "University of Bristol": suffix first, then "of" + place.
                 var end = lastSuffix
-                if lastSuffix < j - 1, let c = ctx.token(lastSuffix + 1), c.kind == .word, c.hash == WordHasher.hash("of") {
+                if lastSuffix < j - 1, let c = ctx.token(lastSuffix + 1), c.kind == .word, c.flags.contains(.of) {
                     end = j - 1
                     distinctive = max(distinctive, 1)
                 }
                 if distinctive > 0 {
                     // Don't start on a sentence-initial common word ("The Academy").
                     var s = i
-                    while s < lastSuffix, ctx.tokens[s].kind == .word, ctx.lex[ctx.tokens[s].hash].contains(.nonIdentifying),
-                        !saint.contains(ctx.tokens[s].hash), !ctx.lex[ctx.tokens[s].hash].contains(.orgSuffix) { s += 1 }
-                    if ctx.tokens[s].kind == .word && connectors.contains(ctx.tokens[s].hash) { s += 1 }
+                    while s < lastSuffix, ctx.tokens[s].kind == .word, ctx.tokens[s].flags.contains(.nonIdentifying),
+                        !ctx.tokens[s].flags.contains(.saint), !ctx.tokens[s].flags.contains(.orgSuffix) { s += 1 }
+                    if ctx.tokens[s].kind == .word && ctx.tokens[s].flags.contains(.connector) { s += 1 }
                     ctx.claimTokens(s, end, .organisation, .context, 0.85)
                     i = end + 1
                     continue

@@ -81,20 +81,25 @@ public enum PhoneDetector {
         return nil
     }
 
+    /// Token-driven: a phone starts at a number token beginning with 0, or at "+" / "(" before digits.
     static func detect(_ ctx: inout ScanContext) {
         let s = ctx.s
-        var i = 0
-        while i < s.count {
-            let c = s[i]
-            let startsHere = (c == 0x2B && i + 1 < s.count && (isASCIIDigit(s[i + 1]) || s[i + 1] == 0x28))
-                || (c == 0x28 && i + 1 < s.count && s[i + 1] == 0x30) || c == 0x30
-            if startsHere && (i == 0 || !(isASCIIAlnum(s[i - 1]) || s[i - 1] == 0x2B)), let r = scan(s, at: i) {
-                if ctx.claim(r, .phone, .pattern, 0.95) {
-                    i = r.upperBound
-                    continue
-                }
+        var k = 0
+        while k < ctx.tokens.count {
+            let t = ctx.tokens[k]
+            k += 1
+            guard !t.claimed else { continue }
+            let i = t.start
+            let candidate: Bool
+            switch t.kind {
+            case .number: candidate = s[i] == 0x30
+            case .punct: candidate = (t.scalar == 0x2B || t.scalar == 0x28) && (ctx.token(k)?.kind == .number || ctx.token(k)?.scalar == 0x28) && !(ctx.token(k)?.spaceBefore ?? true)
+            default: candidate = false
             }
-            i += 1
+            guard candidate, i == 0 || !(isASCIIAlnum(s[i - 1]) || s[i - 1] == 0x2B), let r = scan(s, at: i) else { continue }
+            if ctx.claim(r, .phone, .pattern, 0.95) {
+                while k < ctx.tokens.count && ctx.tokens[k].start < r.upperBound { k += 1 }
+            }
         }
     }
 }

@@ -16,33 +16,32 @@ enum WebDetector {
         c == 0x2E || c == 0x2C || c == 0x3B || c == 0x3A || c == 0x21 || c == 0x3F || c == 0x29 || c == 0x27 || c == 0x22 || c == 0x2019
     }
 
+    /// Driven by tokens: only an "@" token, an "http"/"https"/"www" word, or a word glued to a "."
+    /// can start one of these, so most of the text is never rescanned.
     static func detect(_ ctx: inout ScanContext) {
         let s = ctx.s
-        let n = s.count
-        var i = 0
-        while i < n {
-            let c = s[i]
-            if c == 0x40 {  // '@'
-                if let r = email(s, at: i) {
+        var k = 0
+        while k < ctx.tokens.count {
+            let t = ctx.tokens[k]
+            k += 1
+            if t.claimed { continue }
+            if t.kind == .punct && t.scalar == 0x40 {  // '@'
+                if let r = email(s, at: t.start) {
                     ctx.claim(r, .email, .pattern, 0.99)
-                    i = r.upperBound
-                    continue
-                }
-                if let r = handle(s, at: i) {
+                } else if let r = handle(s, at: t.start) {
                     ctx.claim(r, .handle, .pattern, 0.9)
-                    i = r.upperBound
-                    continue
                 }
-            } else if (c == 0x68 || c == 0x48 || c == 0x77 || c == 0x57) && (i == 0 || !isASCIIAlnum(s[i - 1])) {
-                if let r = schemeURL(s, at: i) {
-                    ctx.claim(r, .url, .pattern, 0.99)
-                    i = r.upperBound
-                    continue
-                }
+            } else if t.flags.contains(.urlStart), let r = schemeURL(s, at: t.start) {
+                ctx.claim(r, .url, .pattern, 0.99)
             }
-            i += 1
         }
-        bareDomains(&ctx)
+        k = 0
+        while k + 2 < ctx.tokens.count {
+            let t = ctx.tokens[k], dot = ctx.tokens[k + 1], u = ctx.tokens[k + 2]
+            k += 1
+            guard !t.claimed, t.kind != .punct, dot.isPunct(0x2E), !dot.spaceBefore, !u.spaceBefore, u.kind != .punct, !u.claimed else { continue }
+            if let r = bareDomain(s, at: t.start) { ctx.claim(r, .url, .pattern, 0.9) }
+        }
     }
 
     static func email(_ s: [UInt32], at a: Int) -> Range<Int>? {
@@ -95,37 +94,28 @@ enum WebDetector {
     }
 
     /// "example.co.uk/page", "justgiving.com/x": a run of word.word… ending in a known TLD.
-    static func bareDomains(_ ctx: inout ScanContext) {
-        let s = ctx.s
+    static func bareDomain(_ s: [UInt32], at i: Int) -> Range<Int>? {
         let n = s.count
-        var i = 0
-        while i < n {
-            guard isASCIIAlnum(s[i]), i == 0 || !(isASCIIAlnum(s[i - 1]) || s[i - 1] == 0x2E || s[i - 1] == 0x40 || s[i - 1] == 0x2F) else {
-                i += 1
-                continue
+        if i > 0 && (isASCIIAlnum(s[i - 1]) || s[i - 1] == 0x2E || s[i - 1] == 0x40 || s[i - 1] == 0x2F || s[i - 1] == 0x2D) { return nil }
+        var hi = i
+        var labels: [Range<Int>] = []
+        var labelStart = i
+        while hi < n && isDomainChar(s[hi]) {
+            if s[hi] == 0x2E {
+                labels.append(labelStart..<hi)
+                labelStart = hi + 1
             }
-            var hi = i
-            var labels: [Range<Int>] = []
-            var labelStart = i
-            while hi < n && isDomainChar(s[hi]) {
-                if s[hi] == 0x2E {
-                    labels.append(labelStart..<hi)
-                    labelStart = hi + 1
-                }
-                hi += 1
-            }
-            if labelStart < hi { labels.append(labelStart..<hi) }
-            defer { i = max(hi, i + 1) }
-            guard labels.count >= 2, labels[0].count >= 2, labels.allSatisfy({ !$0.isEmpty }) else { continue }
-            let last = labels[labels.count - 1]
-            guard last.count >= 2, tlds.contains(WordHasher.hash(s[last])) else { continue }
-            var end = last.upperBound
-            if end < n && s[end] == 0x2F {  // path
-                while end < n && isURLChar(s[end]) { end += 1 }
-                while end > last.upperBound && isTrailingPunct(s[end - 1]) { end -= 1 }
-            }
-            ctx.claim(i..<end, .url, .pattern, 0.9)
-            hi = end
+            hi += 1
         }
+        if labelStart < hi { labels.append(labelStart..<hi) }
+        guard labels.count >= 2, labels[0].count >= 2, labels.allSatisfy({ !$0.isEmpty }) else { return nil }
+        let last = labels[labels.count - 1]
+        guard last.count >= 2, tlds.contains(WordHasher.hash(s[last])) else { return nil }
+        var end = last.upperBound
+        if end < n && s[end] == 0x2F {  // path
+            while end < n && isURLChar(s[end]) { end += 1 }
+            while end > last.upperBound && isTrailingPunct(s[end - 1]) { end -= 1 }
+        }
+        return i..<end
     }
 }

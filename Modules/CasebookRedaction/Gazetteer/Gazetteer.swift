@@ -5,7 +5,7 @@ enum Gazetteer {}
 
 /// Flags a word can carry. One word can carry several (e.g. "may": given name, ambiguous, month).
 struct WordFlags: OptionSet, Sendable {
-    let rawValue: UInt32
+    let rawValue: UInt64
     static let givenName = WordFlags(rawValue: 1 << 0)
     static let surname = WordFlags(rawValue: 1 << 1)
     static let ambiguousName = WordFlags(rawValue: 1 << 2)
@@ -24,6 +24,23 @@ struct WordFlags: OptionSet, Sendable {
     static let subjectWord = WordFlags(rawValue: 1 << 15)
     static let place = WordFlags(rawValue: 1 << 16)
     static let englishWord = WordFlags(rawValue: 1 << 17)
+    // Small closed sets used by single detectors (folded in so one lookup per token serves all).
+    static let flatWord = WordFlags(rawValue: 1 << 20)
+    static let streetPrep = WordFlags(rawValue: 1 << 21)
+    static let aged = WordFlags(rawValue: 1 << 22)
+    static let ageLocPrep = WordFlags(rawValue: 1 << 23)
+    static let old = WordFlags(rawValue: 1 << 24)
+    static let of = WordFlags(rawValue: 1 << 25)
+    static let birthCue = WordFlags(rawValue: 1 << 26)
+    static let conjunction = WordFlags(rawValue: 1 << 27)
+    static let to = WordFlags(rawValue: 1 << 28)
+    static let spokeVerb = WordFlags(rawValue: 1 << 29)
+    static let strongVerb = WordFlags(rawValue: 1 << 30)
+    static let dateCue = WordFlags(rawValue: 1 << 31)
+    static let saint = WordFlags(rawValue: 1 << 32)
+    static let connector = WordFlags(rawValue: 1 << 33)
+    static let yearWord = WordFlags(rawValue: 1 << 34)
+    static let urlStart = WordFlags(rawValue: 1 << 35)
 
     /// Flags that say something about the word other than "it is in the English dictionary".
     static let known: WordFlags = WordFlags(rawValue: (1 << 17) - 1)
@@ -31,16 +48,15 @@ struct WordFlags: OptionSet, Sendable {
 
 /// Word hash → flags, plus month numbers. Immutable after construction, so safely shared.
 struct Lexicon: Sendable {
-    private(set) var flags: [UInt64: WordFlags] = [:]
+    private var table = FlagTable(capacity: 1 << 17)
     private(set) var monthNumbers: [UInt64: Int] = [:]
 
-    @inline(__always) subscript(hash: UInt64) -> WordFlags { flags[hash] ?? [] }
+    @inline(__always) subscript(hash: UInt64) -> WordFlags { WordFlags(rawValue: table[hash]) }
 
     /// The shipped lexicon, built on first use (thread-safe lazy global).
     static let shared = Lexicon()
 
     private init() {
-        flags.reserveCapacity(80_000)
         add(Gazetteer.givenNames, .givenName)
         add(Gazetteer.surnames, .surname)
         add(Gazetteer.ambiguousNames, .ambiguousName)
@@ -58,21 +74,85 @@ struct Lexicon: Sendable {
         add(Gazetteer.subjectWords, .subjectWord)
         add(Gazetteer.places, .place)
         add(Gazetteer.englishWords, .englishWord)
+        add("flat apartment apt unit room house", .flatWord)
+        add("on in at off near along down up to from of onto past by", .streetPrep)
+        add("aged age", .aged)
+        add("from in of near", .ageLocPrep)
+        add("old", .old)
+        add("of", .of)
+        add("born dob birth birthday", .birthCue)
+        add("and or", .conjunction)
+        add("to", .to)
+        add("spoke talked talking speaking said told wrote sent chatted explained introduced listened replied texted messaged", .spokeVerb)
+        add("said says told tells texted texts messaged rang phoned called emailed mentioned reported explained asked admitted shared disclosed described shouted threatened cried replied wrote posted insisted complained", .strongVerb)
+        add("in of since until till by last next early late mid end this from before after during", .dateCue)
+        add("st saint ss", .saint)
+        add("of the and for de la le", .connector)
+        add("year-old years-old yr-old yo year years yrs yr", .yearWord)
+        add("http https www", .urlStart)
         for (m, n) in Gazetteer.months {
             let h = WordHasher.hash(m)
-            flags[h, default: []].insert(.month)
+            table.insert(h, WordFlags.month.rawValue)
             monthNumbers[h] = n
         }
     }
 
+    /// Adds every space/newline-separated word of `list`, hashing scalars as they stream past.
     private mutating func add(_ list: String, _ flag: WordFlags) {
-        for word in list.split(whereSeparator: { $0 == " " || $0 == "\n" }) where !word.isEmpty {
-            flags[WordHasher.hash(String(word)), default: []].insert(flag)
+        var h = WordHasher()
+        var length = 0
+        for u in list.unicodeScalars {
+            if u == " " || u == "\n" {
+                if length > 0 { table.insert(h.value, flag.rawValue) }
+                h = WordHasher()
+                length = 0
+            } else {
+                h.add(u.value)
+                length += 1
+            }
         }
+        if length > 0 { table.insert(h.value, flag.rawValue) }
     }
 
     /// Number of distinct given names and surnames shipped (for docs and tests).
     var nameCount: (given: Int, surnames: Int) {
-        (flags.values.filter { $0.contains(.givenName) }.count, flags.values.filter { $0.contains(.surname) }.count)
+        let v = table.allValues.map(WordFlags.init(rawValue:))
+        return (v.filter { $0.contains(.givenName) }.count, v.filter { $0.contains(.surname) }.count)
     }
+}
+
+/// Open-addressing hash table from word hash (already FNV-mixed) to OR-ed flag bits.
+/// Key 0 marks an empty slot. Faster than `Dictionary` (no SipHash re-hash of the key).
+struct FlagTable: Sendable {
+    private var keys: [UInt64]
+    private var values: [UInt64]
+    private let mask: Int
+
+    init(capacity: Int) {
+        keys = [UInt64](repeating: 0, count: capacity)
+        values = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+    }
+
+    @inline(__always) private func slot(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h ^ (h >> 31)) & mask }
+
+    @inline(__always) subscript(h: UInt64) -> UInt64 {
+        var i = slot(h)
+        while true {
+            let k = keys[i]
+            if k == h { return values[i] }
+            if k == 0 { return 0 }
+            i = (i + 1) & mask
+        }
+    }
+
+    mutating func insert(_ h: UInt64, _ bits: UInt64) {
+        precondition(h != 0)
+        var i = slot(h)
+        while keys[i] != 0 && keys[i] != h { i = (i + 1) & mask }
+        keys[i] = h
+        values[i] |= bits
+    }
+
+    var allValues: [UInt64] { values.filter { $0 != 0 } }
 }

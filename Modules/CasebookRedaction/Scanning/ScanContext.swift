@@ -7,19 +7,19 @@ struct ScanContext {
     let lex: Lexicon
 
     init(text: String, lex: Lexicon) {
-        var scalars: [UInt32] = []
-        scalars.reserveCapacity(text.utf8.count)
-        for u in text.unicodeScalars { scalars.append(u.value) }
+        let scalars = UTF8Decoding.scalars(of: text)
         self.s = scalars
-        self.tokens = Tokenizer.tokenize(scalars)
+        var tokens = Tokenizer.tokenize(scalars)
+        for k in tokens.indices where tokens[k].kind == .word { tokens[k].flags = lex[tokens[k].hash] }
+        self.tokens = tokens
         self.lex = lex
     }
 
     // MARK: Token helpers
 
     @inline(__always) func flags(_ i: Int) -> WordFlags {
-        guard i >= 0, i < tokens.count, tokens[i].kind == .word else { return [] }
-        return lex[tokens[i].hash]
+        guard i >= 0, i < tokens.count else { return [] }
+        return tokens[i].flags
     }
 
     @inline(__always) func isWord(_ i: Int, _ f: WordFlags) -> Bool { flags(i).contains(f) }

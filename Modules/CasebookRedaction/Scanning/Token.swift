@@ -10,6 +10,8 @@ struct Token {
     var fullEnd: Int
     /// Hash of the lower-cased scalars in start..<end (see `WordHasher`).
     var hash: UInt64
+    /// Lexicon flags of a word token (empty for other kinds), looked up once per pass.
+    var flags: WordFlags = []
     /// For punct tokens: the scalar. For placeholders: unused.
     var scalar: UInt32 = 0
     var isCapitalised = false
