@@ -40,8 +40,8 @@ enum AddressDetector {
         if f.contains(.nonIdentifying) || f.contains(.givenName) && !f.contains(.surname) { return j }
         var k = j + 2
         if let u = ctx.token(k + 1), u.kind == .word, u.isCapitalised, !u.claimed, !u.newlineBefore, !u.flags.contains(.nonIdentifying) { k += 1 }
-        // Only when the town ends the phrase (punctuation, a postcode or the end follows).
-        if let after = ctx.token(k + 1), after.kind == .word, !after.isCapitalised { return j }
+        // Not when the "town" is the subject of what follows ("12 Elm Road, Tayo said …").
+        if let after = ctx.token(k + 1), after.flags.contains(.personVerb) || after.flags.contains(.strongVerb) { return j }
         return k
     }
 

@@ -65,6 +65,8 @@ enum Tokenizer {
             let c = s[i]
             if isASCIIDigit(c) {
                 digits += 1
+            } else if c >= 0x300 && c <= 0x36F && i > start {
+                // Combining marks ("e\u{301}") stay in the word.
             } else if isASCIILetter(c) || c == 0x5F || (c >= 128 && isLetter(c)) {
                 letters += 1
                 if isUpperLetter(c) { uppers += 1 }
