@@ -40,7 +40,10 @@ enum NameDetector {
                 guard leftName || rightName else {
                     // "Nevaeh and Carys": an unknown capitalised word joined to a name by and/or.
                     let t = ctx.tokens[i]
-                    guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, isUnknown(ctx, i) else { continue }
+                    let tf = t.flags
+                    guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, !ctx.isSentenceStart(i),
+                        isUnknown(ctx, i) || tf.isDisjoint(with: [.nonIdentifying, .place, .properWord, .month, .orgSuffix, .streetSuffix, .subjectWord, .title])
+                    else { continue }
                     let viaRight = i + 2 < n && isName[i + 2] && ctx.tokens[i + 1].kind == .word && ctx.tokens[i + 1].flags.contains(.conjunction)
                     let viaLeft = i >= 2 && isName[i - 2] && ctx.tokens[i - 1].kind == .word && ctx.tokens[i - 1].flags.contains(.conjunction)
                     if viaRight || viaLeft {
@@ -102,6 +105,24 @@ enum NameDetector {
         return true
     }
 
+    /// Lexicon flags of each hyphen-separated part of token `i` (empty when it has no hyphen).
+    static func hyphenParts(_ ctx: ScanContext, _ i: Int) -> [WordFlags] {
+        let t = ctx.tokens[i]
+        guard ctx.s[t.start..<t.end].contains(where: isHyphen) else { return [] }
+        var out: [WordFlags] = []
+        var h = WordHasher()
+        for k in t.start..<t.end {
+            if isHyphen(ctx.s[k]) {
+                out.append(ctx.lex[h.value])
+                h = WordHasher()
+            } else {
+                h.add(ctx.s[k])
+            }
+        }
+        out.append(ctx.lex[h.value])
+        return out
+    }
+
     static func isTitle(_ ctx: ScanContext, _ i: Int) -> Bool {
         guard let t = ctx.token(i), t.kind == .word, t.isCapitalised, !t.claimed else { return false }
         return t.flags.contains(.title)
@@ -127,6 +148,7 @@ enum NameDetector {
         guard t.kind == .word, !t.claimed, t.letters >= 2 else { return .no }
         let f = t.flags
         let cap = t.isCapitalised
+        if t.length > 1 && t.letters > 1 && isUpperLetter(ctx.s[t.start + 1]) && !known.nameParts.contains(t.hash) && !t.isAllCaps { return .no }  // "GCSEs", "DMs"
         if t.isAllCaps && t.length > 1 && !known.nameParts.contains(t.hash) && !(f.contains(.givenName) && t.length >= 4 && !f.contains(.nonIdentifying)) { return .no }
         let start = ctx.isSentenceStart(i)
         let prevFlags = ctx.flags(i - 1)
@@ -155,11 +177,13 @@ enum NameDetector {
             let surnameNext = next.map { $0.kind == .word && $0.isCapitalised && !$0.newlineBefore } ?? false
                 && nextFlags.contains(.surname) && !nextFlags.contains(.nonIdentifying)
             if nextIsStrongVerb || surnameNext { return .yes(.context, 0.85) }
-            // Months, modals and other calendar/function words need the strong cues above.
-            if f.contains(.month) || f.contains(.nonIdentifying) { return .no }
+            // Months, seasons, faiths: written with a capital anyway, so only the cues above count.
+            if f.contains(.properWord) { return .no }
+            if t.isPossessive { return .yes(.context, 0.75) }
+            if nextFlags.contains(.actionVerb) && !(next?.isCapitalised ?? true) { return .yes(.context, 0.75) }
+            if nextFlags.contains(.copula), ctx.flags(i + 2).contains(.personAdjective) { return .yes(.context, 0.75) }
             if start { return .no }
-            if nextIsPersonVerb || t.isPossessive { return .yes(.context, 0.75) }
-            // Mid-sentence capital: "with Grace", "told Hope".
+            // Mid-sentence capital: "with Grace", "because Will had".
             return .yes(.gazetteer, 0.65)
         }
         if f.contains(.nonIdentifying) || f.contains(.subjectWord) && !f.contains(.givenName) { return .no }
@@ -175,6 +199,13 @@ enum NameDetector {
             }
             if t.letters >= 3 && !word && !f.contains(.personVerb) && !f.contains(.relation) { return .yes(.gazetteer, 0.7) }
             return .no
+        }
+        // 5b. Double-barrelled or hyphenated names ("Ellie-May", "Okonkwo-Smith"): judge by the parts.
+        if cap && f.isEmpty && t.length > 3 {
+            let parts = hyphenParts(ctx, i)
+            if parts.count > 1 && parts.contains(where: { $0.contains(.givenName) || $0.contains(.surname) && !$0.contains(.ambiguousSurname) }) {
+                return .yes(.gazetteer, 0.8)
+            }
         }
         // 6. Surnames alone: capitalised, not a word, not a place after a preposition.
         if f.contains(.surname) {

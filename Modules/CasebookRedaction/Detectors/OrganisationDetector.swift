@@ -43,6 +43,13 @@ enum OrganisationDetector {
                     end = j - 1
                     distinctive = max(distinctive, 1)
                 }
+                // "Oasis Academy Brislington": a place or unknown capitalised word straight after the suffix.
+                if end == lastSuffix, let p = ctx.token(end + 1), p.kind == .word, p.isCapitalised, !p.claimed, !p.newlineBefore,
+                    p.spaceBefore, p.flags.contains(.place) || p.flags.isEmpty,
+                    !(ctx.token(end + 2).map { $0.flags.contains(.personVerb) || $0.flags.contains(.strongVerb) } ?? false)
+                {
+                    end += 1
+                }
                 if distinctive > 0 {
                     // Don't start on a sentence-initial common word ("The Academy").
                     var s = i

@@ -10,7 +10,7 @@ extension Gazetteer {
     angel destiny harmony melody liberty justice mercy patience prudence charity verity constance felicity bliss blessing
     favour comfort gift peace precious princess trinity unity serenity fern poppy violet iris jasmine myrtle olive willow
     rowan ash hazel basil sage reed carol noel eve lance grant barry pip bea bee reggie teddy ted max sonny sam
-    tom tommy ben gus kit stan sid hal fred ed al jo lou jim jimmy jack dot kay val mo moe nan ella emma
+    tom tommy ben gus kit stan sid hal fred ed al jo lou jim jimmy jack dot kay val mo moe ella emma
     belle bella dolly polly molly tilly milly lottie hattie summer marina meadow ocean misty crystal brook brooke
     christian earl duke king prince royal major bishop norman dennis douglas gordon raymond
     hope mercy say said shaz

@@ -41,6 +41,13 @@ struct WordFlags: OptionSet, Sendable {
     static let connector = WordFlags(rawValue: 1 << 33)
     static let yearWord = WordFlags(rawValue: 1 << 34)
     static let urlStart = WordFlags(rawValue: 1 << 35)
+    /// Words written with a capital anyway (months, seasons, faiths): a capital says nothing.
+    static let properWord = WordFlags(rawValue: 1 << 36)
+    /// Verbs of doing that follow people rather than abstract nouns ("Grace went", not "Hope is").
+    static let actionVerb = WordFlags(rawValue: 1 << 37)
+    /// Adjectives of feeling/behaviour after "is/was" that mark a person ("Grace was upset").
+    static let personAdjective = WordFlags(rawValue: 1 << 38)
+    static let copula = WordFlags(rawValue: 1 << 39)
 
     /// Flags that say something about the word other than "it is in the English dictionary".
     static let known: WordFlags = WordFlags(rawValue: (1 << 17) - 1)
@@ -90,6 +97,10 @@ struct Lexicon: Sendable {
         add("of the and for de la le", .connector)
         add("year-old years-old yr-old yo year years yrs yr", .yearWord)
         add("http https www", .urlStart)
+        add("january february march april may june july august september october november december summer autumn winter spring christian christmas easter", .properWord)
+        add("has had wants wanted needs needed lives lived stays stayed moved went goes came comes attends attended started left visits visited cried hit pushed got keeps kept joined arrived refused denied promised decided agreed", .actionVerb)
+        add("upset angry sad happy worried anxious scared frightened tearful quiet late absent excluded suspended tired withdrawn distressed calm calmer chatty engaged low drunk high pregnant ill unwell poorly missing annoyed furious jealous lonely", .personAdjective)
+        add("is was seems seemed looks looked sounds sounded felt feels", .copula)
         for (m, n) in Gazetteer.months {
             let h = WordHasher.hash(m)
             table.insert(h, WordFlags.month.rawValue)

@@ -33,5 +33,10 @@ extension Gazetteer {
     samsung uber deliveroo argos boots superdrug wetherspoons
     monday tuesday wednesday thursday friday saturday sunday
     god allah jesus bible quran koran
+    kooth childline samaritans shout papyrus mind youngminds barnardo's barnardos nspcc mermaids stonewall refuge relate
+    cruse beat shelter crisis trussell scouts brownies guides cadets rainbows beavers cubs ofsted hmrc dwp nhs
+    a-level a-levels gcse gcses btec btecs dms dm ks3 ks4 sats covid covid-19 coronavirus lockdown brexit
+    snapchat whatsapp tiktok instagram facebook messenger discord twitch reddit pinterest tumblr bereal telegram
+    premier league arsenal chelsea liverpool everton spurs tottenham villa city united rovers wanderers
     """
 }

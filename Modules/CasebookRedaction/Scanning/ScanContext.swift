@@ -39,7 +39,7 @@ struct ScanContext {
             let t = tokens[j]
             if t.kind == .punct {
                 switch t.scalar {
-                case 0x2E, 0x21, 0x3F, 0x3A, 0x2022, 0x3B: return true  // . ! ? : • ;
+                case 0x2E, 0x21, 0x3F, 0x3A, 0x2022: return true  // . ! ? : •
                 case 0x22, 0x28, 0x201C, 0x2018, 0x27, 0x2D, 0x2A:  // quotes, (, -, *
                     if t.newlineBefore { return true }
                     j -= 1
