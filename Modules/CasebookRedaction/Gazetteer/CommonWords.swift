@@ -38,6 +38,14 @@ extension Gazetteer {
     client's mum's dad's nan's
     """
 
+    /// School subjects: capitalised in notes, never people ("Art and Computing").
+    static let schoolSubjects = """
+    art drama music computing computer science maths math mathematics english literature language history geography
+    biology chemistry physics french spanish german italian latin mandarin urdu arabic pe re rs dt ict pshe rse
+    citizenship psychology sociology business economics law media photography textiles food technology design
+    engineering philosophy politics statistics further health social care childcare hospitality sport
+    """
+
     /// Titles that make the next capitalised word a name ("Mr Okafor", "Dr Lee").
     static let titles = "mr mrs ms miss mx dr prof professor sir dame lady lord rev revd reverend fr father sister brother pc dc sgt cllr councillor"
 

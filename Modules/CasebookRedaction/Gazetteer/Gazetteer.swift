@@ -98,6 +98,8 @@ struct Lexicon: Sendable {
         add("year-old years-old yr-old yo year years yrs yr", .yearWord)
         add("http https www", .urlStart)
         add("january february march april may june july august september october november december summer autumn winter spring christian christmas easter", .properWord)
+        add(Gazetteer.schoolSubjects, .properWord)
+        add(Gazetteer.schoolSubjects, .nonIdentifying)
         add("has had wants wanted needs needed lives lived stays stayed moved went goes came comes attends attended started left visits visited cried hit pushed got keeps kept joined arrived refused denied promised decided agreed", .actionVerb)
         add("upset angry sad happy worried anxious scared frightened tearful quiet late absent excluded suspended tired withdrawn distressed calm calmer chatty engaged low drunk high pregnant ill unwell poorly missing annoyed furious jealous lonely", .personAdjective)
         add("is was seems seemed looks looked sounds sounded felt feels", .copula)
