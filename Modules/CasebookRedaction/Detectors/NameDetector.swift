@@ -19,17 +19,15 @@ enum NameDetector {
     static func detect(_ ctx: inout ScanContext, known: KnownIndex) {
         let n = ctx.tokens.count
         var isName = [Bool](repeating: false, count: n)
-        var source = [DetectionSource](repeating: .gazetteer, count: n)
-        var conf = [Double](repeating: 0, count: n)
+        var info: [Int: (source: DetectionSource, confidence: Double)] = [:]  // sparse: names are few
         for i in 0..<n {
             if case .yes(let src, let c) = verdict(ctx, i, known: known) {
                 isName[i] = true
-                source[i] = src
-                conf[i] = c
+                info[i] = (src, c)
             }
         }
         // Adjacency: a capitalised word (or a listed surname, any case) next to a name is part of it.
-        var changed = true
+        var changed = isName.contains(true)
         var rounds = 0
         while changed && rounds < 3 {
             changed = false
@@ -48,8 +46,7 @@ enum NameDetector {
                     let viaLeft = i >= 2 && isName[i - 2] && ctx.tokens[i - 1].kind == .word && ctx.tokens[i - 1].flags.contains(.conjunction)
                     if viaRight || viaLeft {
                         isName[i] = true
-                        source[i] = .context
-                        conf[i] = 0.7
+                        info[i] = (.context, 0.7)
                         changed = true
                     }
                     continue
@@ -67,8 +64,7 @@ enum NameDetector {
                 }
                 if ok {
                     isName[i] = true
-                    source[i] = .context
-                    conf[i] = 0.8
+                    info[i] = (.context, 0.8)
                     changed = true
                 }
             }
@@ -78,11 +74,11 @@ enum NameDetector {
         while i < n {
             guard isName[i] else { i += 1; continue }
             var j = i
-            var best = conf[i]
-            var src = source[i]
+            var best = info[i]?.confidence ?? 0.5
+            var src = info[i]?.source ?? .context
             while j + 1 < n && isName[j + 1] && adjacent(ctx, j, j + 1) && !ctx.tokens[j].isPossessive {
                 j += 1
-                if conf[j] > best { best = conf[j]; src = source[j] }
+                if let h = info[j], h.confidence > best { best = h.confidence; src = h.source }
             }
             var start = i
             if i >= 1, isTitle(ctx, i - 1) { start = i - 1 }

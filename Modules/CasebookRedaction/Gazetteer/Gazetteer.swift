@@ -137,35 +137,36 @@ struct Lexicon: Sendable {
 /// Open-addressing hash table from word hash (already FNV-mixed) to OR-ed flag bits.
 /// Key 0 marks an empty slot. Faster than `Dictionary` (no SipHash re-hash of the key).
 struct FlagTable: Sendable {
-    private var keys: [UInt64]
-    private var values: [UInt64]
+    /// Interleaved (key, value) pairs so a probe touches one cache line.
+    private var slots: [UInt64]
     private let mask: Int
 
     init(capacity: Int) {
-        keys = [UInt64](repeating: 0, count: capacity)
-        values = [UInt64](repeating: 0, count: capacity)
+        slots = [UInt64](repeating: 0, count: capacity * 2)
         mask = capacity - 1
     }
 
     @inline(__always) private func slot(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h ^ (h >> 31)) & mask }
 
     @inline(__always) subscript(h: UInt64) -> UInt64 {
-        var i = slot(h)
-        while true {
-            let k = keys[i]
-            if k == h { return values[i] }
-            if k == 0 { return 0 }
-            i = (i + 1) & mask
+        slots.withUnsafeBufferPointer { p in
+            var i = slot(h)
+            while true {
+                let k = p[2 * i]
+                if k == h { return p[2 * i + 1] }
+                if k == 0 { return 0 }
+                i = (i + 1) & mask
+            }
         }
     }
 
     mutating func insert(_ h: UInt64, _ bits: UInt64) {
         precondition(h != 0)
         var i = slot(h)
-        while keys[i] != 0 && keys[i] != h { i = (i + 1) & mask }
-        keys[i] = h
-        values[i] |= bits
+        while slots[2 * i] != 0 && slots[2 * i] != h { i = (i + 1) & mask }
+        slots[2 * i] = h
+        slots[2 * i + 1] |= bits
     }
 
-    var allValues: [UInt64] { values.filter { $0 != 0 } }
+    var allValues: [UInt64] { stride(from: 1, to: slots.count, by: 2).map { slots[$0] }.filter { $0 != 0 } }
 }

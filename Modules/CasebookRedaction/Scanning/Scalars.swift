@@ -45,6 +45,10 @@ struct WordHasher {
         if v == 0x2019 { v = 0x27 }
         value = (value ^ UInt64(v)) &* 0x100_0000_01b3
     }
+    /// Adds a scalar already known to be lower-case ASCII.
+    @inline(__always) mutating func addLowerASCII(_ c: UInt32) {
+        value = (value ^ UInt64(c)) &* 0x100_0000_01b3
+    }
     static func hash<S: Sequence<UInt32>>(_ scalars: S) -> UInt64 {
         var h = WordHasher()
         for c in scalars { h.add(c) }

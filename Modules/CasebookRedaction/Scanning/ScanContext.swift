@@ -8,6 +8,8 @@ struct ScanContext {
 
     init(text: String, lex: Lexicon) {
         let scalars = UTF8Decoding.scalars(of: text)
+        // Token offsets are 32-bit: a single note of 2^31 scalars is far outside any real use.
+        precondition(scalars.count < Int(Int32.max), "text too long for one redaction pass")
         self.s = scalars
         var tokens = Tokenizer.tokenize(scalars)
         for k in tokens.indices where tokens[k].kind == .word { tokens[k].flags = lex[tokens[k].hash] }

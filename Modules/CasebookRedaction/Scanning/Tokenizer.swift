@@ -63,11 +63,28 @@ enum Tokenizer {
         var possessiveAt = -1
         while i < n {
             let c = s[i]
+            if c < 128 {
+                // ASCII fast path: letters and digits hash inline, no Unicode property look-ups.
+                let l = c | 0x20
+                if l &- 97 < 26 {
+                    letters += 1
+                    if c < 97 { uppers += 1 }
+                    h.addLowerASCII(l)
+                    i += 1
+                    continue
+                }
+                if c &- 48 < 10 || c == 0x5F {
+                    if c != 0x5F { digits += 1 } else { letters += 1 }
+                    h.addLowerASCII(c)
+                    i += 1
+                    continue
+                }
+            }
             if isASCIIDigit(c) {
                 digits += 1
             } else if c >= 0x300 && c <= 0x36F && i > start {
                 // Combining marks ("e\u{301}") stay in the word.
-            } else if isASCIILetter(c) || c == 0x5F || (c >= 128 && isLetter(c)) {
+            } else if c >= 128 && isLetter(c) {
                 letters += 1
                 if isUpperLetter(c) { uppers += 1 }
             } else if (isApostrophe(c) || isHyphen(c)) && i + 1 < n && i > start
