@@ -26,6 +26,7 @@ public struct Redactor: Sendable {
         // Order matters: earlier detectors claim tokens, later ones skip them.
         known.detectContacts(&ctx)
         WebDetector.detect(&ctx)
+        HandleDetector.detect(&ctx)
         NINumber.detect(&ctx)
         Postcode.detect(&ctx)
         NHSNumber.detect(&ctx)

@@ -100,3 +100,34 @@ import Testing
         #expect(found("quillfeather is his dad's name too").isEmpty)
     }
 }
+
+@Suite struct ExtraFormTests {
+    @Test func initialsJoinTheName() {
+        #expect(found("Met Amira K. today.").map(\.0) == ["Amira K"])
+        #expect(found("Letter from J. Okafor.").map(\.0) == ["J. Okafor"])
+    }
+
+    @Test func lowerCaseTitleWithListedName() {
+        #expect(found("spoke to mr smith after school").map(\.0) == ["mr smith"])
+    }
+
+    @Test func handlesWithoutAt() {
+        #expect(found("Her snap is lilz_xo and she posts at night.").map(\.1) == [.handle])
+        #expect(found("Instagram: megz.2009").map(\.0) == ["megz.2009"])
+        #expect(found("Snapchat is where it started.").isEmpty)
+    }
+
+    @Test func postcodeDistrictWithCue() {
+        #expect(found("Family moved to the LS6 area.").map(\.1) == [.postcode])
+        #expect(found("Lives in BS5 now.").map(\.1) == [.postcode])
+    }
+
+    @Test func ageWithSlashForm() {
+        #expect(found("A 15 y/o from Filton was referred.").map(\.1) == [.ageLocation])
+    }
+
+    @Test func highSchoolShortForm() {
+        #expect(found("She goes to Fairfield High now.").map(\.0) == ["Fairfield High"])
+        #expect(found("Shops on Knowle High Street were shut.").allSatisfy { $0.1 != .organisation })
+    }
+}

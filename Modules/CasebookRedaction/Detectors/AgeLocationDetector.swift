@@ -16,6 +16,9 @@ enum AgeLocationDetector {
         guard t.kind == .number, t.digits <= 2 else { return nil }
         var j = i + 1
         if ctx.isPunct(j, 0x2D) { j += 1 }
+        // "15 y/o"
+        if let y = ctx.token(j), y.kind == .word, y.length == 1, ctx.s[y.start] | 0x20 == 0x79, ctx.isPunct(j + 1, 0x2F),
+            let o = ctx.token(j + 2), o.kind == .word, o.length == 1, ctx.s[o.start] | 0x20 == 0x6F { return j + 2 }
         guard let w = ctx.token(j), w.flags.contains(.yearWord) else { return nil }
         if ctx.lowerASCII(j).last == 0x64 { return j }  // "...-old"
         if ctx.isPunct(j + 1, 0x2D) { j += 1 }

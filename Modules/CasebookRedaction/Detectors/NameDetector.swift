@@ -55,7 +55,8 @@ enum NameDetector {
                 let f = t.flags
                 let ok: Bool
                 if leftName {
-                    ok = t.isCapitalised ? !f.contains(.personVerb) || f.contains(.surname) : f.contains(.surname) && !ctx.tokens[i - 1].isCapitalised
+                    ok = t.isCapitalised ? !f.contains(.personVerb) || f.contains(.surname)
+                        : f.contains(.surname) && f.isDisjoint(with: [.englishWord, .nonIdentifying, .personVerb]) && !ctx.tokens[i - 1].isCapitalised
                 } else {
                     // Left of a name: a capitalised unknown word or given name, not sentence-initial filler.
                     let rf = ctx.tokens[i + 1].flags
@@ -83,6 +84,14 @@ enum NameDetector {
             var start = i
             if i >= 1, isTitle(ctx, i - 1) { start = i - 1 }
             else if i >= 2, ctx.isPunct(i - 1, 0x2E), isTitle(ctx, i - 2), adjacent(ctx, i - 2, i - 1) { start = i - 2 }
+            // Initials: "J. Okafor" / "J Okafor" before, "Amira K." / "Amira K" after.
+            if start == i, i >= 2, ctx.isPunct(i - 1, 0x2E), isInitial(ctx, i - 2), !ctx.tokens[i - 1].spaceBefore { start = i - 2 }
+            else if start == i, i >= 1, isInitial(ctx, i - 1), adjacent(ctx, i - 1, i), !ctx.isSentenceStart(i - 1) || ctx.flags(i).contains(.surname) { start = i - 1 }
+            if !ctx.tokens[j].isPossessive, j + 1 < n, isInitial(ctx, j + 1), adjacent(ctx, j, j + 1),
+                j + 2 >= n || ctx.tokens[j + 2].kind == .punct || ctx.tokens[j + 2].newlineBefore
+            {
+                j += 1
+            }
             ctx.claimTokens(start, j, .name, src, best)
             i = j + 1
         }
@@ -119,9 +128,20 @@ enum NameDetector {
         return out
     }
 
+    /// A title token ("Mr", "Dr", also "mr" in lower case when a listed name follows).
     static func isTitle(_ ctx: ScanContext, _ i: Int) -> Bool {
-        guard let t = ctx.token(i), t.kind == .word, t.isCapitalised, !t.claimed else { return false }
-        return t.flags.contains(.title)
+        guard let t = ctx.token(i), t.kind == .word, !t.claimed, t.flags.contains(.title) else { return false }
+        if t.isCapitalised { return true }
+        guard t.length <= 4, !t.flags.contains(.relation) else { return false }  // "mr", "mrs", "dr", not "sister"
+        let nf = ctx.flags(i + 1).contains(.title) ? [] : ctx.flags(i + 1)
+        return nf.contains(.surname) || nf.contains(.givenName) && !nf.contains(.englishWord)
+    }
+
+    /// A single capital letter (an initial), not "I" or "A".
+    static func isInitial(_ ctx: ScanContext, _ i: Int) -> Bool {
+        guard let t = ctx.token(i), t.kind == .word, t.length == 1, t.isCapitalised, !t.claimed else { return false }
+        let c = ctx.s[t.start]
+        return c != 0x49 && c != 0x41
     }
 
     /// Two tokens separated only by spaces on one line (or a hyphen inside a double-barrelled name).
@@ -165,7 +185,7 @@ enum NameDetector {
         }
         // 2. Titles: "Mr Okafor", "Dr. Lee".
         if afterTitle && cap && !f.contains(.nonIdentifying) { return .yes(.context, 0.95) }
-        if afterTitle && cap && (f.contains(.surname) || f.contains(.givenName)) { return .yes(.context, 0.9) }
+        if afterTitle && (f.contains(.surname) || f.contains(.givenName)) && f.isDisjoint(with: [.personVerb, .strongVerb]) { return .yes(.context, 0.9) }
         // 3. Ambiguous names ("Grace", "Will", "May"): only capitalised and with context.
         if f.contains(.ambiguousName) {
             guard cap, !t.isAllCaps else { return .no }

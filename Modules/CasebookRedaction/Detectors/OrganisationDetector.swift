@@ -36,6 +36,10 @@ enum OrganisationDetector {
                 }
                 if j - i > 8 { break }
             }
+            // "Knowle High Street" is a street, not a school.
+            if lastSuffix >= 0, let after = ctx.token(lastSuffix + 1), after.isCapitalised, after.flags.contains(.streetSuffix), !after.flags.contains(.orgSuffix) {
+                lastSuffix = -1
+            }
             if lastSuffix >= 0 {
                 // "University of Bristol": suffix first, then "of" + place.
                 var end = lastSuffix

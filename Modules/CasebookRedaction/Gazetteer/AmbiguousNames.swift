@@ -13,7 +13,7 @@ extension Gazetteer {
     tom tommy ben gus kit stan sid hal fred ed al jo lou jim jimmy jack dot kay val mo moe ella emma
     belle bella dolly polly molly tilly milly lottie hattie summer marina meadow ocean misty crystal brook brooke
     christian earl duke king prince royal major bishop norman dennis douglas gordon raymond
-    hope mercy say said shaz
+    hope mercy shaz
     """
 
     /// Surnames that are also ordinary words or places: a name only next to a given name or a title.
@@ -26,7 +26,7 @@ extension Gazetteer {
     hicks house jordan kent kerr knight law low lowe major marshall may mellor newman noble north norman oliver parker
     pearl pope power rice rowe sale shepherd singer small spring street summers sweet temple vine walls ward well wells
     white wild wolf worth young fuller glover hunt lucas sutton preston bolton chester lincoln derby kendal hull york
-    grant ford hope may khan singh kaur das ali gil can sun ma he ho lee li do ng lim vo le sy bah fall gay paul james
+    grant ford hope may khan singh kaur das ali gil lee ng lim vo sy bah fall gay paul james
     thomas henry francis lewis edwards morgan ross murray craig stewart graham gordon douglas campbell duncan
     """
 }

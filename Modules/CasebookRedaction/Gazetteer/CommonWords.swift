@@ -80,7 +80,7 @@ extension Gazetteer {
     static let organisationSuffixes = """
     primary academy school college university infirmary hospital surgery practice clinic centre center church mosque
     temple gurdwara synagogue nursery preschool pre-school montessori fc ltd limited plc trust foundation charity club
-    institute chapel cathedral prison library leisure
+    institute chapel cathedral prison library leisure high masjid madrasa madrassa
     """
 
     /// Place prepositions: a capitalised word after one is a place, not a surname ("in Preston").
@@ -94,7 +94,7 @@ extension Gazetteer {
     ]
 
     /// Social platforms: a token after one of these ("Snapchat: kez_22") is a handle.
-    static let platforms = "snapchat snap instagram insta ig tiktok twitter x discord telegram threads facebook fb"
+    static let platforms = "snapchat snap instagram insta ig tiktok twitter discord telegram facebook fb"
 
     /// Age words: "15-year-old", "aged 15".
     static let ageWords = "year-old years-old yr-old y/o yo aged age"

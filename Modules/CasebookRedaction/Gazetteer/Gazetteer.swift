@@ -48,6 +48,8 @@ struct WordFlags: OptionSet, Sendable {
     /// Adjectives of feeling/behaviour after "is/was" that mark a person ("Grace was upset").
     static let personAdjective = WordFlags(rawValue: 1 << 38)
     static let copula = WordFlags(rawValue: 1 << 39)
+    static let handleFiller = WordFlags(rawValue: 1 << 40)
+    static let postcodeCue = WordFlags(rawValue: 1 << 41)
 
     /// Flags that say something about the word other than "it is in the English dictionary".
     static let known: WordFlags = WordFlags(rawValue: (1 << 17) - 1)
@@ -102,6 +104,8 @@ struct Lexicon: Sendable {
         add(Gazetteer.schoolSubjects, .nonIdentifying)
         add("has had wants wanted needs needed lives lived stays stayed moved went goes came comes attends attended started left visits visited cried hit pushed got keeps kept joined arrived refused denied promised decided agreed", .actionVerb)
         add("upset angry sad happy worried anxious scared frightened tearful quiet late absent excluded suspended tired withdrawn distressed calm calmer chatty engaged low drunk high pregnant ill unwell poorly missing annoyed furious jealous lonely", .personAdjective)
+        add("is handle name username user account id", .handleFiller)
+        add("postcode post code area district", .postcodeCue)
         add("is was seems seemed looks looked sounds sounded felt feels", .copula)
         for (m, n) in Gazetteer.months {
             let h = WordHasher.hash(m)
