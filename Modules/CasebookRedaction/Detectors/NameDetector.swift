@@ -40,7 +40,7 @@ enum NameDetector {
                     let t = ctx.tokens[i]
                     let tf = t.flags
                     guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, !ctx.isSentenceStart(i),
-                        isUnknown(ctx, i) || tf.isDisjoint(with: [.nonIdentifying, .place, .properWord, .month, .orgSuffix, .streetSuffix, .subjectWord, .title])
+                        isUnknown(ctx, i) || tf.contains(.givenName) && !tf.contains(.properWord)
                     else { continue }
                     let viaRight = i + 2 < n && isName[i + 2] && ctx.tokens[i + 1].kind == .word && ctx.tokens[i + 1].flags.contains(.conjunction)
                     let viaLeft = i >= 2 && isName[i - 2] && ctx.tokens[i - 1].kind == .word && ctx.tokens[i - 1].flags.contains(.conjunction)
@@ -238,11 +238,13 @@ enum NameDetector {
             if !start {
                 let prev = ctx.token(i - 1)
                 if prev?.kind == .punct && prev?.scalar != 0x2C { return .no }
-                if prevFlags.contains(.placePreposition) {
-                    let spokenTo = (prev?.flags.contains(.to) ?? false) && ctx.flags(i - 2).contains(.spokeVerb)
-                    if !spokenTo { return .no }
-                }
                 if nextFlags.contains(.orgSuffix) || nextFlags.contains(.streetSuffix) { return .no }
+                // A capital in mid-sentence is a proper noun, but only a person-shaped slot makes it a
+                // name: "with X", "told X", "X said", "X's", "spoke to X" (not "loves Lego", "in Leeds").
+                let spokenTo = (prev?.flags.contains(.to) ?? false) && ctx.flags(i - 2).contains(.spokeVerb)
+                let personSlot = prevFlags.contains(.personPrecursor) || spokenTo || nextIsPersonVerb
+                    || (next.map { $0.isPunct(0x2C) } ?? false) && ctx.flags(i + 2).contains(.personVerb)
+                if !personSlot { return .no }
                 return .yes(.context, 0.55)
             }
         }

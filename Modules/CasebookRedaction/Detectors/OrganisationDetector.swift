@@ -19,9 +19,12 @@ enum OrganisationDetector {
                     let f = u.flags
                     if f.contains(.title) && !u.flags.contains(.saint) { break }
                     if f.contains(.orgSuffix) {
+                        if lastSuffix >= 0 { distinctive += 1 }  // "High School", "Primary School": org-shaped
                         lastSuffix = j
-                    } else if !f.contains(.nonIdentifying) || u.flags.contains(.saint) || f.contains(.ambiguousName) {
-                        if !u.flags.contains(.saint) { distinctive += 1 }
+                    } else if !f.contains(.nonIdentifying) || f.contains(.saint) || f.contains(.ambiguousName) {
+                        // A made-up, place or name word ("Oakfield", "Bristol", "Mary's") counts double:
+                        // "Code Club" is generic, "Little Acorns Nursery" is not.
+                        distinctive += f.contains(.saint) || f.contains(.englishWord) && !f.contains(.place) && !f.contains(.givenName) ? 1 : 2
                     }
                     if u.isPossessive && !f.contains(.orgSuffix) && !(ctx.token(j + 1).map { $0.isCapitalised } ?? false) { break }
                     j += 1
@@ -45,7 +48,7 @@ enum OrganisationDetector {
                 var end = lastSuffix
                 if lastSuffix < j - 1, let c = ctx.token(lastSuffix + 1), c.kind == .word, c.flags.contains(.of) {
                     end = j - 1
-                    distinctive = max(distinctive, 1)
+                    distinctive = max(distinctive, 2)
                 }
                 // "Oasis Academy Brislington": a place or unknown capitalised word straight after the suffix.
                 if end == lastSuffix, let p = ctx.token(end + 1), p.kind == .word, p.isCapitalised, !p.claimed, !p.newlineBefore,
@@ -54,7 +57,7 @@ enum OrganisationDetector {
                 {
                     end += 1
                 }
-                if distinctive > 0 {
+                if distinctive >= 2 {
                     // Don't start on a sentence-initial common word ("The Academy").
                     var s = i
                     while s < lastSuffix, ctx.tokens[s].kind == .word, ctx.tokens[s].flags.contains(.nonIdentifying),

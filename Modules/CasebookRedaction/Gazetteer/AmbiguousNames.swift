@@ -12,7 +12,7 @@ extension Gazetteer {
     rowan ash hazel basil sage reed carol noel eve lance grant barry pip bea bee reggie teddy ted max sonny sam
     tom tommy ben gus kit stan sid hal fred ed al jo lou jim jimmy jack dot kay val mo moe ella emma
     belle bella dolly polly molly tilly milly lottie hattie summer marina meadow ocean misty crystal brook brooke
-    christian earl duke king prince royal major bishop norman dennis douglas gordon raymond
+    christian norman dennis douglas gordon raymond
     hope mercy shaz
     """
 

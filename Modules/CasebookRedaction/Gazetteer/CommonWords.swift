@@ -79,7 +79,7 @@ extension Gazetteer {
     /// Words that end an organisation name ("Oakfield Academy", "Bristol Royal Infirmary").
     static let organisationSuffixes = """
     primary academy school college university infirmary hospital surgery practice clinic centre center church mosque
-    temple gurdwara synagogue nursery preschool pre-school montessori fc ltd limited plc trust foundation charity club
+    temple gurdwara synagogue nursery preschool pre-school montessori fc ltd limited plc club
     institute chapel cathedral prison library leisure high masjid madrasa madrassa
     """
 

@@ -37,6 +37,8 @@ extension Gazetteer {
     cruse beat shelter crisis trussell scouts brownies guides cadets rainbows beavers cubs ofsted hmrc dwp nhs
     a-level a-levels gcse gcses btec btecs dms dm ks3 ks4 sats covid covid-19 coronavirus lockdown brexit
     snapchat whatsapp tiktok instagram facebook messenger discord twitch reddit pinterest tumblr bereal telegram
+    lego pokemon pokémon marvel disney pixar barbie nerf bts k-pop kpop anime manga korean japanese thai filipino nepali
+    army navy raf royal duke duchess prince princess king queen
     premier league arsenal chelsea liverpool everton spurs tottenham villa city united rovers wanderers
     """
 }
