@@ -58,7 +58,8 @@ public enum NINumber {
         for t in ctx.tokens.indices {
             let tok = ctx.tokens[t]
             guard !tok.claimed, tok.kind == .word || tok.kind == .alnum, tok.letters >= 2 || tok.length == 2 else { continue }
-            guard tok.length == 8 || tok.length == 9 || (tok.length == 2 && ctx.token(t + 1)?.kind == .number) else { continue }
+            guard (tok.kind == .alnum && (tok.length == 8 || tok.length == 9) && tok.digits == 6)
+                || (tok.length == 2 && tok.kind == .word && ctx.token(t + 1)?.kind == .number) else { continue }
             if let r = match(ctx.s, at: tok.start) { ctx.claim(r, .niNumber, .pattern, 0.97) }
         }
     }

@@ -20,7 +20,13 @@ enum NameDetector {
         let n = ctx.tokens.count
         var isName = [Bool](repeating: false, count: n)
         var info: [Int: (source: DetectionSource, confidence: Double)] = [:]  // sparse: names are few
+        let anyKnown = !known.nameParts.isEmpty
         for i in 0..<n {
+            // Cheap pre-filter (same test as verdict's fast exit) before the full call.
+            let t = ctx.tokens[i]
+            if t.kind != .word || t.claimed { continue }
+            if !t.isCapitalised && !(t.flags.contains(.givenName) && !t.flags.contains(.englishWord)) && !anyKnown
+                && !(i > 0 && ctx.tokens[i - 1].flags.contains(.title)) { continue }
             if case .yes(let src, let c) = verdict(ctx, i, known: known) {
                 isName[i] = true
                 info[i] = (src, c)
