@@ -53,6 +53,7 @@ public struct Redactor: Sendable {
     /// Masks every span with its placeholder. `spans` index the ORIGINAL text.
     public func redact(_ text: String) -> RedactionResult {
         var spans = detect(text)
+        if spans.isEmpty { return RedactionResult(text: text, spans: []) }
         // Safety net for idempotence: re-detect on the masked text; anything new is mapped back
         // onto the original and merged, until nothing new appears (at most a few rounds).
         for _ in 0..<3 {
