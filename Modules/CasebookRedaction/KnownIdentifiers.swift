@@ -12,17 +12,23 @@ public struct KnownIdentifiers: Sendable {
     /// Phones, emails, addresses as free text; matched literally (and by their normalised digits).
     public var contacts: [String]
 
-    public init(names: [String] = [], dates: [String] = [], contacts: [String] = []) {
+    /// The data subject's own names and contacts, for subject-access exports: spans made only of
+    /// these are NOT masked (the requester sees their own identifiers; everyone else's are masked).
+    /// Leave empty for session records, where every identifier is masked.
+    public var subject: [String]
+
+    public init(names: [String] = [], dates: [String] = [], contacts: [String] = [], subject: [String] = []) {
         self.names = names
         self.dates = dates
         self.contacts = contacts
+        self.subject = subject
     }
 
-    public var isEmpty: Bool { names.isEmpty && dates.isEmpty && contacts.isEmpty }
+    public var isEmpty: Bool { names.isEmpty && dates.isEmpty && contacts.isEmpty && subject.isEmpty }
 }
 
 extension KnownIdentifiers: CustomStringConvertible {
     public var description: String {
-        "KnownIdentifiers(names: \(names.count), dates: \(dates.count), contacts: \(contacts.count))"
+        "KnownIdentifiers(names: \(names.count), dates: \(dates.count), contacts: \(contacts.count), subject: \(subject.count))"
     }
 }

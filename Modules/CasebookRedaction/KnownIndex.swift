@@ -4,8 +4,19 @@
 struct KnownIndex: Sendable {
     var nameParts: Set<UInt64> = []
     var contacts: [(scalars: [UInt32], label: RedactionLabel)] = []
+    /// Hashes of the data subject's name parts and normalised contacts (exempt from masking).
+    var subjectParts: Set<UInt64> = []
+    var subjectContacts: Set<UInt64> = []
 
     init(_ known: KnownIdentifiers) {
+        for item in known.subject {
+            let scalars = item.unicodeScalars.map(\.value)
+            if let norm = Self.normalisedContact(scalars[...]) { subjectContacts.insert(norm) }
+            for t in Tokenizer.tokenize(scalars) where t.kind == .word && t.letters >= 2 {
+                subjectParts.insert(t.hash)
+                nameParts.insert(t.hash)  // the subject's names are still recognised as names...
+            }
+        }
         for name in known.names {
             let scalars = name.unicodeScalars.map(\.value)
             for t in Tokenizer.tokenize(scalars) where t.kind == .word && t.letters >= 2 {
@@ -29,6 +40,41 @@ struct KnownIndex: Sendable {
             let digitCount = scalars.filter(isASCIIDigit).count
             let label: RedactionLabel = scalars.contains(0x40) ? .email : (digitCount * 2 > scalars.count ? .phone : .address)
             contacts.append((scalars, label))
+        }
+    }
+
+    /// A contact reduced to its digits (phones) or lower-cased text without spaces (emails), hashed.
+    static func normalisedContact(_ s: ArraySlice<UInt32>) -> UInt64? {
+        let hasAt = s.contains(0x40)
+        var h = WordHasher()
+        var n = 0
+        for c in s where hasAt ? !isWhitespace(c) : isASCIIDigit(c) {
+            h.add(c)
+            n += 1
+        }
+        return n >= 5 ? h.value : nil
+    }
+
+    /// ...but spans made only of them are dropped: true when `span` is the subject's own identifier.
+    func isSubject(_ span: RedactionSpan, _ ctx: ScanContext) -> Bool {
+        guard !subjectParts.isEmpty || !subjectContacts.isEmpty else { return false }
+        switch span.label {
+        case .name:
+            var sawPart = false
+            var k = ctx.firstToken(endingAfter: span.range.lowerBound)
+            while k < ctx.tokens.count && ctx.tokens[k].start < span.range.upperBound {
+                let t = ctx.tokens[k]
+                k += 1
+                guard t.kind == .word, t.letters >= 2 else { continue }
+                if t.flags.contains(.title) { continue }
+                if !subjectParts.contains(t.hash) { return false }
+                sawPart = true
+            }
+            return sawPart
+        case .phone, .email:
+            return Self.normalisedContact(ctx.s[span.range]).map(subjectContacts.contains) ?? false
+        default:
+            return false
         }
     }
 

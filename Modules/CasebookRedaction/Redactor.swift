@@ -36,7 +36,12 @@ public struct Redactor: Sendable {
         OrganisationDetector.detect(&ctx)
         AgeLocationDetector.detect(&ctx)
         NameDetector.detect(&ctx, known: known)
-        return Self.normalise(ctx.spans)
+        var spans = Self.normalise(ctx.spans)
+        if !known.subjectParts.isEmpty || !known.subjectContacts.isEmpty {
+            let c = ctx
+            spans.removeAll { known.isSubject($0, c) }
+        }
+        return spans
     }
 
     /// Sorts and drops any span that overlaps an earlier-starting one (defensive: `claim` already

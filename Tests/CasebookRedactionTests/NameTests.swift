@@ -131,3 +131,24 @@ import Testing
         #expect(found("Shops on Knowle High Street were shut.").allSatisfy { $0.1 != .organisation })
     }
 }
+
+/// Subject-access exports: the requester's own identifiers stay, third parties' are masked.
+@Suite struct SubjectExemptionTests {
+    let redactor = Redactor(known: KnownIdentifiers(
+        names: ["Tayo Adeyemi"], subject: ["Amira Okonkwo", "07700 900461", "amira.o@example.com"]))
+
+    @Test func subjectKeptThirdPartiesMasked() {
+        let text = "Amira Okonkwo said Tayo Adeyemi rang her on 07700 900461 and 07700 900999; amira.o@example.com"
+        #expect(masked(text, redactor) == "Amira Okonkwo said [NAME] rang her on 07700 900461 and [PHONE]; amira.o@example.com")
+    }
+
+    @Test func mixedSpanStillMasked() {
+        // A span holding the subject's first name and someone else's surname is not the subject.
+        #expect(masked("Met Amira Smith.", redactor) == "Met [NAME].")
+    }
+
+    @Test func idempotentWithSubject() {
+        let once = masked("Amira rang Tayo on 07700 900999.", redactor)
+        #expect(masked(once, redactor) == once)
+    }
+}
