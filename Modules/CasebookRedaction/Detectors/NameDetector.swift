@@ -214,6 +214,8 @@ enum NameDetector {
         // 5. Given names from the gazetteer. One that is also an English word ("Amber", "Jack")
         //    needs a verb or a surname after it at the start of a sentence, and is never a name in lower case.
         if f.contains(.givenName) {
+            // "in Lincoln", "from Chester": a place after a place preposition.
+            if f.contains(.place) && prevFlags.contains(.placePreposition) { return .no }
             let word = f.contains(.englishWord)
             if cap {
                 if word && start && !nextIsPersonVerb && !(next.map { $0.isCapitalised && !$0.newlineBefore } ?? false) { return .no }
