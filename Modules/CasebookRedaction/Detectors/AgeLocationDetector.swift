@@ -45,6 +45,15 @@ enum AgeLocationDetector {
         return nil
     }
 
+    /// ", 15, from Oldham" / "(15) from Oldham": a bare age between commas or brackets, then a place.
+    static func bareAge(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard let t = ctx.token(i), t.kind == .number, t.digits <= 2, !t.claimed,
+            ctx.isPunct(i - 1, 0x2C) || ctx.isPunct(i - 1, 0x28),
+            ctx.isPunct(i + 1, 0x2C) || ctx.isPunct(i + 1, 0x29)
+        else { return nil }
+        return i + 1
+    }
+
     static func detect(_ ctx: inout ScanContext) {
         var i = 0
         while i < ctx.tokens.count {
@@ -53,7 +62,7 @@ enum AgeLocationDetector {
                 i += 1
                 continue
             }
-            if let ageEnd = agePhrase(ctx, i), let placeEnd = place(ctx, after: ageEnd) {
+            if let ageEnd = agePhrase(ctx, i) ?? bareAge(ctx, i), let placeEnd = place(ctx, after: ageEnd) {
                 ctx.claimTokens(i, placeEnd, .ageLocation, .context, 0.8)
                 i = placeEnd + 1
                 continue

@@ -25,7 +25,7 @@ enum NameDetector {
             // Cheap pre-filter (same test as verdict's fast exit) before the full call.
             let t = ctx.tokens[i]
             if t.kind != .word || t.claimed { continue }
-            if !t.isCapitalised && !(t.flags.contains(.givenName) && !t.flags.contains(.englishWord)) && !anyKnown
+            if !t.isCapitalised && !((t.flags.contains(.givenName) || t.flags.contains(.surname)) && !t.flags.contains(.englishWord)) && !anyKnown
                 && !(i > 0 && ctx.tokens[i - 1].flags.contains(.title)) { continue }
             if case .yes(let src, let c) = verdict(ctx, i, known: known) {
                 isName[i] = true
@@ -61,13 +61,23 @@ enum NameDetector {
                 let f = t.flags
                 let ok: Bool
                 if leftName {
+                    // Right of a name. In lower case: a listed surname ("megan wood") or an unknown word
+                    // ("femi corrigan") after a lower-case name.
                     ok = t.isCapitalised ? !f.contains(.personVerb) || f.contains(.surname)
-                        : f.contains(.surname) && f.isDisjoint(with: [.englishWord, .nonIdentifying, .personVerb]) && !ctx.tokens[i - 1].isCapitalised
+                        : !ctx.tokens[i - 1].isCapitalised && f.isDisjoint(with: [.nonIdentifying, .personVerb, .strongVerb, .relation])
+                            && (f.contains(.surname) || isUnknown(ctx, i) && t.letters >= 3)
                 } else {
                     // Left of a name: a capitalised unknown word or given name, not sentence-initial filler.
                     let rf = ctx.tokens[i + 1].flags
-                    ok = t.isCapitalised && (f.isDisjoint(with: .known) && !f.contains(.englishWord) || f.contains(.givenName) || f.contains(.surname))
-                        && !(rf.contains(.givenName) && !rf.contains(.surname) && ctx.isSentenceStart(i))
+                    if !t.isCapitalised && !ctx.tokens[i + 1].isCapitalised && t.letters >= 3 && isUnknown(ctx, i) {
+                        ok = true  // "elowen okonkwo": an unknown lower-case word before a lower-case surname
+                    } else {
+                        // A capitalised dictionary word in mid-sentence before a listed surname ("with Brogan Clarke").
+                        let wordBeforeSurname = f.contains(.englishWord) && rf.contains(.surname) && !rf.contains(.ambiguousSurname)
+                            && !ctx.isSentenceStart(i) && f.isDisjoint(with: .known)
+                        ok = t.isCapitalised && (f.isDisjoint(with: .known) && !f.contains(.englishWord) || f.contains(.givenName) || f.contains(.surname) || wordBeforeSurname)
+                            && !(rf.contains(.givenName) && !rf.contains(.surname) && ctx.isSentenceStart(i))
+                    }
                 }
                 if ok {
                     isName[i] = true
@@ -93,12 +103,19 @@ enum NameDetector {
             // Initials: "J. Okafor" / "J Okafor" before, "Amira K." / "Amira K" after.
             if start == i, i >= 2, ctx.isPunct(i - 1, 0x2E), isInitial(ctx, i - 2), !ctx.tokens[i - 1].spaceBefore { start = i - 2 }
             else if start == i, i >= 1, isInitial(ctx, i - 1), adjacent(ctx, i - 1, i), !ctx.isSentenceStart(i - 1) || ctx.flags(i).contains(.surname) { start = i - 1 }
+            var endOffset = ctx.tokens[j].end
             if !ctx.tokens[j].isPossessive, j + 1 < n, isInitial(ctx, j + 1), adjacent(ctx, j, j + 1),
                 j + 2 >= n || ctx.tokens[j + 2].kind == .punct || ctx.tokens[j + 2].newlineBefore
             {
                 j += 1
+                endOffset = ctx.tokens[j].end
+                // "Amira K." — the full stop of the initial belongs to it.
+                if j + 1 < n, ctx.isPunct(j + 1, 0x2E), !ctx.tokens[j + 1].spaceBefore {
+                    j += 1
+                    endOffset = ctx.tokens[j].end
+                }
             }
-            ctx.claimTokens(start, j, .name, src, best)
+            ctx.claim(ctx.tokens[start].start..<endOffset, .name, src, best)
             i = j + 1
         }
     }
@@ -233,7 +250,10 @@ enum NameDetector {
         }
         // 6. Surnames alone: capitalised, not a word, not a place after a preposition.
         if f.contains(.surname) {
-            guard cap else { return .no }
+            // "okonkwo" in lower case: a surname that is no English word is still a surname.
+            guard cap else {
+                return t.letters >= 4 && f.isDisjoint(with: [.englishWord, .ambiguousSurname, .nonIdentifying, .place]) ? .yes(.gazetteer, 0.6) : .no
+            }
             if f.contains(.ambiguousSurname) { return nextIsStrongVerb && !start ? .yes(.context, 0.6) : .no }
             if prevFlags.contains(.placePreposition) { return .no }
             return .yes(.gazetteer, 0.8)
@@ -243,6 +263,13 @@ enum NameDetector {
         if cap && !t.isAllCaps && t.letters >= 3 && isUnknown(ctx, i) {
             if nextIsStrongVerb { return .yes(.context, 0.75) }
             if t.isPossessive { return .yes(.context, 0.6) }
+            // "Marisol, 9, from Wrexham" / "Elowen (key worker)" / "Tayo (brother)".
+            if let nx = next, nx.isPunct(0x2C), let a = ctx.token(i + 2), a.kind == .number, a.digits <= 2, ctx.isPunct(i + 3, 0x2C) || (ctx.token(i + 3)?.claimed ?? false) {
+                return .yes(.context, 0.7)
+            }
+            if let nx = next, nx.isPunct(0x28), ctx.flags(i + 2).contains(.relation) || ctx.flags(i + 2).contains(.roleWord) {
+                return .yes(.context, 0.7)
+            }
             if !start {
                 let prev = ctx.token(i - 1)
                 if prev?.kind == .punct && prev?.scalar != 0x2C { return .no }
