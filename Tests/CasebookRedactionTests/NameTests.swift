@@ -152,3 +152,19 @@ import Testing
         #expect(masked(once, redactor) == once)
     }
 }
+
+@Suite struct NoteStyleTests {
+    @Test func nameWithBareAgeAndPlace() {
+        let hits = found("Marisol, 9, from Wrexham, self-referred.")
+        #expect(hits.map(\.1) == [.name, .ageLocation])
+        #expect(hits.last?.0 == "9, from Wrexham")
+    }
+
+    @Test func roleInBrackets() {
+        #expect(found("Present: Elowen (key worker) and client.").map(\.0) == ["Elowen"])
+    }
+
+    @Test func lowerCaseFullName() {
+        #expect(found("femi corrigan came in late").map(\.0) == ["femi corrigan"])
+    }
+}
