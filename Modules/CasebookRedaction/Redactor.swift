@@ -31,6 +31,7 @@ public struct Redactor: Sendable {
         Postcode.detect(&ctx)
         NHSNumber.detect(&ctx)
         DateDetector.detect(&ctx)
+        DateDetector.detectKnown(&ctx, known: known)
         PhoneDetector.detect(&ctx)
         AddressDetector.detect(&ctx)
         OrganisationDetector.detect(&ctx)
