@@ -133,6 +133,23 @@ enum NameDetector {
         return true
     }
 
+    /// "StepChange", "PlayStation", "YouTube": a capital inside the word, other than the name
+    /// prefixes Mc/Mac/O'/De/Di/La/Le/Van/Fitz, marks a brand rather than a person.
+    static func isCamelCaseBrand(_ ctx: ScanContext, _ i: Int) -> Bool {
+        let t = ctx.tokens[i]
+        guard t.length >= 4 else { return false }
+        var k = t.start + 1
+        while k < t.end {
+            let c = ctx.s[k]
+            if isUpperLetter(c) && isLetter(ctx.s[k - 1]) {
+                let prefix = String(decoding: ctx.s[t.start..<k].map { UInt8(truncatingIfNeeded: lowerScalar($0)) }, as: UTF8.self)
+                return !["mc", "mac", "de", "di", "da", "la", "le", "van", "von", "fitz", "st"].contains(prefix)
+            }
+            k += 1
+        }
+        return false
+    }
+
     /// Lexicon flags of each hyphen-separated part of token `i` (empty when it has no hyphen).
     static func hyphenParts(_ ctx: ScanContext, _ i: Int) -> [WordFlags] {
         let t = ctx.tokens[i]
@@ -260,9 +277,10 @@ enum NameDetector {
         }
         // 7. Unknown capitalised words: a speech verb after, a possessive, or a capital in mid-sentence
         //    that is not a known place/brand and not right after a place preposition ("in Swindon").
-        if cap && !t.isAllCaps && t.letters >= 3 && isUnknown(ctx, i) {
+        if cap && !t.isAllCaps && t.letters >= 3 && isUnknown(ctx, i) && !isCamelCaseBrand(ctx, i) {
             if nextIsStrongVerb { return .yes(.context, 0.75) }
-            if t.isPossessive { return .yes(.context, 0.6) }
+            // "Jago's exams" (not "Jehovah's Witness": a capital after the possessive is a fixed phrase).
+            if t.isPossessive && !(next.map { $0.isCapitalised } ?? false) { return .yes(.context, 0.6) }
             // "Marisol, 9, from Wrexham" / "Elowen (key worker)" / "Tayo (brother)".
             if let nx = next, nx.isPunct(0x2C), let a = ctx.token(i + 2), a.kind == .number, a.digits <= 2, ctx.isPunct(i + 3, 0x2C) || (ctx.token(i + 3)?.claimed ?? false) {
                 return .yes(.context, 0.7)
