@@ -168,3 +168,15 @@ import Testing
         #expect(found("femi corrigan came in late").map(\.0) == ["femi corrigan"])
     }
 }
+
+@Suite struct PlaceVersusPersonTests {
+    @Test func unknownPlaceAfterFromIsNotAName() {
+        #expect(found("The referral came from Cheddarford last week.").isEmpty)
+        #expect(found("Spoke about Mencap and StepChange.").isEmpty)
+        #expect(found("She is a Jehovah's Witness.").isEmpty)
+    }
+
+    @Test func unknownNameWithInitialAfterFrom() {
+        #expect(found("Email from Lorcan T. re: housing.").map(\.0) == ["Lorcan T."])
+    }
+}

@@ -295,7 +295,11 @@ enum NameDetector {
                 // A capital in mid-sentence is a proper noun, but only a person-shaped slot makes it a
                 // name: "with X", "told X", "X said", "X's", "spoke to X" (not "loves Lego", "in Leeds").
                 let spokenTo = (prev?.flags.contains(.to) ?? false) && ctx.flags(i - 2).contains(.spokeVerb)
-                let personSlot = prevFlags.contains(.personPrecursor) || spokenTo || nextIsPersonVerb
+                // After in/from/to/at/near an unknown capital is a place ("came from Cheddarford"),
+                // unless an initial follows ("call from Lorcan T.").
+                let initialNext = isInitial(ctx, i + 1) && adjacent(ctx, i, i + 1) && ctx.isPunct(i + 2, 0x2E)
+                if prevFlags.contains(.placePreposition) && !spokenTo && !nextIsStrongVerb && !initialNext { return .no }
+                let personSlot = prevFlags.contains(.personPrecursor) || spokenTo || nextIsPersonVerb || initialNext
                     || (next.map { $0.isPunct(0x2C) } ?? false) && ctx.flags(i + 2).contains(.personVerb)
                 if !personSlot { return .no }
                 return .yes(.context, 0.55)

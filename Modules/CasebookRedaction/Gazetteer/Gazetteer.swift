@@ -111,7 +111,7 @@ struct Lexicon: Sendable {
         add("is handle name username user account id", .handleFiller)
         add("postcode post code area district", .postcodeCue)
         add("client yp pt patient key support youth social worker teacher tutor mentor carer parent guardian sw gp nurse counsellor interpreter advocate", .roleWord)
-        add("with met meet meeting saw see seeing seen told tell asked ask called call texted text rang ring visited visit messaged message phoned emailed about by from thanked hugged blamed dating fancies trusts invited invite named nicknamed between against behind beside including involving re", .personPrecursor)
+        add("with met meet meeting saw see seeing seen told tell asked ask called call texted text rang ring visited visit messaged message phoned emailed about by thanked hugged blamed dating fancies trusts invited invite named nicknamed between against behind beside including involving re", .personPrecursor)
         add("is was seems seemed looks looked sounds sounded felt feels", .copula)
         for (m, n) in Gazetteer.months {
             let h = WordHasher.hash(m)
