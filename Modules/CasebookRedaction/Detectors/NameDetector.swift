@@ -271,7 +271,7 @@ enum NameDetector {
             guard cap else {
                 return t.letters >= 4 && f.isDisjoint(with: [.englishWord, .ambiguousSurname, .nonIdentifying, .place]) ? .yes(.gazetteer, 0.6) : .no
             }
-            if f.contains(.ambiguousSurname) { return nextIsStrongVerb && !start ? .yes(.context, 0.6) : .no }
+            if f.contains(.ambiguousSurname) || f.contains(.englishWord) { return nextIsStrongVerb && !start ? .yes(.context, 0.6) : .no }
             if prevFlags.contains(.placePreposition) { return .no }
             return .yes(.gazetteer, 0.8)
         }
