@@ -2,12 +2,6 @@
 // An age alone, or a place alone, is not flagged.
 
 enum AgeLocationDetector {
-    static let yearWords: Set<UInt64> = Set(["year-old", "years-old", "yr-old", "yo", "year", "years", "yrs", "yr"].map(WordHasher.hash))
-    static let aged: Set<UInt64> = Set(["aged", "age"].map(WordHasher.hash))
-    static let old = WordHasher.hash("old")
-    static let placePreps: Set<UInt64> = Set(["from", "in", "of", "near"].map(WordHasher.hash))
-    static let living: Set<UInt64> = Set(["living", "lives", "based", "who", "lived", "staying", "moved"].map(WordHasher.hash))
-
     /// If an age phrase starts at `i`, returns the index of its last token.
     static func agePhrase(_ ctx: ScanContext, _ i: Int) -> Int? {
         guard let t = ctx.token(i), !t.claimed else { return nil }

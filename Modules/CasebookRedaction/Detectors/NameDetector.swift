@@ -2,18 +2,6 @@
 // relation words, person verbs, capitalisation in mid-sentence, adjacency to other names).
 
 enum NameDetector {
-    static let strongVerbs: Set<UInt64> = Set(
-        ("said says told tells texted texts messaged rang phoned called emailed mentioned reported explained asked "
-            + "admitted shared disclosed described shouted threatened cried replied wrote posted insisted complained")
-            .split(separator: " ").map { WordHasher.hash(String($0)) })
-    static let dateCues: Set<UInt64> = Set(
-        "in of since until till by last next early late mid end this from before after during".split(separator: " ").map { WordHasher.hash(String($0)) })
-
-    static let toHash = WordHasher.hash("to")
-    static let spokeVerbs: Set<UInt64> = Set(
-        "spoke talked talking speaking said told wrote sent chatted explained introduced listened replied texted messaged".split(separator: " ").map { WordHasher.hash(String($0)) })
-    static let conjunctions: Set<UInt64> = Set(["and", "or", "&"].map(WordHasher.hash))
-
     enum Verdict { case no, yes(DetectionSource, Double) }
 
     static func detect(_ ctx: inout ScanContext, known: KnownIndex) {
