@@ -158,7 +158,8 @@ enum NameDetector {
 
     /// A title token ("Mr", "Dr", also "mr" in lower case when a listed name follows).
     static func isTitle(_ ctx: ScanContext, _ i: Int) -> Bool {
-        guard let t = ctx.token(i), t.kind == .word, !t.claimed, t.flags.contains(.title) else { return false }
+        // A possessive is not a title: "Father's Day".
+        guard let t = ctx.token(i), t.kind == .word, !t.claimed, !t.isPossessive, t.flags.contains(.title) else { return false }
         if t.isCapitalised { return true }
         guard t.length <= 4, !t.flags.contains(.relation) else { return false }  // "mr", "mrs", "dr", not "sister"
         let nf = ctx.flags(i + 1).contains(.title) ? [] : ctx.flags(i + 1)
@@ -236,8 +237,9 @@ enum NameDetector {
         // 5. Given names from the gazetteer. One that is also an English word ("Amber", "Jack")
         //    needs a verb or a surname after it at the start of a sentence, and is never a name in lower case.
         if f.contains(.givenName) {
-            // "in Lincoln", "from Chester": a place after a place preposition.
+            // "in Lincoln", "from Chester": a place after a place preposition; "St John": a saint.
             if f.contains(.place) && prevFlags.contains(.placePreposition) { return .no }
+            if prevFlags.contains(.saint) && !afterTitle { return .no }
             let word = f.contains(.englishWord)
             if cap {
                 if word && start && !nextIsPersonVerb && !(next.map { $0.isCapitalised && !$0.newlineBefore } ?? false) { return .no }

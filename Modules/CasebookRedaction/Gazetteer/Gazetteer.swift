@@ -103,7 +103,7 @@ struct Lexicon: Sendable {
         add("of the and for de la le", .connector)
         add("year-old years-old yr-old yo year years yrs yr", .yearWord)
         add("http https www", .urlStart)
-        add("january february march april may june july august september october november december summer autumn winter spring christian christmas easter", .properWord)
+        add("january february march april may june july august september october november december summer autumn winter spring christian christmas easter eve", .properWord)
         add(Gazetteer.schoolSubjects, .properWord)
         add(Gazetteer.schoolSubjects, .nonIdentifying)
         add("has had wants wanted needs needed lives lived stays stayed moved went goes came comes attends attended started left visits visited cried hit pushed got keeps kept joined arrived refused denied promised decided agreed", .actionVerb)

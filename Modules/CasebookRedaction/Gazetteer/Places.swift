@@ -30,7 +30,7 @@ extension Gazetteer {
     irish scottish welsh english british black white mixed arab
     google youtube netflix spotify amazon tesco asda aldi lidl sainsbury's sainsburys morrisons primark costa greggs mcdonald's
     mcdonalds kfc nando's nandos subway starbucks xbox playstation nintendo minecraft fortnite roblox fifa iphone android apple
-    samsung uber deliveroo argos boots superdrug wetherspoons
+    samsung uber deliveroo argos boots superdrug wetherspoons co-op coop waitrose iceland poundland b&m wilko currys
     monday tuesday wednesday thursday friday saturday sunday
     god allah jesus christ bible quran koran jehovah jehovah's witness witnesses buddha krishna guru nanak mormon quaker
     kooth childline samaritans shout papyrus mind youngminds barnardo's barnardos nspcc mermaids stonewall refuge relate
