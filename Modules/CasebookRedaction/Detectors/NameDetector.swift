@@ -21,12 +21,17 @@ enum NameDetector {
             }
         }
         // Adjacency: a capitalised word (or a listed surname, any case) next to a name is part of it.
+        // Only tokens within two of a name can join, so only those are looked at.
         var changed = isName.contains(true)
         var rounds = 0
         while changed && rounds < 3 {
             changed = false
             rounds += 1
-            for i in 0..<n where !isName[i] && canJoin(ctx, i) {
+            var candidates: [Int] = []
+            for k in 0..<n where isName[k] {
+                for d in [-2, -1, 1, 2] where k + d >= 0 && k + d < n && !isName[k + d] { candidates.append(k + d) }
+            }
+            for i in candidates where !isName[i] && canJoin(ctx, i) {
                 let leftName = i > 0 && isName[i - 1] && adjacent(ctx, i - 1, i)
                 let rightName = i + 1 < n && isName[i + 1] && adjacent(ctx, i, i + 1)
                 guard leftName || rightName else {

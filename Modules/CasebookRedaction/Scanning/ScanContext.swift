@@ -11,9 +11,7 @@ struct ScanContext {
         // Token offsets are 32-bit: a single note of 2^31 scalars is far outside any real use.
         precondition(scalars.count < Int(Int32.max), "text too long for one redaction pass")
         self.s = scalars
-        var tokens = Tokenizer.tokenize(scalars)
-        for k in tokens.indices where tokens[k].kind == .word { tokens[k].flags = lex[tokens[k].hash] }
-        self.tokens = tokens
+        self.tokens = Tokenizer.tokenize(scalars, lex: lex)
         self.lex = lex
     }
 

@@ -7,7 +7,7 @@ enum Tokenizer {
 
     /// Splits `s` into tokens. Words keep internal apostrophes ("O'Neill", "don't"), hyphens between
     /// letters ("Smith-Jones", "year-old") and underscores; a trailing "'s" is marked possessive.
-    static func tokenize(_ s: [UInt32]) -> [Token] {
+    static func tokenize(_ s: [UInt32], lex: Lexicon? = nil) -> [Token] {
         var tokens: [Token] = []
         tokens.reserveCapacity(s.count / 4)
         let n = s.count
@@ -30,6 +30,7 @@ enum Tokenizer {
             } else if isASCIIAlnum(c) || c == 0x5F || (c >= 128 && isLetter(c)) {
                 t = word(s, at: i)
                 i = t.fullEnd
+                if let lex, t.kind == .word { t.flags = lex[t.hash] }
             } else {
                 t = Token(kind: .punct, start: i, end: i + 1, fullEnd: i + 1, hash: UInt64(c))
                 t.scalar = c
