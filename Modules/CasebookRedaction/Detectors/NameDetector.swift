@@ -29,7 +29,7 @@ enum NameDetector {
             rounds += 1
             var candidates: [Int] = []
             for k in 0..<n where isName[k] {
-                for d in [-2, -1, 1, 2] where k + d >= 0 && k + d < n && !isName[k + d] { candidates.append(k + d) }
+                for j in max(0, k - 2)...min(n - 1, k + 2) where !isName[j] { candidates.append(j) }
             }
             for i in candidates where !isName[i] && canJoin(ctx, i) {
                 let leftName = i > 0 && isName[i - 1] && adjacent(ctx, i - 1, i)

@@ -3,7 +3,7 @@
 struct ScanContext {
     let s: [UInt32]
     var tokens: [Token]
-    var spans: [RedactionSpan] = []
+    var spans: [RedactionSpan] = []  // reserved in init
     let lex: Lexicon
 
     init(text: String, lex: Lexicon) {
@@ -12,6 +12,7 @@ struct ScanContext {
         precondition(scalars.count < Int(Int32.max), "text too long for one redaction pass")
         self.s = scalars
         self.tokens = Tokenizer.tokenize(scalars, lex: lex)
+        self.spans.reserveCapacity(8)
         self.lex = lex
     }
 
