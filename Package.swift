@@ -73,7 +73,7 @@ let package = Package(
             logging, metrics, prometheus, serviceLifecycle, configuration,
         ]),
         .systemLibrary(name: "CZlib", path: "Modules/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        module("CasebookExport", ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CZlib", zipFoundation, cryptoExtras]),
+        module("CasebookExport", ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CZlib", zipFoundation, crypto, cryptoExtras]),
         module("CasebookTestSupport", ["CasebookModels", "CasebookCrypto", "CasebookStorage"]),
 
         // MARK: - Apps
