@@ -17,10 +17,9 @@ public struct BundlePassword: Sendable, CustomStringConvertible, CustomDebugStri
 
     /// A password from the contents of a password file: the first line, without its line ending.
     public init(fileContents: Data) throws(ExportError) {
-        let text = String(decoding: fileContents, as: UTF8.self)
-        let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let trimmed = firstLine.hasSuffix("\r") ? firstLine.dropLast() : firstLine
-        try self.init(String(trimmed))
+        var line = Array(fileContents.prefix { $0 != 0x0A })
+        if line.last == 0x0D { line.removeLast() }
+        try self.init(String(decoding: line, as: UTF8.self))
     }
 
     public var description: String { "BundlePassword(<redacted>)" }

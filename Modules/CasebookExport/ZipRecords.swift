@@ -62,12 +62,12 @@ struct ByteReader {
     }
 
     mutating func u16() throws(ExportError) -> UInt16 {
-        let b = try take(2)
+        let b = Array(try take(2))
         return UInt16(b[0]) | UInt16(b[1]) << 8
     }
 
     mutating func u32() throws(ExportError) -> UInt32 {
-        let b = try take(4)
+        let b = Array(try take(4))
         return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
     }
 
