@@ -1,1 +1,0 @@
-// CasebookCrypto: placeholder, filled in by its issue.

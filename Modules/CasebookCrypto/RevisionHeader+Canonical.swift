@@ -1,0 +1,47 @@
+public import CasebookModels
+public import Foundation
+
+/// The canonical byte form of a revision header: the AEAD associated data, the input of the
+/// content address, and what the server parses. One encoding only, so equal headers give equal bytes.
+///
+/// Layout: "CBR" magic, format (u8), four length-prefixed UTF-8 strings (u8 length) for record id,
+/// record type, case id and author device, then HLC physical (u64 BE), HLC logical (u32 BE) and
+/// key epoch (u32 BE). No trailing bytes.
+extension RevisionHeader {
+    private static let magic: [UInt8] = Array("CBR".utf8)
+
+    public var canonicalBytes: Data {
+        var data = Data(Self.magic)
+        data.append(format)
+        for text in [recordID.rawValue, recordType.rawValue, caseID.rawValue, authorDevice.rawValue] {
+            let utf8 = Array(text.utf8.prefix(255))
+            data.append(UInt8(utf8.count))
+            data.append(contentsOf: utf8)
+        }
+        data.appendBigEndian(hlc.physical)
+        data.appendBigEndian(hlc.logical)
+        data.appendBigEndian(keyEpoch)
+        return data
+    }
+
+    /// Strictly decodes canonical bytes; anything else is rejected as tampered.
+    public init(canonicalBytes data: Data) throws(CasebookError) {
+        var reader = ByteReader(data)
+        func fail(_ what: String) -> CasebookError { CasebookError(.tampered, "a revision header is malformed (\(what))") }
+        guard let magic = reader.read(3), Array(magic) == Self.magic else { throw fail("magic") }
+        guard let format = reader.readInteger(UInt8.self), format == RevisionHeader.currentFormat else { throw fail("format") }
+        var strings: [String] = []
+        for _ in 0..<4 {
+            guard let length = reader.readInteger(UInt8.self), length > 0, let raw = reader.read(Int(length)),
+                  let text = String(bytes: raw, encoding: .utf8) else { throw fail("field") }
+            strings.append(text)
+        }
+        guard let type = RecordType(rawValue: strings[1]) else { throw fail("record type") }
+        guard let physical = reader.readInteger(UInt64.self), let logical = reader.readInteger(UInt32.self),
+              let epoch = reader.readInteger(UInt32.self), reader.isAtEnd else { throw fail("length") }
+        self.init(format: format, recordID: RecordID(rawValue: strings[0]), recordType: type,
+                  caseID: CaseID(rawValue: strings[2]), authorDevice: DeviceID(rawValue: strings[3]),
+                  hlc: HLCTimestamp(physical: physical, logical: logical), keyEpoch: epoch)
+        guard canonicalBytes == data else { throw fail("not canonical") }
+    }
+}

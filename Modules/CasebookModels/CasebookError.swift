@@ -1,0 +1,46 @@
+/// The error every Casebook module throws. A struct wrapping a code, so new codes never break callers.
+///
+/// Invariant: `message` is written for the user and never contains client content (names, notes,
+/// topics, contact details). It may contain identifiers, dates, counts and option names.
+public struct CasebookError: Error, Hashable, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+extension CasebookError.Code {
+    public static let invalidInput = Self("invalid-input")
+    public static let notFound = Self("not-found")
+    public static let wrongPassphrase = Self("wrong-passphrase")
+    public static let vaultMissing = Self("vault-missing")
+    public static let vaultExists = Self("vault-exists")
+    public static let vaultCorrupt = Self("vault-corrupt")
+    public static let tampered = Self("tampered")
+    public static let consentMissing = Self("consent-missing")
+    public static let platformNotApproved = Self("platform-not-approved")
+    public static let environmentNotConfirmed = Self("environment-not-confirmed")
+    public static let trainingMissing = Self("training-missing")
+    public static let notAuthorised = Self("not-authorised")
+    public static let identifyingDetails = Self("identifying-details")
+    public static let finalised = Self("finalised")
+    public static let clockSkew = Self("clock-skew")
+    public static let releaseRefused = Self("release-refused")
+    public static let approvalRequired = Self("approval-required")
+    public static let sessionExpired = Self("session-expired")
+    public static let crypto = Self("crypto")
+    public static let storage = Self("storage")
+    public static let network = Self("network")
+    public static let conflict = Self("conflict")
+}

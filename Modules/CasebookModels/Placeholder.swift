@@ -1,1 +1,0 @@
-// CasebookModels: placeholder, filled in by its issue.

@@ -1,0 +1,62 @@
+public import CasebookModels
+public import Foundation
+
+/// The sync server's HTTP API, version 1. JSON bodies, snake_case keys, base64 for bytes.
+/// Authenticated endpoints take `Authorization: Bearer TOKEN`. The OpenAPI document
+/// (`docs/openapi.yaml`) describes the same shapes and is checked against these types in tests.
+public enum SyncAPI {
+    public static let version = "v1"
+
+    public enum Path {
+        public static let health = "/health"
+        public static let ready = "/ready"
+        public static let metrics = "/metrics"
+        public static let enrol = "/v1/enrol"
+        public static let challenge = "/v1/auth/challenge"
+        public static let token = "/v1/auth/token"
+        public static let logout = "/v1/auth/logout"
+        public static let organisation = "/v1/organisation"
+        public static let people = "/v1/people"
+        /// `POST /v1/devices/{device_id}/certification`
+        public static func certification(_ device: DeviceID) -> String { "/v1/devices/\(device.rawValue)/certification" }
+        public static let revisions = "/v1/revisions"
+        /// `GET /v1/cases/{case_id}/revisions?after=SEQ&limit=N`: backfill of one case after a new grant.
+        public static func caseRevisions(_ caseID: CaseID) -> String { "/v1/cases/\(caseID.rawValue)/revisions" }
+        /// `PUT` wrapped keys for a case; `GET /v1/keys` lists the caller's wrapped keys.
+        public static func caseKeys(_ caseID: CaseID) -> String { "/v1/cases/\(caseID.rawValue)/keys" }
+        public static let keys = "/v1/keys"
+        /// `POST` grant (body `GrantRequest`), `DELETE .../grants/{person_id}` revoke.
+        public static func grants(_ caseID: CaseID) -> String { "/v1/cases/\(caseID.rawValue)/grants" }
+        public static func grant(_ caseID: CaseID, _ person: PersonID) -> String {
+            "/v1/cases/\(caseID.rawValue)/grants/\(person.rawValue)"
+        }
+        /// `DELETE` erases a case on the server (crypto-shredding: wrapped keys and revisions).
+        public static func caseErase(_ caseID: CaseID) -> String { "/v1/cases/\(caseID.rawValue)" }
+    }
+
+    /// Snake-case JSON coders shared by client and server.
+    public static func makeEncoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+
+    public static func makeDecoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+}
+
+/// Error body of every non-2xx response. `message` never contains client content.
+public struct APIErrorBody: Codable, Sendable, Hashable {
+    public var error: String
+    public var message: String
+    public init(error: String, message: String) {
+        self.error = error
+        self.message = message
+    }
+}

@@ -1,1 +1,0 @@
-// CasebookSync: placeholder, filled in by its issue.
