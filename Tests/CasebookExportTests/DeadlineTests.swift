@@ -1,10 +1,11 @@
 import CasebookExport
+import CasebookModels
 import Testing
 
 @Suite("Subject-access deadlines")
 struct DeadlineTests {
-    static func date(_ iso: String) -> CalendarDate {
-        guard let date = CalendarDate(iso: iso) else { fatalError("bad test date \(iso)") }
+    static func date(_ iso: String) -> LocalDate {
+        guard let date = LocalDate(iso: iso) else { fatalError("bad test date \(iso)") }
         return date
     }
 
@@ -65,14 +66,27 @@ struct DeadlineTests {
 
     @Test("dates are parsed strictly", arguments: ["2025-02-29", "2025-13-01", "2025-1-01", "25-01-01", "2025/01/01", "2025-01-01T00:00", " 2025-01-01", "2025-00-10", "2025-04-31", ""])
     func strictParsing(_ text: String) {
-        #expect(CalendarDate(iso: text) == nil)
+        #expect(LocalDate(iso: text) == nil)
+    }
+
+    @Test("a recorded AccessRequest gives the same deadline")
+    func fromAccessRequest() {
+        let request = AccessRequest(
+            id: RecordID(rawValue: "r1"), clientID: ClientID(rawValue: "c1"), receivedOn: Self.date("2025-01-10"),
+            identityVerifiedOn: Self.date("2025-01-31"))
+        #expect(SubjectAccessDeadline(request).due.iso == "2025-02-28")
+        var extended = request
+        extended.extended = true
+        #expect(SubjectAccessDeadline(extended).due.iso == "2025-04-28")
+        #expect(SubjectAccessDeadline(extended).mustTellRequesterBy?.iso == "2025-02-28")
     }
 
     @Test func isoRoundTrip() {
         for iso in ["2024-02-29", "0001-01-01", "9999-12-31", "2025-10-05"] {
-            #expect(CalendarDate(iso: iso)?.iso == iso)
+            #expect(LocalDate(iso: iso)?.iso == iso)
         }
         #expect(Self.date("1970-01-01").daysSinceEpoch == 0)
         #expect(Self.date("2000-03-01").daysSinceEpoch == 11_017)
+        #expect(Self.date("2024-03-01").days(until: Self.date("2024-02-28")) == -2)
     }
 }
