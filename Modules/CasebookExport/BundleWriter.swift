@@ -43,6 +43,12 @@ public struct BundleWriter: Sendable {
         self.signingKey = signingKey
     }
 
+    /// The export key's fingerprint (SHA-256 of its SubjectPublicKeyInfo DER), as the cover letter prints it.
+    public var publicKeyFingerprint: String { BundleSigning.fingerprint(signingKey.publicKey) }
+
+    /// The export key's public half, as `export-key.pem` holds it.
+    public var publicKeyPEM: String { BundleSigning.pem(signingKey.publicKey) }
+
     /// Writes the bundle to `url` and returns its manifest.
     @discardableResult
     public func write(

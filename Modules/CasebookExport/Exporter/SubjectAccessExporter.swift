@@ -1,0 +1,77 @@
+// SubjectAccessExporter: turns every record about one client into a signed bundle.
+
+public import CasebookModels
+public import Foundation
+
+/// What an export produced: the manifest (for the audit log), the internal redaction log (for the
+/// vault, never the bundle) and the record counts.
+public struct SubjectAccessExport: Sendable {
+    public var manifest: BundleManifest
+    public var redactionLog: [RedactionLogEntry]
+    public var counts: [String: Int]
+}
+
+/// Builds `records.json`, `schema.json`, `report.html` and `README.txt` from a client's records,
+/// withholding third parties, and writes them with `BundleWriter`.
+///
+/// The caller (vault adapter / CLI) gathers `SubjectAccessRecords`, stores the returned
+/// `redactionLog` in the vault, and writes the audit entry and the disclosure-log entry
+/// (basis `subject-access`, recipient: the data subject).
+public struct SubjectAccessExporter: Sendable {
+    public var writer: BundleWriter
+    public var notice: AccessResponseNotice
+    public var softwareVersion: String
+
+    public init(writer: BundleWriter, notice: AccessResponseNotice, softwareVersion: String) {
+        self.writer = writer
+        self.notice = notice
+        self.softwareVersion = softwareVersion
+    }
+
+    /// The masker for a client: related people without consent, staff and other clients. Never the
+    /// client's own name (their own data stays in full).
+    public static func defaultMasker(for records: SubjectAccessRecords) -> KnownNameMasker {
+        let own = records.client.name.lowercased()
+        var identifiers = records.client.related.filter { !$0.consentsToDisclosure }.map {
+            KnownNameMasker.Identifier(text: $0.name, label: "third-party-name")
+        }
+        identifiers += records.staffNames.map { KnownNameMasker.Identifier(text: $0, label: "staff-name") }
+        identifiers += records.otherClientNames.map { KnownNameMasker.Identifier(text: $0, label: "other-client") }
+        return KnownNameMasker(identifiers.filter { $0.text.lowercased() != own })
+    }
+
+    /// The bundle's content files (without writing anything) and the redaction log.
+    public func contents(
+        _ records: SubjectAccessRecords, requestID: String?, createdAt: Date, masker: (any ThirdPartyMasker)? = nil,
+        withheldConcerns: [RecordID: String] = [:], encrypted: Bool
+    ) throws -> (contents: [BundleContent], redactionLog: [RedactionLogEntry], counts: [String: Int]) {
+        var log: [RedactionLogEntry] = []
+        let document = RecordsDocument.build(
+            records, requestID: requestID, generatedAt: BundleManifest.timestamp(createdAt),
+            masker: masker ?? Self.defaultMasker(for: records), withheldConcerns: withheldConcerns, log: &log)
+        let fingerprint = writer.publicKeyFingerprint
+        let contents = [
+            BundleContent(
+                path: "README.txt",
+                data: Data(CoverLetter.text(document, notice: notice, fingerprint: fingerprint, encrypted: encrypted).utf8)),
+            BundleContent(path: "records.json", data: try document.jsonData()),
+            BundleContent(path: "schema.json", data: Data(RecordsSchema.json.utf8)),
+            BundleContent(path: "report.html", data: Data(ReportHTML.render(document, organisation: notice.organisationName).utf8)),
+        ]
+        return (contents, log, document.counts)
+    }
+
+    /// Writes the bundle for `records` to `url` (atomically, 0600).
+    public func export(
+        _ records: SubjectAccessRecords, requestID: String?, to url: URL, password: BundlePassword? = nil,
+        createdAt: Date = Date(), masker: (any ThirdPartyMasker)? = nil, withheldConcerns: [RecordID: String] = [:]
+    ) throws -> SubjectAccessExport {
+        let built = try contents(
+            records, requestID: requestID, createdAt: createdAt, masker: masker, withheldConcerns: withheldConcerns,
+            encrypted: password != nil)
+        let metadata = BundleMetadata(
+            caseID: records.client.id.rawValue, requestID: requestID, createdAt: createdAt, softwareVersion: softwareVersion)
+        let manifest = try writer.write(built.contents, metadata: metadata, to: url, password: password)
+        return SubjectAccessExport(manifest: manifest, redactionLog: built.redactionLog, counts: built.counts)
+    }
+}
