@@ -28,16 +28,25 @@ public struct SubjectAccessExporter: Sendable {
         self.softwareVersion = softwareVersion
     }
 
-    /// The masker for a client: related people without consent, staff and other clients. Never the
-    /// client's own name (their own data stays in full).
+    /// The masker for a client: related people without consent, staff and other clients, by full name
+    /// and by each part of the name. Never the client's own name or its parts (their own data stays in full).
     public static func defaultMasker(for records: SubjectAccessRecords) -> KnownNameMasker {
-        let own = records.client.name.lowercased()
-        var identifiers = records.client.related.filter { !$0.consentsToDisclosure }.map {
-            KnownNameMasker.Identifier(text: $0.name, label: "third-party-name")
+        func words(_ name: String) -> [String] {
+            name.split(whereSeparator: { $0 == " " || $0 == "-" }).map { String($0).lowercased() }
         }
-        identifiers += records.staffNames.map { KnownNameMasker.Identifier(text: $0, label: "staff-name") }
-        identifiers += records.otherClientNames.map { KnownNameMasker.Identifier(text: $0, label: "other-client") }
-        return KnownNameMasker(identifiers.filter { $0.text.lowercased() != own })
+        // The client's own name and its parts are never masked (a shared family name stays).
+        let own = Set(words(records.client.name) + [records.client.name.lowercased()])
+        var named: [(String, String)] = records.client.related.filter { !$0.consentsToDisclosure }.map { ($0.name, "third-party-name") }
+        named += records.staffNames.map { ($0, "staff-name") }
+        named += records.otherClientNames.map { ($0, "other-client") }
+        var identifiers: [KnownNameMasker.Identifier] = []
+        for (name, label) in named {
+            // The full name, then each part of it on its own ("Leila Khan" → "Leila Khan", "Leila").
+            for text in [name] + words(name) where !own.contains(text.lowercased()) {
+                identifiers.append(KnownNameMasker.Identifier(text: text, label: label))
+            }
+        }
+        return KnownNameMasker(identifiers)
     }
 
     /// The bundle's content files (without writing anything) and the redaction log.
