@@ -39,28 +39,47 @@ public struct KnownNameMasker: ThirdPartyMasker {
         }
     }
 
-    let identifiers: [Identifier]
+    /// Lower-cased identifier text → label.
+    let labels: [String: String]
+    /// One case-insensitive, whole-word alternation of every identifier, longest first; nil when there are none.
+    /// NSRegularExpression is immutable once built and documented as safe to share between threads.
+    nonisolated(unsafe) let regex: NSRegularExpression?
     public static let replacement = "[withheld]"
 
     public init(_ identifiers: [Identifier]) {
-        self.identifiers = identifiers
+        let usable = identifiers
             .filter { $0.text.trimmingCharacters(in: .whitespaces).count >= 2 }
             .sorted { $0.text.count > $1.text.count }
+        var labels: [String: String] = [:]
+        for identifier in usable where labels[identifier.text.lowercased()] == nil {
+            labels[identifier.text.lowercased()] = identifier.label
+        }
+        self.labels = labels
+        if usable.isEmpty {
+            self.regex = nil
+        } else {
+            let alternatives = usable.map { NSRegularExpression.escapedPattern(for: $0.text) }.joined(separator: "|")
+            self.regex = try? NSRegularExpression(
+                pattern: "(?<![\\p{L}\\p{N}])(?:" + alternatives + ")(?![\\p{L}\\p{N}])", options: [.caseInsensitive])
+        }
     }
 
     public func mask(_ text: String, location: String) -> (text: String, withheld: [RedactionLogEntry]) {
-        var result = text
+        guard let regex else { return (text, []) }
+        let source = text as NSString
+        let matches = regex.matches(in: text, range: NSRange(location: 0, length: source.length))
+        guard !matches.isEmpty else { return (text, []) }
+        var result = ""
         var log: [RedactionLogEntry] = []
-        for identifier in identifiers {
-            let pattern = "(?<![\\p{L}\\p{N}])" + NSRegularExpression.escapedPattern(for: identifier.text) + "(?![\\p{L}\\p{N}])"
-            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }
-            let range = NSRange(result.startIndex..., in: result)
-            let matches = regex.numberOfMatches(in: result, range: range)
-            guard matches > 0 else { continue }
-            result = regex.stringByReplacingMatches(
-                in: result, range: range, withTemplate: NSRegularExpression.escapedTemplate(for: Self.replacement))
-            log += Array(repeating: RedactionLogEntry(location: location, label: identifier.label, reason: "no consent recorded"), count: matches)
+        var cursor = 0
+        for match in matches {
+            result += source.substring(with: NSRange(location: cursor, length: match.range.location - cursor))
+            result += Self.replacement
+            let label = labels[source.substring(with: match.range).lowercased()] ?? "third-party-name"
+            log.append(RedactionLogEntry(location: location, label: label, reason: "no consent recorded"))
+            cursor = match.range.location + match.range.length
         }
+        result += source.substring(from: cursor)
         return (result, log)
     }
 }
