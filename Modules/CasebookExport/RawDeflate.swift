@@ -1,6 +1,6 @@
 // RawDeflate: raw deflate (RFC 1951, no zlib header) through the system zlib, for WinZip AES entries.
 
-import CasebookZlib
+import CCasebookZlib
 import Foundation
 
 /// Raw deflate and a size-capped inflate, on system zlib (`windowBits = -15`), for the entries
@@ -22,7 +22,7 @@ enum RawDeflate {
                 stream.avail_in = uInt(inBuffer.count)
                 stream.next_out = outBuffer.bindMemory(to: Bytef.self).baseAddress
                 stream.avail_out = uInt(outBuffer.count)
-                status = CasebookZlib.deflate(&stream, Z_FINISH)
+                status = CCasebookZlib.deflate(&stream, Z_FINISH)
                 return outBuffer.count - Int(stream.avail_out)
             }
         }
@@ -51,7 +51,7 @@ enum RawDeflate {
                 let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuffer in
                     stream.next_out = outBuffer.baseAddress
                     stream.avail_out = uInt(chunkSize)
-                    status = CasebookZlib.inflate(&stream, Z_NO_FLUSH)
+                    status = CCasebookZlib.inflate(&stream, Z_NO_FLUSH)
                     return chunkSize - Int(stream.avail_out)
                 }
                 if status != Z_OK && status != Z_STREAM_END {
