@@ -31,22 +31,40 @@ public struct SubjectAccessExporter: Sendable {
     /// The masker for a client: related people without consent, staff and other clients, by full name
     /// and by each part of the name. Never the client's own name or its parts (their own data stays in full).
     public static func defaultMasker(for records: SubjectAccessRecords) -> KnownNameMasker {
-        func words(_ name: String) -> [String] {
-            name.split(whereSeparator: { $0 == " " || $0 == "-" }).map { String($0).lowercased() }
-        }
-        // The client's own name and its parts are never masked (a shared family name stays).
-        let own = Set(words(records.client.name) + [records.client.name.lowercased()])
-        var named: [(String, String)] = records.client.related.filter { !$0.consentsToDisclosure }.map { ($0.name, "third-party-name") }
-        named += records.staffNames.map { ($0, "staff-name") }
-        named += records.otherClientNames.map { ($0, "other-client") }
+        let own = ownNameParts(records)
         var identifiers: [KnownNameMasker.Identifier] = []
-        for (name, label) in named {
+        for (name, label) in thirdParties(records) {
             // The full name, then each part of it on its own ("Leila Khan" → "Leila Khan", "Leila").
             for text in [name] + words(name) where !own.contains(text.lowercased()) {
                 identifiers.append(KnownNameMasker.Identifier(text: text, label: label))
             }
         }
         return KnownNameMasker(identifiers)
+    }
+
+    /// A masker on `CasebookRedaction.Redactor`: third-party name parts (never a part of the client's
+    /// own name, since the redactor matches every word of a name on its own) plus the redactor's patterns.
+    public static func redactorMasker(for records: SubjectAccessRecords) -> RedactorMasker {
+        let own = ownNameParts(records)
+        let parts = thirdParties(records).flatMap { words($0.0) }.filter { !own.contains($0) }
+        return RedactorMasker(names: Array(Set(parts)).sorted())
+    }
+
+    static func words(_ name: String) -> [String] {
+        name.split(whereSeparator: { $0 == " " || $0 == "-" }).map { String($0).lowercased() }
+    }
+
+    /// The client's own name and its parts: never masked (a shared family name stays).
+    static func ownNameParts(_ records: SubjectAccessRecords) -> Set<String> {
+        Set(words(records.client.name) + [records.client.name.lowercased()])
+    }
+
+    /// Related people without consent, staff and other clients, with the log label for each.
+    static func thirdParties(_ records: SubjectAccessRecords) -> [(String, String)] {
+        var named: [(String, String)] = records.client.related.filter { !$0.consentsToDisclosure }.map { ($0.name, "third-party-name") }
+        named += records.staffNames.map { ($0, "staff-name") }
+        named += records.otherClientNames.map { ($0, "other-client") }
+        return named
     }
 
     /// The bundle's content files (without writing anything) and the redaction log.

@@ -111,6 +111,21 @@ struct SubjectAccessExporterTests {
         #expect(!everything.contains("serious harm"))
     }
 
+    @Test("with CasebookRedaction's Redactor as the masker, no other person's name survives either")
+    func redactorMasker() throws {
+        let records = Self.records()
+        let exporter = SubjectAccessExporter(
+            writer: BundleWriter(signingKey: Curve25519.Signing.PrivateKey()), notice: Self.notice, softwareVersion: "test")
+        let built = try exporter.contents(
+            records, requestID: nil, createdAt: Date(), masker: SubjectAccessExporter.redactorMasker(for: records), encrypted: false)
+        let everything = built.contents.map { String(decoding: $0.data, as: UTF8.self) }.joined().lowercased()
+        for name in ["leila", "jo smith", "smith", "tom price", "rob brown"] {
+            #expect(!everything.contains(name), "\(name) survived in the bundle")
+        }
+        #expect(everything.contains("amira khan"))
+        #expect(!built.redactionLog.isEmpty)
+    }
+
     @Test("report.html is escaped, has no scripts and no external resources")
     func htmlIsSafe() throws {
         let entries = try Fixture.entries(of: export().zip)
