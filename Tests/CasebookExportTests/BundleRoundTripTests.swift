@@ -106,3 +106,41 @@ struct BundleRoundTripTests {
         #expect(error.description == "hashMismatch: records.json: SHA-256 differs from the manifest")
     }
 }
+
+@Suite("Export signing key")
+struct ExportSigningKeyTests {
+    @Test("a key file is PKCS#8 PEM, 0600, read back, never overwritten, and never printed")
+    func keyFile() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("export-key.private.pem")
+        let key = ExportSigningKey.generate()
+        try key.write(to: url)
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(text.hasPrefix("-----BEGIN PRIVATE KEY-----"))
+        let loaded = try ExportSigningKey(contentsOf: url)
+        #expect(loaded.fingerprint == key.fingerprint)
+        #expect(throws: ExportError.self) { try key.write(to: url) }
+        #expect(!String(describing: key).contains(text.dropFirst(28).prefix(20)))
+        var dumped = ""
+        dump(key, to: &dumped)
+        #expect(!dumped.contains("rawRepresentation"))
+        // A bundle it signs verifies against its public PEM only.
+        let zip = try loaded.writer.archiveData(Fixture.contents(), metadata: Fixture.metadata).archive
+        #expect(try BundleVerifier(trustedKeyPEM: key.publicKeyPEM).verify(archive: zip).isValid)
+        #expect(try BundleVerifier(trustedKeyPEM: ExportSigningKey.generate().publicKeyPEM).verify(archive: zip).codes.contains(.untrustedKey))
+        #expect(throws: ExportError.self) { try ExportSigningKey(pem: "nope") }
+    }
+
+    @Test("openssl reads the key file and its public half matches export-key.pem")
+    func opensslReadsKey() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("k.pem")
+        let key = ExportSigningKey.generate()
+        try key.write(to: url)
+        let result = try Tool.run("openssl", ["pkey", "-in", url.path, "-pubout"])
+        #expect(result?.status == 0)
+        #expect(result?.output == key.publicKeyPEM)
+    }
+}
