@@ -31,7 +31,7 @@ struct Casebook: ParsableCommand {
             InitCommand.self, UnlockCommand.self, LockCommand.self,
             TrainingCommand.self, PolicyCommand.self, SettingsCommand.self,
             ClientCommand.self, ConsentCommand.self, SessionCommand.self,
-            AuditCommand.self, RedactCommand.self,
+            AuditCommand.self, RedactCommand.self, ExportCommand.self,
         ]
     )
 }
