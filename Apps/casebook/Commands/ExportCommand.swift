@@ -136,7 +136,7 @@ struct ExportCommand: ParsableCommand {
                     guard let pem = FileManager.default.contents(atPath: trustedKey) else {
                         throw CasebookError(.invalidInput, "cannot read the trusted key file \(trustedKey)")
                     }
-                    do { verifier = try BundleVerifier(trustedKeyPEM: String(decoding: pem, as: UTF8.self)) } catch {
+                    do { verifier = try BundleVerifier(trustedKeyPEM: String(decoding: pem, as: UTF8.self)) } catch let error as ExportError {
                         throw ExportCommand.edge(error)
                     }
                 }
@@ -170,7 +170,7 @@ struct ExportCommand: ParsableCommand {
         func run() throws {
             try Output.guarded {
                 let key = ExportSigningKey.generate()
-                do { try key.write(to: URL(fileURLWithPath: out)) } catch { throw ExportCommand.edge(error) }
+                do { try key.write(to: URL(fileURLWithPath: out)) } catch let error as ExportError { throw ExportCommand.edge(error) }
                 if let publicOut {
                     do { try Data(key.publicKeyPEM.utf8).write(to: URL(fileURLWithPath: publicOut)) } catch {
                         throw CasebookError(.storage, "cannot write the public key to \(publicOut)")
