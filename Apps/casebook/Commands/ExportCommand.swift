@@ -154,7 +154,7 @@ struct ExportCommand: ParsableCommand {
                 } else {
                     for problem in report.problems { FileHandle.standardError.write(Data("casebook: \(problem.description)\n".utf8)) }
                 }
-                if let first = report.problems.first { throw ExportCommand.edge(first) }
+                if let first = report.problems.first { throw ExitCode(Output.exitCode(for: ExportCommand.edge(first))) }
             }
         }
     }
