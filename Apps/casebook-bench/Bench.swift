@@ -12,12 +12,13 @@ struct Bench: AsyncParsableCommand {
     var suites: [String] = []
 
     func run() async throws {
-        let all = ["vault"]
+        let all = ["vault", "redaction"]
         let chosen = suites.isEmpty ? all : suites
         print("casebook-bench \(ISO8601DateFormatter().string(from: Date())) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
         for suite in chosen {
             switch suite {
             case "vault": try VaultBench.run().forEach { print($0) }
+            case "redaction": runRedactionBenchmark().forEach { print($0) }
             default: throw ValidationError("unknown suite '\(suite)'; choose from \(all.joined(separator: ", "))")
             }
         }
