@@ -28,9 +28,14 @@ public struct SubjectAccessExporter: Sendable {
         self.softwareVersion = softwareVersion
     }
 
-    /// The masker for a client: related people without consent, staff and other clients, by full name
-    /// and by each part of the name. Never the client's own name or its parts (their own data stays in full).
-    public static func defaultMasker(for records: SubjectAccessRecords) -> KnownNameMasker {
+    /// The default masker: `CasebookRedaction.Redactor` in subject-access mode (see `redactorMasker`).
+    public static func defaultMasker(for records: SubjectAccessRecords) -> any ThirdPartyMasker {
+        redactorMasker(for: records)
+    }
+
+    /// Known names only (no gazetteer, no scanners): related people without consent, staff and other
+    /// clients, by full name and by each part of the name; never the client's own name or its parts.
+    public static func knownNameMasker(for records: SubjectAccessRecords) -> KnownNameMasker {
         let own = ownNameParts(records)
         var identifiers: [KnownNameMasker.Identifier] = []
         for (name, label) in thirdParties(records) {
@@ -42,12 +47,12 @@ public struct SubjectAccessExporter: Sendable {
         return KnownNameMasker(identifiers)
     }
 
-    /// A masker on `CasebookRedaction.Redactor`: third-party name parts (never a part of the client's
-    /// own name, since the redactor matches every word of a name on its own) plus the redactor's patterns.
+    /// `CasebookRedaction.Redactor` with the third parties as known names and the client's own name
+    /// and contacts as the subject (never masked): also catches people the vault does not know.
     public static func redactorMasker(for records: SubjectAccessRecords) -> RedactorMasker {
         let own = ownNameParts(records)
-        let parts = thirdParties(records).flatMap { words($0.0) }.filter { !own.contains($0) }
-        return RedactorMasker(names: Array(Set(parts)).sorted())
+        let names = thirdParties(records).map(\.0).filter { !own.contains($0.lowercased()) }
+        return RedactorMasker(names: names, subject: [records.client.name] + records.client.contacts)
     }
 
     static func words(_ name: String) -> [String] {

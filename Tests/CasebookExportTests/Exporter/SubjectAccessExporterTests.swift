@@ -27,7 +27,8 @@ struct SubjectAccessExporterTests {
                 practitionerPrivate: true, clientPrivate: true,
                 topics: "Amira talked about exams and about leila khan <script>alert(1)</script> & Rob Brown",
                 progress: "Calmer; Omar Khan came to the first part. Practitioner Jo Smith noted progress \(index).",
-                followUp: "Follow up with Jo Smith; mentioned another client, Tom Price.", status: .finalised)
+                followUp: "Follow up with Jo Smith; mentioned another client, Tom Price. Her teacher Mrs Priya Patel called on 07700 900123.",
+                status: .finalised)
         }
         let amendments = [
             Amendment(id: RecordID(rawValue: "a1"), sessionID: RecordID(rawValue: "s3"), clientID: clientID,
@@ -82,7 +83,7 @@ struct SubjectAccessExporterTests {
         #expect(report.isValid, "\(report.problems)")
         let entries = try Fixture.entries(of: zip)
         let everything = entries.map { String(decoding: $0.1, as: UTF8.self) }.joined(separator: "\n").lowercased()
-        for name in ["leila", "jo smith", "tom price", "rob brown"] {
+        for name in ["leila", "jo smith", "tom price", "rob brown", "priya", "patel", "07700 900123"] {
             #expect(!everything.contains(name), "\(name) survived in the bundle")
         }
         // The client's own data, and a related person who consented, are all there.
@@ -105,19 +106,19 @@ struct SubjectAccessExporterTests {
         #expect(report.manifest?.caseID == "case-7")
         // The redaction log says what was withheld and why, and is not in the bundle.
         #expect(result.redactionLog.contains { $0.label == "concern-withheld" && $0.location == "concern:k2" })
-        #expect(result.redactionLog.contains { $0.label == "staff-name" })
-        #expect(result.redactionLog.contains { $0.label == "other-client" })
+        #expect(result.redactionLog.contains { $0.label == "name" && $0.location == "session:s0" })
+        #expect(result.redactionLog.contains { $0.label == "phone" })
         #expect(result.redactionLog.contains { $0.location == "profile.relatedPeople" })
         #expect(!everything.contains("serious harm"))
     }
 
-    @Test("with CasebookRedaction's Redactor as the masker, no other person's name survives either")
-    func redactorMasker() throws {
+    @Test("with the known-name masker (no gazetteer), no known third party's name survives either")
+    func knownNameMasker() throws {
         let records = Self.records()
         let exporter = SubjectAccessExporter(
             writer: BundleWriter(signingKey: Curve25519.Signing.PrivateKey()), notice: Self.notice, softwareVersion: "test")
         let built = try exporter.contents(
-            records, requestID: nil, createdAt: Date(), masker: SubjectAccessExporter.redactorMasker(for: records), encrypted: false)
+            records, requestID: nil, createdAt: Date(), masker: SubjectAccessExporter.knownNameMasker(for: records), encrypted: false)
         let everything = built.contents.map { String(decoding: $0.data, as: UTF8.self) }.joined().lowercased()
         for name in ["leila", "jo smith", "smith", "tom price", "rob brown"] {
             #expect(!everything.contains(name), "\(name) survived in the bundle")
