@@ -7,7 +7,7 @@ import Crypto
 import Foundation
 
 /// Builds a client with 1,000 session records (plus amendments, concerns, disclosures), then times
-/// `SubjectAccessExporter.export` (gather → mask → records.json, report.html, README → sign → zip → atomic
+/// (median of 5) `SubjectAccessExporter.export` (mask → records.json, report.html, README → sign → zip → atomic
 /// write) and `BundleVerifier.verify`, plain and with a password. Goal (issue 5): under one second each.
 func runExportBenchmark() throws -> [String] {
     let sessions = 1_000
@@ -22,31 +22,36 @@ func runExportBenchmark() throws -> [String] {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
 
+    // Baseline: write the same content bytes to a file and read them back (no masking, no zip, no crypto).
+    let plainContent = try exporter.contents(records, requestID: "sar-bench", createdAt: Date(), encrypted: false).contents
+    let baselineURL = directory.appendingPathComponent("baseline.bin")
+    let baseline = try Harness.median(runs: 5, warmup: 1) {
+        for content in plainContent { try content.data.write(to: baselineURL) }
+        for _ in plainContent { _ = try Data(contentsOf: baselineURL) }
+    }
+
     var lines: [String] = []
     for password in [nil, try BundlePassword("bench-password-not-secret")] {
         let label = password == nil ? "plain" : "aes-256"
         let url = directory.appendingPathComponent("bundle-\(label).zip")
-        let writeStart = ContinuousClock.now
-        let result = try exporter.export(records, requestID: "sar-bench", to: url, password: password)
-        let writeSeconds = seconds(ContinuousClock.now - writeStart)
-        let verifyStart = ContinuousClock.now
-        let report = verifier.verify(archiveAt: url, password: password)
-        let verifySeconds = seconds(ContinuousClock.now - verifyStart)
-        guard report.isValid else { throw report.problems[0] }
+        var result: SubjectAccessExport?
+        let exportTime = try Harness.median(runs: 5, warmup: 1) {
+            try? FileManager.default.removeItem(at: url)
+            result = try exporter.export(records, requestID: "sar-bench", to: url, password: password)
+        }
+        var report = BundleVerificationReport()
+        let verifyTime = Harness.median(runs: 5, warmup: 1) { report = verifier.verify(archiveAt: url, password: password) }
+        guard report.isValid, let result else { throw report.problems.first ?? ExportError(.ioFailure, "no export") }
         let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
         let content = result.manifest.files.reduce(0) { $0 + $1.size }
-        lines.append(
-            String(
-                format: "export %@: %d sessions, export %.3f s, verify %.3f s (content %d KiB, bundle %d KiB, %d items withheld)",
-                label, result.counts["sessions"] ?? 0, writeSeconds, verifySeconds, content / 1024, size / 1024,
-                result.redactionLog.count))
+        lines.append(Harness.row("export sar \(label), \(result.counts["sessions"] ?? 0) sessions", exportTime,
+                                 baselineName: "write+read content", baseline, goal: "< 1 s"))
+        lines.append(Harness.row("export verify \(label)", verifyTime, baselineName: "write+read content", baseline, goal: "< 1 s"))
+        lines.append("  content \(content / 1024) KiB, bundle \(size / 1024) KiB, \(result.redactionLog.count) identifiers withheld")
     }
     return lines
 }
 
-private func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
 
 /// A client with `sessions` finalised sessions whose notes mention a sibling and a practitioner.
 private func syntheticRecords(sessions: Int) -> SubjectAccessRecords {

@@ -15,6 +15,8 @@ public struct BundleVerificationReport: Sendable {
     /// True when the bundle is WinZip AES encrypted.
     public var encrypted = false
 
+    public init() {}
+
     public var isValid: Bool { problems.isEmpty }
     public var codes: Set<ExportError.Code> { Set(problems.map(\.code)) }
 }
