@@ -60,6 +60,12 @@ struct ExportCommand: ParsableCommand {
                 throw CasebookError(.notAuthorised, "only records-officer or dsl may export a subject-access bundle")
             }
             let id = try Parse.id(client, as: ClientID.self, what: "client")
+            if let request {
+                let requestID = try Parse.id(request, as: RecordID.self, what: "request")
+                guard let found = try vault.accessRequests(all: true).first(where: { $0.id == requestID }), found.clientID == id else {
+                    throw CasebookError(.notFound, "no subject-access request \(request) for client \(id); see 'casebook sar list --all'")
+                }
+            }
             let key = try ExportCommand.signingKey(signingKey)
             let password = try ExportCommand.password(file: passwordFile)
             let settings = try vault.organisation().settings
@@ -75,6 +81,10 @@ struct ExportCommand: ParsableCommand {
                 throw ExportCommand.edge(error)
             }
             let bundleID = BundleSigning.sha256Hex((try? Data(contentsOf: url)) ?? Data())
+            if let request {
+                // The bundle answers the request: it leaves the open list and its deadline warnings.
+                _ = try vault.answerAccessRequest(try Parse.id(request, as: RecordID.self, what: "request"), on: LocalDate(Date()))
+            }
             if options.json {
                 Output.json(ExportView(
                     id: bundleID, path: out, caseID: result.manifest.caseID, requestID: request, encrypted: password != nil,
