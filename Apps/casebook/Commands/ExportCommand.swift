@@ -76,7 +76,9 @@ struct ExportCommand: ParsableCommand {
             let url = URL(fileURLWithPath: out)
             let result: SubjectAccessExport
             do {
-                result = try exporter.export(from: vault, client: id, requestID: request, to: url, password: password)
+                let requests = try vault.accessRequests(all: true).filter { $0.clientID == id }
+                result = try exporter.export(
+                    from: vault, client: id, requestID: request, to: url, password: password, extra: .init(accessRequests: requests))
             } catch let error as ExportError {
                 throw ExportCommand.edge(error)
             }
