@@ -1,13 +1,6 @@
 // AtomicFile: writes a file so that it appears whole or not at all, readable only by its owner.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Foundation
+import Foundation  // re-exports the C library (open, fsync, rename)
 
 /// Writes `data` to `url` atomically: a temporary file in the same directory (mode 0600, `O_EXCL`),
 /// `fsync`, `rename` over the destination, `fsync` of the directory. On any failure the temporary
