@@ -52,7 +52,7 @@ enum Fixture {
 }
 
 /// A temporary directory removed at the end of the test.
-final class TemporaryDirectory {
+final class ScratchDirectory {
     let url: URL
 
     init() throws {
