@@ -69,7 +69,7 @@ let package = Package(
         module("CasebookStorage", ["CasebookModels", "CasebookCrypto", "CasebookRedaction", grdb, logging]),
         module("CasebookSync", ["CasebookModels", "CasebookCrypto", "CasebookStorage", asyncHTTPClient, logging]),
         module("CasebookServer", [
-            "CasebookModels", "CasebookCrypto", "CasebookSync", grdb, hummingbird, hummingbirdTLS, postgresNIO,
+            "CasebookModels", "CasebookCrypto", "CasebookSync", grdb, hummingbird, hummingbirdTLS, postgresNIO, crypto,
             logging, metrics, prometheus, serviceLifecycle, configuration,
         ]),
         .systemLibrary(name: "CZlib", path: "Modules/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -83,7 +83,7 @@ let package = Package(
             path: "Apps/casebook", swiftSettings: swiftSettings),
         .executableTarget(
             name: "casebook-server",
-            dependencies: ["CasebookServer", argumentParser, logging, configuration, serviceLifecycle],
+            dependencies: ["CasebookServer", argumentParser, logging, configuration, serviceLifecycle, hummingbird, metrics, prometheus],
             path: "Apps/casebook-server", swiftSettings: swiftSettings),
         .executableTarget(
             name: "casebook-bench",
@@ -96,7 +96,7 @@ let package = Package(
         tests("CasebookRedactionTests", ["CasebookRedaction", propertyBased]),
         tests("CasebookStorageTests", ["CasebookStorage", "CasebookTestSupport", propertyBased, grdb]),
         tests("CasebookSyncTests", ["CasebookSync", "CasebookServer", "CasebookTestSupport", propertyBased, hummingbirdTesting]),
-        tests("CasebookServerTests", ["CasebookServer", "CasebookTestSupport", hummingbirdTesting]),
+        tests("CasebookServerTests", ["CasebookServer", "CasebookSync", "CasebookTestSupport", hummingbirdTesting, crypto, postgresNIO, configuration, logging]),
         tests("CasebookExportTests", ["CasebookExport", "CasebookTestSupport"]),
         tests("CasebookEndToEndTests", ["CasebookTestSupport"]),
     ]

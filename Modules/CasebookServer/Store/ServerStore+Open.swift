@@ -1,0 +1,44 @@
+import Foundation
+public import Logging
+import PostgresNIO
+public import ServiceLifecycle
+
+/// A store opened from a `database.url`, with the services that must run while it is used
+/// (the PostgreSQL connection pool).
+public struct OpenedStore: Sendable {
+    public let store: any ServerStore
+    public let services: [any Service]
+}
+
+/// Opens `sqlite:PATH` or `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`.
+public func openServerStore(url: String, maxConnections: Int = 20, logger: Logger) throws -> OpenedStore {
+    if url.hasPrefix("sqlite:") {
+        var path = String(url.dropFirst("sqlite:".count))
+        if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
+        guard !path.isEmpty else { throw CasebookErrorFactory.badURL }
+        return OpenedStore(store: try SQLiteServerStore(path: path), services: [])
+    }
+    if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+        let store = try PostgresServerStore(url: url, maxConnections: maxConnections, logger: logger)
+        return OpenedStore(store: store, services: [store.client])
+    }
+    throw CasebookErrorFactory.badURL
+}
+
+/// Runs `body` with an open store, running its services (for `casebook-server init` and tests).
+public func withServerStore<T: Sendable>(url: String, logger: Logger,
+                                         _ body: @Sendable (any ServerStore) async throws -> T) async throws -> T {
+    let opened = try openServerStore(url: url, logger: logger)
+    if opened.services.isEmpty { return try await body(opened.store) }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        for service in opened.services { group.addTask { try await service.run() } }
+        defer { group.cancelAll() }
+        return try await body(opened.store)
+    }
+}
+
+import CasebookModels
+
+enum CasebookErrorFactory {
+    static let badURL = CasebookError(.invalidInput, "the database URL must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE")
+}
