@@ -8,7 +8,6 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
-    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 // MARK: - Dependencies
@@ -72,8 +71,8 @@ let package = Package(
             "CasebookModels", "CasebookCrypto", "CasebookSync", grdb, hummingbird, hummingbirdTLS, postgresNIO, crypto,
             logging, metrics, prometheus, serviceLifecycle, configuration,
         ]),
-        .systemLibrary(name: "CZlib", path: "Modules/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        module("CasebookExport", ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CZlib", zipFoundation, cryptoExtras]),
+        .systemLibrary(name: "CCasebookZlib", path: "Modules/CCasebookZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        module("CasebookExport", ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CCasebookZlib", zipFoundation, cryptoExtras]),
         module("CasebookTestSupport", ["CasebookModels", "CasebookCrypto", "CasebookStorage"]),
 
         // MARK: - Apps

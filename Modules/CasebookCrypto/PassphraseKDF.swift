@@ -64,6 +64,12 @@ public struct SealedIdentity: Hashable, Codable, Sendable {
     /// AES-GCM combined form.
     public var ciphertext: Data
 
+    public init(deviceID: DeviceID, person: PersonID, ciphertext: Data) {
+        self.deviceID = deviceID
+        self.person = person
+        self.ciphertext = ciphertext
+    }
+
     public static func seal(_ identity: DeviceIdentity, key: SymmetricKey, context: Data) throws(CasebookError) -> SealedIdentity {
         do {
             let box = try AES.GCM.seal(identity.secretBytes, using: key,

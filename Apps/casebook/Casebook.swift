@@ -1,0 +1,41 @@
+import ArgumentParser
+
+@main
+struct Casebook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "casebook",
+        abstract: "Keep confidential counselling and mentoring records in an encrypted, offline vault.",
+        discussion: """
+            Every record lives in one encrypted SQLite file on this laptop (the vault). Nothing about a \
+            client is ever written in plaintext: not to the vault, not to logs, not to temp files.
+
+            Getting started:
+              casebook init --name "Your Name" --role practitioner
+              casebook training record --course confidentiality --completed 2026-09-01
+              casebook training record --course data-protection --completed 2026-09-01
+              casebook client add --name "Client Name" --born 2012-04-01
+              casebook consent record CLIENT --form-version 3 --signed-on 2026-10-01 --signed-by guardian
+              casebook session log CLIENT --on 2026-10-02 --minutes 50 --platform "Microsoft Teams" \\
+                  --topics "..." --progress "..." --follow-up "..." --practitioner-private --client-private
+
+            The vault is --vault PATH or $CASEBOOK_VAULT. The passphrase is prompted without echo, or read \
+            from --passphrase-file or $CASEBOOK_PASSPHRASE; 'casebook unlock' prints a session token to \
+            stay unlocked for a while ($CASEBOOK_SESSION).
+
+            Exit status: 0 success, 2 bad input, 3 not authorised or training missing, 4 not found, \
+            5 wrong passphrase or expired session, 6 refused by policy, 7 tampered or damaged vault, \
+            8 network, 1 anything else.
+            """,
+        version: CasebookVersion.current,
+        subcommands: [
+            InitCommand.self, UnlockCommand.self, LockCommand.self,
+            TrainingCommand.self, PolicyCommand.self, SettingsCommand.self,
+            ClientCommand.self, ConsentCommand.self, SessionCommand.self,
+            AuditCommand.self, RedactCommand.self,
+        ]
+    )
+}
+
+enum CasebookVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import CasebookModels
+import CasebookStorage
+import Foundation
+
+struct ClientCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "client", abstract: "Clients: add, list, show.", subcommands: [Add.self, List.self, Show.self])
+
+    struct Add: VaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a client. Everything given here is identifying and stored only encrypted.")
+        @OptionGroup var options: VaultOptions
+        @Option(help: "The client's name.") var name: String
+        @Option(help: "Date of birth, YYYY-MM-DD.") var born: LocalDate?
+        @Option(help: ArgumentHelp("A related person as NAME:RELATION (repeatable), e.g. \"Sam Doe:brother\".", valueName: "name:relation"))
+        var related: [String] = []
+        @Option(help: "Contact details (phone, email, address; repeatable).") var contact: [String] = []
+
+        func run(vault: Vault) throws {
+            let people = try related.map { text in
+                guard let person = RelatedPerson(parsing: text) else {
+                    throw CasebookError(.invalidInput, "--related must be NAME:RELATION")
+                }
+                return person
+            }
+            let client = try vault.addClient(name: name, bornOn: born, related: people, contacts: contact)
+            if options.json { Output.json(["id": client.id.rawValue]) } else { print("Added client \(client.id)") }
+        }
+    }
+
+    struct ClientView: Encodable {
+        var id: String
+        var name: String
+        var born: String?
+        var related: [RelatedPerson]
+        var contacts: [String]
+        var status: String
+        init(_ c: Client) {
+            id = c.id.rawValue; name = c.name; born = c.bornOn?.iso; related = c.related; contacts = c.contacts; status = c.status.rawValue
+        }
+    }
+
+    struct List: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "List the clients you can read.")
+        @OptionGroup var options: VaultOptions
+        func run(vault: Vault) throws {
+            let clients = try vault.clients()
+            if options.json { Output.json(clients.map(ClientView.init)); return }
+            if clients.isEmpty { print("No clients.") }
+            for c in clients { print("\(c.id)  \(c.name)\(c.bornOn.map { "  born \($0)" } ?? "")") }
+        }
+    }
+
+    struct Show: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one client with their consents.")
+        @OptionGroup var options: VaultOptions
+        @Argument(help: "Client id.") var client: String
+
+        struct DetailView: Encodable {
+            var client: ClientView
+            var consents: [ConsentRecord]
+            var sessions: Int
+        }
+
+        func run(vault: Vault) throws {
+            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let detail = try vault.clientDetail(id)
+            if options.json {
+                Output.json(DetailView(client: ClientView(detail.client), consents: detail.consents, sessions: detail.sessionCount))
+                return
+            }
+            let c = detail.client
+            print("Client \(c.id): \(c.name)")
+            if let born = c.bornOn { print("Born: \(born)") }
+            for r in c.related { print("Related: \(r.name) (\(r.relation))") }
+            for contact in c.contacts { print("Contact: \(contact)") }
+            if detail.consents.isEmpty { print("Consent: none recorded (sessions cannot be logged)") }
+            for consent in detail.consents {
+                print("Consent: form \(consent.formVersion) signed \(consent.signedOn) by \(consent.signedBy.rawValue)")
+            }
+            print("Sessions: \(detail.sessionCount)")
+        }
+    }
+}
+
+struct ConsentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consent", abstract: "Informed consent (required before sessions).", subcommands: [Record.self])
+
+    struct Record: VaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a signed informed-consent form, which sets out the limits of confidentiality.")
+        @OptionGroup var options: VaultOptions
+        @Argument(help: "Client id.") var client: String
+        @Option(help: "Version of the consent form signed.") var formVersion: String
+        @Option(help: "Date signed, YYYY-MM-DD.") var signedOn: LocalDate
+        @Option(help: "client, or guardian (a parent or guardian signing for a child).") var signedBy: Signatory
+
+        func run(vault: Vault) throws {
+            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let consent = try vault.recordConsent(client: id, formVersion: formVersion, signedOn: signedOn, signedBy: signedBy)
+            if options.json { Output.json(["id": consent.id.rawValue]) } else { print("Recorded consent \(consent.id)") }
+        }
+    }
+}

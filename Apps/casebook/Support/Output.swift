@@ -1,0 +1,95 @@
+import ArgumentParser
+import CasebookModels
+import CasebookStorage
+import Foundation
+
+/// Output and the error edge: the only place that knows exit codes and stderr formatting.
+enum Output {
+    static func json<T: Encodable>(_ value: T) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("casebook: warning: \(message)\n".utf8))
+    }
+
+    static func info(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+
+    /// Exit status per error code, documented in `casebook --help`.
+    static func exitCode(for error: CasebookError) -> Int32 {
+        switch error.code {
+        case .invalidInput: 2
+        case .notAuthorised, .trainingMissing: 3
+        case .notFound: 4
+        case .wrongPassphrase, .sessionExpired: 5
+        case .consentMissing, .platformNotApproved, .environmentNotConfirmed, .identifyingDetails, .finalised,
+             .releaseRefused, .approvalRequired: 6
+        case .tampered, .vaultCorrupt: 7
+        case .network: 8
+        default: 1
+        }
+    }
+
+    /// Runs a command body, converting errors to one clear line on stderr and a non-zero exit.
+    static func guarded(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as CasebookError {
+            FileHandle.standardError.write(Data("casebook: error: \(error.message)\n".utf8))
+            throw ExitCode(exitCode(for: error))
+        }
+    }
+
+    static func guarded(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as CasebookError {
+            FileHandle.standardError.write(Data("casebook: error: \(error.message)\n".utf8))
+            throw ExitCode(exitCode(for: error))
+        }
+    }
+}
+
+/// A command that works on an unlocked vault and shows the standing warnings first.
+protocol VaultCommand: ParsableCommand {
+    var options: VaultOptions { get }
+    func run(vault: Vault) throws
+}
+
+extension VaultCommand {
+    func run() throws {
+        try Output.guarded {
+            let vault = try options.openVault()
+            for warning in (try? vault.warnings()) ?? [] { Output.warn(warning) }
+            try run(vault: vault)
+        }
+    }
+}
+
+/// Parsing helpers that turn bad input into `CasebookError(.invalidInput)` naming the option.
+enum Parse {
+    static func date(_ text: String, option: String) throws -> LocalDate {
+        guard let date = LocalDate(iso: text) else {
+            throw CasebookError(.invalidInput, "\(option) must be a date in the form YYYY-MM-DD (got '\(text.prefix(20))')")
+        }
+        return date
+    }
+
+    static func id<Tag>(_ text: String, as _: Identifier<Tag>.Type, what: String) throws -> Identifier<Tag> {
+        guard let id = Identifier<Tag>(parsing: text) else {
+            throw CasebookError(.invalidInput, "'\(text.prefix(40))' is not a valid \(what) id")
+        }
+        return id
+    }
+}
+
+extension LocalDate: ExpressibleByArgument {
+    public init?(argument: String) { self.init(iso: argument) }
+}

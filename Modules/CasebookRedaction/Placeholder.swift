@@ -1,1 +1,0 @@
-// CasebookRedaction: placeholder, filled in by its issue.

@@ -1,1 +1,0 @@
-// CasebookStorage: placeholder, filled in by its issue.

@@ -1,0 +1,90 @@
+import CasebookCrypto
+public import CasebookModels
+import Foundation
+import GRDB
+
+/// The outcome of `Vault.verifyAudit()`.
+public struct AuditVerification: Sendable, Hashable, Codable {
+    public var entries: Int
+    /// The first sequence number at which the chain breaks (an entry edited, inserted, reordered
+    /// or deleted), or nil when the chain is intact.
+    public var brokenAt: Int64?
+    public var intact: Bool { brokenAt == nil }
+}
+
+struct AuditHead: Codable {
+    var sequence: Int64
+    var mac: Data
+    var headMAC: Data
+}
+
+extension Vault {
+    /// Appends one entry to the audit chain inside the caller's transaction.
+    func appendAudit(_ db: Database, action: AuditAction, recordType: RecordType? = nil, recordID: RecordID? = nil,
+                     caseID: CaseID? = nil) throws {
+        let head = try Meta.json(db, .auditHead, AuditHead.self)
+        let key = identity.auditKey
+        let entry = AuditEntry(sequence: (head?.sequence ?? 0) + 1, at: clock.now, actor: person, device: device,
+                               action: action, recordType: recordType, recordID: recordID, caseID: caseID)
+        let mac = AuditChain.link(previous: head?.mac ?? AuditChain.genesis, entry: entry, key: key)
+        try db.execute(sql: """
+            INSERT INTO audit_log (sequence, at_ms, actor, device, action, record_type, record_id, case_id, mac)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [entry.sequence, Int64((entry.at.timeIntervalSince1970 * 1000).rounded()), entry.actor.rawValue,
+                             entry.device.rawValue, entry.action.rawValue, entry.recordType?.rawValue, entry.recordID?.rawValue,
+                             entry.caseID?.rawValue, mac])
+        try Meta.setJSON(db, .auditHead, AuditHead(sequence: entry.sequence, mac: mac,
+                                                    headMAC: AuditChain.headMAC(sequence: entry.sequence, mac: mac, key: key)))
+    }
+
+    /// Records an audited event that changes nothing else (a read, an export, a release).
+    public func audit(_ action: AuditAction, recordType: RecordType? = nil, recordID: RecordID? = nil,
+                      caseID: CaseID? = nil) throws(CasebookError) {
+        do { try pool.write { db in try appendAudit(db, action: action, recordType: recordType, recordID: recordID, caseID: caseID) } } catch {
+            throw storageError(error, "writing the audit log")
+        }
+    }
+
+    public func auditEntries() throws(CasebookError) -> [AuditEntry] {
+        do { return try pool.read { db in try auditRows(db).map(\.entry) } } catch { throw storageError(error, "reading the audit log") }
+    }
+
+    func auditRows(_ db: Database) throws -> [(entry: AuditEntry, mac: Data)] {
+        try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY rowid").map { row in
+            let recordType: String? = row["record_type"]
+            let recordID: String? = row["record_id"]
+            let caseID: String? = row["case_id"]
+            let atMillis: Int64 = row["at_ms"]
+            let entry = AuditEntry(
+                sequence: row["sequence"], at: Date(timeIntervalSince1970: Double(atMillis) / 1000),
+                actor: PersonID(rawValue: row["actor"]), device: DeviceID(rawValue: row["device"]),
+                action: AuditAction(rawValue: row["action"]) ?? .read,
+                recordType: recordType.flatMap(RecordType.init(rawValue:)), recordID: recordID.map(RecordID.init(rawValue:)),
+                caseID: caseID.map(CaseID.init(rawValue:)))
+            // An unknown action string must not verify: feed the raw text back so the MAC fails.
+            if AuditAction(rawValue: row["action"]) == nil { return (entry, Data()) }
+            return (entry, row["mac"])
+        }
+    }
+
+    /// Recomputes the chain from the first entry and checks the authenticated head.
+    public func verifyAudit() throws(CasebookError) -> AuditVerification {
+        do {
+            return try pool.read { db in
+                let rows = try auditRows(db)
+                let key = identity.auditKey
+                var head: (Int64, Data)?
+                if let stored = try Meta.json(db, .auditHead, AuditHead.self) {
+                    guard AuditChain.headMAC(sequence: stored.sequence, mac: stored.mac, key: key) == stored.headMAC else {
+                        return AuditVerification(entries: rows.count, brokenAt: stored.sequence)
+                    }
+                    head = (stored.sequence, stored.mac)
+                } else if !rows.isEmpty {
+                    return AuditVerification(entries: rows.count, brokenAt: 1)
+                }
+                let broken = AuditChain.firstBrokenLink(rows, key: key, head: head.map { (sequence: $0.0, mac: $0.1) })
+                return AuditVerification(entries: rows.count, brokenAt: broken)
+            }
+        } catch { throw storageError(error, "verifying the audit log") }
+    }
+}

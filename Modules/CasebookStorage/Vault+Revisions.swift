@@ -1,0 +1,124 @@
+import Synchronization
+public import CasebookCrypto
+public import CasebookModels
+public import Foundation
+import GRDB
+
+/// A change to make: the fields a new revision of one record sets.
+public struct PendingChange: Sendable {
+    public var record: RecordID
+    public var type: RecordType
+    public var caseID: CaseID
+    public var fields: [String: JSONValue]
+
+    public init(record: RecordID, type: RecordType, caseID: CaseID, fields: [String: JSONValue]) {
+        self.record = record
+        self.type = type
+        self.caseID = caseID
+        self.fields = fields
+    }
+}
+
+extension Vault {
+    /// Seals, stores, queues for sync and audits changes, all in the caller's transaction.
+    @discardableResult
+    func commit(_ db: Database, _ changes: [PendingChange], action: AuditAction) throws -> [SealedRevision] {
+        var clockState = HybridLogicalClock(last: try currentHLC(db))
+        let policy = try? organisationState(db).policyInForce(on: clock.today)?.version
+        var sealedRevisions: [SealedRevision] = []
+        sealedRevisions.reserveCapacity(changes.count)
+        for change in changes {
+            let key = try currentKey(db, for: change.caseID)
+            let header = RevisionHeader(recordID: change.record, recordType: change.type, caseID: change.caseID,
+                                        authorDevice: device, hlc: clockState.tick(wallMillis: clock.nowMillis), keyEpoch: key.epoch)
+            let body = RevisionBody(fields: change.fields, author: person, policyVersion: policy ?? nil)
+            let sealed = try RevisionSealer.seal(header: header, body: body, key: key, author: identity)
+            try insert(db, sealed, serverSeq: nil)
+            try db.execute(sql: "INSERT OR IGNORE INTO outbox (revision_id, queued_at) VALUES (?, ?)",
+                           arguments: [sealed.id.rawValue, Int64(clock.nowMillis)])
+            try appendAudit(db, action: action, recordType: change.type, recordID: change.record, caseID: change.caseID)
+            sealedRevisions.append(sealed)
+        }
+        try Meta.set(db, .hlc, Data(clockState.last.description.utf8))
+        cache.withLock { $0.organisation = nil; $0.knownNames = nil }
+        return sealedRevisions
+    }
+
+    /// Stores a sealed revision (idempotent on its content address). Returns whether it was new.
+    @discardableResult
+    func insert(_ db: Database, _ sealed: SealedRevision, serverSeq: Int64?) throws -> Bool {
+        let h = sealed.header
+        try db.execute(sql: """
+            INSERT INTO revisions (id, case_id, record_id, record_type, author_device, hlc, key_epoch, header, ciphertext, signature, server_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET server_seq = COALESCE(revisions.server_seq, excluded.server_seq)
+            """, arguments: [sealed.id.rawValue, h.caseID.rawValue, h.recordID.rawValue, h.recordType.rawValue,
+                             h.authorDevice.rawValue, h.hlc.description, Int64(h.keyEpoch), sealed.headerBytes,
+                             sealed.ciphertext, sealed.signature, serverSeq])
+        return db.changesCount > 0
+    }
+
+    func currentHLC(_ db: Database) throws -> HLCTimestamp {
+        guard let data = try Meta.get(db, .hlc), let stamp = HLCTimestamp(parsing: String(decoding: data, as: UTF8.self)) else {
+            return .zero
+        }
+        return stamp
+    }
+
+    /// Sealed revisions matching a filter, in local insertion order.
+    func sealedRevisions(_ db: Database, caseID: CaseID? = nil, type: RecordType? = nil,
+                         recordID: RecordID? = nil) throws -> [SealedRevision] {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let caseID { clauses.append("case_id = ?"); arguments += [caseID.rawValue] }
+        if let type { clauses.append("record_type = ?"); arguments += [type.rawValue] }
+        if let recordID { clauses.append("record_id = ?"); arguments += [recordID.rawValue] }
+        let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let rows = try Row.fetchAll(db, sql: "SELECT id, header, ciphertext, signature FROM revisions \(filter) ORDER BY local_seq",
+                                    arguments: arguments)
+        return try rows.map { row throws(CasebookError) in
+            try SealedRevision(headerBytes: row["header"], ciphertext: row["ciphertext"], signature: row["signature"],
+                               claimedID: RevisionID(rawValue: row["id"]))
+        }
+    }
+
+    /// Decrypted revisions; revisions of epochs this device holds no key for are skipped
+    /// (they belong to a case it was revoked from).
+    func revisions(_ db: Database, caseID: CaseID? = nil, type: RecordType? = nil,
+                   recordID: RecordID? = nil) throws -> [Revision] {
+        try sealedRevisions(db, caseID: caseID, type: type, recordID: recordID).compactMap { sealed in
+            guard let key = try caseKey(db, caseID: sealed.header.caseID, epoch: sealed.header.keyEpoch) else { return nil }
+            return try RevisionSealer.decrypt(sealed, key: key)
+        }
+    }
+
+    /// Current state of every record matching the filter.
+    func mergedRecords(_ db: Database, caseID: CaseID? = nil, type: RecordType? = nil) throws -> [MergedRecord] {
+        let grouped = Dictionary(grouping: try revisions(db, caseID: caseID, type: type), by: \.header.recordID)
+        return grouped.values.compactMap { RecordMerge.merge($0) }.sorted { ($0.createdAt, $0.recordID) < ($1.createdAt, $1.recordID) }
+    }
+
+    func mergedRecord(_ db: Database, id: RecordID) throws -> MergedRecord? {
+        RecordMerge.merge(try revisions(db, recordID: id))
+    }
+
+    /// The case a record belongs to, from the clear header index.
+    func caseOf(_ db: Database, record: RecordID) throws -> (CaseID, RecordType)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT case_id, record_type FROM revisions WHERE record_id = ? LIMIT 1",
+                                         arguments: [record.rawValue]),
+              let type = RecordType(rawValue: row["record_type"]) else { return nil }
+        return (CaseID(rawValue: row["case_id"]), type)
+    }
+
+    /// Rebuilds the state of every record in the vault: the cost of opening a vault from scratch.
+    public func rebuildAllState() throws(CasebookError) -> Int {
+        do { return try pool.read { db in try mergedRecords(db).count } } catch { throw storageError(error, "rebuilding state") }
+    }
+
+    /// Number of stored revisions.
+    public func revisionCount() throws(CasebookError) -> Int {
+        do { return try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions") ?? 0 } } catch {
+            throw storageError(error, "counting revisions")
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Synchronization
+import Foundation
+public import CasebookModels
+public import CasebookRedaction
+import GRDB
+
+/// What redaction did to one field of a session note, for showing the practitioner.
+public struct MaskedField: Sendable {
+    public var field: String
+    public var redactedText: String
+    public var labels: [String: Int]
+}
+
+public struct SessionLogResult: Sendable {
+    public var session: SessionRecord
+    /// Fields in which identifying details were masked (empty when nothing was found).
+    public var masked: [MaskedField]
+}
+
+/// A session with its amendments.
+public struct SessionEntry: Sendable {
+    public var session: SessionRecord
+    public var amendments: [Amendment]
+    public var policyVersion: String?
+}
+
+extension Vault {
+    /// Known identifiers for redaction: the client's own, plus every other client's and person's names.
+    func redactor(_ db: Database, for clientID: ClientID) throws -> Redactor {
+        let client = try client(db, clientID)
+        var names = cache.withLock { $0.knownNames }
+        if names == nil {
+            var all = try organisationState(db).people.map(\.name)
+            for record in try mergedRecords(db, type: .client) {
+                let other = try record.decode(Client.self)
+                all.append(other.name)
+                all.append(contentsOf: other.related.map(\.name))
+            }
+            names = all
+            cache.withLock { $0.knownNames = all }
+        }
+        let known = KnownIdentifiers(names: [client.name] + client.related.map(\.name) + (names ?? []),
+                                     dates: client.bornOn.map { [$0.iso] } ?? [], contacts: client.contacts)
+        return Redactor(known: known)
+    }
+
+    /// P6: passes narrative text through redaction according to the organisation's setting.
+    func redactNarrative(_ fields: [(String, String)], redactor: Redactor, policy: RedactionPolicy) throws -> ([String], [MaskedField]) {
+        var texts: [String] = []
+        var masked: [MaskedField] = []
+        for (name, text) in fields {
+            let result = redactor.redact(text)
+            texts.append(result.text)
+            if !result.spans.isEmpty {
+                let labels = Dictionary(grouping: result.spans, by: \.label.rawValue).mapValues(\.count)
+                masked.append(MaskedField(field: name, redactedText: result.text, labels: labels))
+            }
+        }
+        if policy == .refuse, !masked.isEmpty {
+            let summary = masked.map { field in
+                "\(field.field): " + field.labels.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            }.joined(separator: "; ")
+            throw CasebookError(.identifyingDetails,
+                "the note contains identifying details (\(summary)); rewrite it in general terms (the organisation refuses rather than masks)")
+        }
+        return (texts, masked)
+    }
+
+    /// Logs a session after the policy checks (P3, P4, P5) and redaction (P6).
+    public func logSession(_ draft: SessionDraft) throws(CasebookError) -> SessionLogResult {
+        do {
+            return try pool.write { db in
+                try requireCaseAccess(db, draft.clientID)
+                _ = try client(db, draft.clientID)
+                let org = try organisationState(db)
+                let consents = try mergedRecords(db, caseID: draft.clientID, type: .consent)
+                    .map { r throws(CasebookError) in try r.decode(ConsentRecord.self) }
+                let platform = try SessionPolicy.check(draft, consents: consents, settings: org.settings, today: clock.today)
+                let (texts, masked) = try redactNarrative(
+                    [("topics", draft.topics), ("progress", draft.progress), ("follow-up", draft.followUp)],
+                    redactor: try redactor(db, for: draft.clientID), policy: org.settings.redaction)
+                var counts: [String: Int] = [:]
+                for field in masked { counts.merge(field.labels, uniquingKeysWith: +) }
+                let session = SessionRecord(id: .random(), clientID: draft.clientID, practitioner: person, on: draft.on,
+                                            minutes: draft.minutes, platform: platform, practitionerPrivate: true, clientPrivate: true,
+                                            topics: texts[0], progress: texts[1], followUp: texts[2], masked: counts)
+                try commit(db, [.init(record: session.id, type: .session, caseID: draft.clientID,
+                                      fields: try FieldCoding.fields(of: session))], action: .create)
+                return SessionLogResult(session: session, masked: masked)
+            }
+        } catch { throw storageError(error, "logging a session") }
+    }
+
+    /// Sessions of a client with their amendments, oldest first. Audited as a read of the case.
+    public func sessions(client id: ClientID) throws(CasebookError) -> [SessionEntry] {
+        do {
+            return try pool.write { db in
+                try requireCaseAccess(db, id)
+                _ = try client(db, id)
+                let amendments = try mergedRecords(db, caseID: id, type: .amendment).map { r throws(CasebookError) in try r.decode(Amendment.self) }
+                let byID = Dictionary(grouping: amendments, by: \.sessionID)
+                let entries = try mergedRecords(db, caseID: id, type: .session).map { record throws(CasebookError) in
+                    let session = try record.decode(SessionRecord.self)
+                    return SessionEntry(session: session, amendments: (byID[session.id] ?? []).sorted { $0.on < $1.on },
+                                        policyVersion: record.policyVersion)
+                }
+                try appendAudit(db, action: .read, recordType: .session, caseID: id)
+                return entries.sorted { ($0.session.on, $0.session.id) < ($1.session.on, $1.session.id) }
+            }
+        } catch { throw storageError(error, "listing sessions") }
+    }
+
+    func sessionRecord(_ db: Database, _ id: RecordID) throws -> (SessionRecord, CaseID) {
+        guard let (caseID, type) = try caseOf(db, record: id), type == .session else {
+            throw CasebookError(.notFound, "no session \(id); list sessions with 'casebook session list CLIENT'")
+        }
+        try requireCaseAccess(db, caseID)
+        guard let record = try mergedRecord(db, id: id) else {
+            throw CasebookError(.notFound, "no session \(id) that you can read")
+        }
+        return (try record.decode(SessionRecord.self), caseID)
+    }
+
+    /// Finalises a draft: from then on it is never edited, only amended.
+    @discardableResult
+    public func finaliseSession(_ id: RecordID) throws(CasebookError) -> SessionRecord {
+        do {
+            return try pool.write { db in
+                var (session, caseID) = try sessionRecord(db, id)
+                guard session.status == .draft else {
+                    throw CasebookError(.finalised, "session \(id) is already finalised; correct it with 'casebook session amend \(id) --text ...'")
+                }
+                session.status = .finalised
+                try commit(db, [.init(record: id, type: .session, caseID: caseID,
+                                      fields: ["status": .string(SessionStatus.finalised.rawValue)])], action: .update)
+                return session
+            }
+        } catch { throw storageError(error, "finalising a session") }
+    }
+
+    /// Adds an amendment linked to a session. The text passes through redaction like the note.
+    public func amendSession(_ id: RecordID, text: String) throws(CasebookError) -> (Amendment, [MaskedField]) {
+        guard !text.allSatisfy(\.isWhitespace) else { throw CasebookError(.invalidInput, "--text must not be empty") }
+        do {
+            return try pool.write { db in
+                let (session, caseID) = try sessionRecord(db, id)
+                let org = try organisationState(db)
+                let (texts, masked) = try redactNarrative([("text", text)], redactor: try redactor(db, for: session.clientID),
+                                                          policy: org.settings.redaction)
+                let amendment = Amendment(id: .random(), sessionID: id, clientID: caseID, text: texts[0], author: person, on: clock.today)
+                try commit(db, [.init(record: amendment.id, type: .amendment, caseID: caseID,
+                                      fields: try FieldCoding.fields(of: amendment))], action: .create)
+                return (amendment, masked)
+            }
+        } catch { throw storageError(error, "amending a session") }
+    }
+}
+
+extension Vault {
+    /// A client's known identifiers (for `casebook redact --client`). Audited as a read of the case.
+    public func knownIdentifiers(for id: ClientID) throws(CasebookError) -> KnownIdentifiers {
+        do {
+            return try pool.write { db in
+                try requireCaseAccess(db, id)
+                let client = try client(db, id)
+                try appendAudit(db, action: .read, recordType: .client, recordID: id.clientRecordID, caseID: id)
+                return KnownIdentifiers(names: [client.name] + client.related.map(\.name),
+                                        dates: client.bornOn.map { [$0.iso] } ?? [], contacts: client.contacts)
+            }
+        } catch { throw storageError(error, "reading a client's identifiers") }
+    }
+}

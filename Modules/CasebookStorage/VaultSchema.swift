@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+/// The vault file's schema. Client content appears only inside `revisions.ciphertext` and
+/// `case_keys`/`unlock_sessions` hold only wrapped or sealed keys: nothing here is plaintext content.
+enum VaultSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL);
+                CREATE TABLE devices (
+                    device_id TEXT PRIMARY KEY NOT NULL,
+                    person_id TEXT NOT NULL,
+                    signing BLOB NOT NULL,
+                    agreement BLOB NOT NULL,
+                    certified_by TEXT,
+                    certification BLOB,
+                    roles TEXT
+                );
+                CREATE TABLE case_keys (
+                    case_id TEXT NOT NULL,
+                    epoch INTEGER NOT NULL,
+                    recipient TEXT NOT NULL,
+                    encapsulated BLOB NOT NULL,
+                    ciphertext BLOB NOT NULL,
+                    PRIMARY KEY (case_id, epoch, recipient)
+                );
+                CREATE TABLE revisions (
+                    local_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    case_id TEXT NOT NULL,
+                    record_id TEXT NOT NULL,
+                    record_type TEXT NOT NULL,
+                    author_device TEXT NOT NULL,
+                    hlc TEXT NOT NULL,
+                    key_epoch INTEGER NOT NULL,
+                    header BLOB NOT NULL,
+                    ciphertext BLOB NOT NULL,
+                    signature BLOB NOT NULL,
+                    server_seq INTEGER
+                );
+                CREATE INDEX revisions_by_case ON revisions (case_id, record_type);
+                CREATE INDEX revisions_by_record ON revisions (record_id);
+                CREATE TABLE outbox (revision_id TEXT PRIMARY KEY NOT NULL, queued_at INTEGER NOT NULL);
+                CREATE TABLE sync_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE TABLE audit_log (
+                    sequence INTEGER PRIMARY KEY NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    record_type TEXT,
+                    record_id TEXT,
+                    case_id TEXT,
+                    mac BLOB NOT NULL
+                );
+                CREATE TABLE unlock_sessions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    expires_at_ms INTEGER NOT NULL,
+                    sealed BLOB NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}
