@@ -86,7 +86,8 @@ let package = Package(
             path: "Apps/casebook-server", swiftSettings: swiftSettings),
         .executableTarget(
             name: "casebook-bench",
-            dependencies: ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CasebookSync", "CasebookServer", "CasebookExport", "CasebookTestSupport", grdb, argumentParser],
+            dependencies: ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CasebookSync", "CasebookServer", "CasebookExport", "CasebookTestSupport", grdb, argumentParser,
+                           asyncHTTPClient, hummingbird, configuration, serviceLifecycle, crypto, logging],
             path: "Apps/casebook-bench", swiftSettings: swiftSettings),
 
         // MARK: - Tests
@@ -95,7 +96,10 @@ let package = Package(
         tests("CasebookRedactionTests", ["CasebookRedaction", propertyBased]),
         tests("CasebookStorageTests", ["CasebookStorage", "CasebookTestSupport", propertyBased, grdb]),
         tests("CasebookSyncTests", ["CasebookSync", "CasebookServer", "CasebookTestSupport", propertyBased, hummingbirdTesting]),
-        tests("CasebookServerTests", ["CasebookServer", "CasebookSync", "CasebookTestSupport", hummingbirdTesting, crypto, postgresNIO, configuration, logging]),
+        tests("CasebookServerTests", [
+            "CasebookServer", "CasebookSync", "CasebookTestSupport", hummingbirdTesting, crypto, postgresNIO, configuration, logging,
+            asyncHTTPClient,
+        ]),
         tests("CasebookExportTests", ["CasebookExport", "CasebookTestSupport"]),
         tests("CasebookEndToEndTests", ["CasebookTestSupport"]),
     ]

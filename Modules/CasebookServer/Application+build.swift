@@ -6,12 +6,18 @@ import Foundation
 public import Hummingbird
 import HummingbirdTLS
 public import Logging
+import NIOCore
+import NIOSSL
 import Prometheus
+import CasebookCrypto
+import HummingbirdCore
 
 /// Builds the sync server from configuration (see `ServerSettings` for every key). Tests call it
 /// with an `InMemoryProvider`; `casebook-server serve` with flags, environment and a file.
-public func buildApplication(reader: ConfigReader, clock: any WallClock = SystemWallClock(),
-                             logger: Logger? = nil) async throws -> some ApplicationProtocol {
+///
+/// `onServerRunning` receives the bound port once the server listens (useful with `http.port` 0).
+public func buildApplication(reader: ConfigReader, clock: any WallClock = SystemWallClock(), logger: Logger? = nil,
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
     let settings = try ServerSettings(reader: reader)
     var logger = logger ?? Logger(label: "casebook-server")
     logger.logLevel = settings.logLevel
@@ -51,7 +57,9 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
     }
     var app = Application(router: router, server: server,
                           configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "casebook"),
-                          services: opened.services, logger: logger)
+                          services: opened.services,
+                          onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+                          logger: logger)
     app.beforeServerStarts { try await store.migrate() }
     return app
 }

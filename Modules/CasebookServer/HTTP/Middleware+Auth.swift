@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Synchronization
 public import Hummingbird
+import HTTPTypes
 
 /// Bearer-token authentication for every `/v1` route except enrolment and login.
 /// Missing, malformed, unknown, expired or revoked tokens, and tokens of deactivated people, all

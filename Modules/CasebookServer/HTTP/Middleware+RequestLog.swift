@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import Logging
 import Synchronization
+import HTTPTypes
 
 /// Outermost middleware: assigns the request id (or accepts a well-formed `X-Request-ID`), puts it
 /// in the logger metadata as `request_id`, echoes it, converts errors to JSON at the edge and

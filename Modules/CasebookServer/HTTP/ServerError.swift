@@ -2,6 +2,8 @@ public import CasebookModels
 public import CasebookSync
 import Foundation
 public import Hummingbird
+import Logging
+import HTTPTypes
 
 /// Server-only error codes, added beside the shared `CasebookError` codes.
 extension CasebookError.Code {
@@ -41,7 +43,7 @@ enum ErrorMapping {
         let body: APIErrorBody
         switch error {
         case let error as CasebookError:
-            status = status(for: error.code)
+            status = Self.status(for: error.code)
             body = APIErrorBody(error: error.code.rawValue, message: error.message)
         case let error as HTTPError:
             status = error.status

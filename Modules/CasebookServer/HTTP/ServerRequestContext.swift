@@ -2,6 +2,9 @@ public import CasebookSync
 public import Foundation
 public import Hummingbird
 import NIOCore
+import CasebookModels
+import Logging
+import HTTPTypes
 
 /// The per-request context: who is calling (set by `AuthMiddleware`), the request id and the
 /// client address for rate limiting. JSON uses the wire contract's snake_case coders.
@@ -45,6 +48,7 @@ public struct ServerRequestContext: RequestContext, RemoteAddressRequestContext 
 }
 
 extension HTTPField.Name {
+    // swiftlint:disable force_unwrapping
     static let xRequestID = Self("X-Request-ID")!
     static let xForwardedFor = Self("X-Forwarded-For")!
 }

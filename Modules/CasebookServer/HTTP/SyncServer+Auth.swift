@@ -4,6 +4,8 @@ import CasebookSync
 import Crypto
 import Foundation
 import Hummingbird
+import Logging
+import HTTPTypes
 
 extension SyncServer {
     /// `POST /v1/enrol`: consumes a one-time code (rate-limited; codes carry ≥128 random bits).

@@ -3,6 +3,8 @@ import CasebookModels
 import CasebookSync
 import Foundation
 import Hummingbird
+import Logging
+import HTTPTypes
 
 extension SyncServer {
     /// `PUT /v1/cases/{case_id}/keys`: wrapped case keys (HPKE, opaque to the server).

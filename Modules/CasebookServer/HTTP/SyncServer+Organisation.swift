@@ -2,6 +2,8 @@ import CasebookModels
 import CasebookSync
 import Foundation
 import Hummingbird
+import Logging
+import HTTPTypes
 
 extension SyncServer {
     /// `GET /v1/organisation`: people (no names), devices and their certifications, the root device.

@@ -4,6 +4,8 @@ import CasebookSync
 import Foundation
 import Hummingbird
 import Metrics
+import Logging
+import HTTPTypes
 
 /// The opaque pull cursor: base64url of `v1:SEQ`. Opaque so the encoding can change without
 /// breaking clients; versioned so an old cursor is recognised.
@@ -43,7 +45,7 @@ extension SyncServer {
         var rejected: [Int: PushRejection] = [:]
         var incoming: [(index: Int, revision: IncomingRevision)] = []
         for (index, wire) in body.revisions.enumerated() {
-            do {
+            do throws(CasebookError) {
                 let sealed = try wire.sealed()
                 guard sealed.header.authorDevice == caller.device else {
                     throw CasebookError(.notAuthorised, "the revision's author is not the authenticated device")

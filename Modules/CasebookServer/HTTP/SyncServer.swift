@@ -3,6 +3,7 @@ import CasebookSync
 import Foundation
 public import Hummingbird
 public import Logging
+import HTTPTypes
 
 /// Settings the routes need, parsed once from configuration (see `ServerSettings.init(reader:)`).
 public struct RouteSettings: Sendable {

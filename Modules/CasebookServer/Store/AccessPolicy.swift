@@ -1,4 +1,5 @@
 public import CasebookModels
+import CasebookCrypto
 
 /// Who may read and write which case, decided from the clear header and stored facts only.
 /// Pure: the stores read the facts inside their transaction and ask this type.

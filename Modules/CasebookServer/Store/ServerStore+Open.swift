@@ -42,3 +42,17 @@ import CasebookModels
 enum CasebookErrorFactory {
     static let badURL = CasebookError(.invalidInput, "the database URL must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE")
 }
+
+/// Test and benchmark support: creates an empty database `name` on the PostgreSQL server of
+/// `adminURL` and returns its URL.
+public func createPostgresDatabase(adminURL: String, name: String, logger: Logger) async throws -> String {
+    guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), var components = URLComponents(string: adminURL) else {
+        throw CasebookErrorFactory.badURL
+    }
+    try await withServerStore(url: adminURL, logger: logger) { store in
+        guard let pg = store as? PostgresServerStore else { throw CasebookErrorFactory.badURL }
+        try await pg.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+    }
+    components.path = "/" + name
+    return components.string ?? adminURL
+}

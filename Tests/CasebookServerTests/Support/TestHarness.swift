@@ -52,13 +52,7 @@ enum TestDatabase {
                 return nil
             }
             let name = "casebook_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-            try await withServerStore(url: base, logger: logger) { store in
-                guard let pg = store as? PostgresServerStore else { return }
-                try await pg.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-            }
-            guard var components = URLComponents(string: base) else { return nil }
-            components.path = "/" + name
-            return components.string
+            return try await createPostgresDatabase(adminURL: base, name: String(name), logger: logger)
         }
     }
 
