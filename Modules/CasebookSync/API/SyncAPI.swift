@@ -45,7 +45,9 @@ public enum SyncAPI {
 
     public static func makeDecoder() -> JSONDecoder {
         let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
+        // Not `.convertFromSnakeCase`: it turns `device_id` into `deviceId`, which does not match
+        // the `deviceID` property that `.convertToSnakeCase` encoded it from.
+        d.keyDecodingStrategy = .custom { path in SnakeCaseKey(camelCase: path.last?.stringValue ?? "") }
         d.dateDecodingStrategy = .iso8601
         return d
     }
@@ -59,4 +61,25 @@ public struct APIErrorBody: Codable, Sendable, Hashable {
         self.error = error
         self.message = message
     }
+}
+
+/// Decoding key for snake_case JSON: `device_id` → `deviceID`, `has_more` → `hasMore`
+/// (the inverse of `.convertToSnakeCase` for this codebase's `ID` spelling).
+struct SnakeCaseKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(camelCase snake: String) {
+        let parts = snake.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count > 1 else {
+            stringValue = snake
+            return
+        }
+        stringValue = String(parts[0]) + parts.dropFirst().map { part in
+            part == "id" ? "ID" : part.prefix(1).uppercased() + part.dropFirst()
+        }.joined()
+    }
+
+    init?(stringValue: String) { self.init(camelCase: stringValue) }
+    init?(intValue: Int) { nil }
 }
