@@ -89,7 +89,7 @@ struct StoreConformanceTests {
             var badSignature = WireRevision(other)
             badSignature.signature = WireRevision(good).signature
             // Swapped header: header of one revision, ciphertext of another, claimed id of the first.
-            var swapped = WireRevision(other)
+            var swapped = WireRevision(try aliceSealer.seal(case: aliceCase))
             swapped.header = WireRevision(try aliceSealer.seal(case: aliceCase)).header
             // Wrong author: Bob's revision pushed with Alice's token.
             let wrongAuthor = WireRevision(try bobSealer.seal(case: CaseID.random(), type: .client))

@@ -13,7 +13,7 @@ extension PostgresServerStore {
     // MARK: Organisation and people
 
     public func createOrganisation(id: OrganisationID, name: String, admin: StoredPerson) async throws {
-        try await client.withTransaction(logger: logger) { conn in
+        try await transaction { conn in
             try await conn.query("LOCK TABLE organisation IN EXCLUSIVE MODE", logger: logger)
             let count = try await Self.first(conn.query("SELECT COUNT(*) FROM organisation", logger: logger), Int64.self) ?? 0
             if count > 0 { throw CasebookError(.conflict, "this database already holds an organisation") }
@@ -50,7 +50,7 @@ extension PostgresServerStore {
     }
 
     public func enrol(codeHash: Data, device: DeviceRecord, recoveryKey: Data?, now: Date) async throws -> PersonRecord {
-        try await client.withTransaction(logger: logger) { conn in
+        try await transaction { conn in
             let rows = try await conn.query("""
                 SELECT \(unescaped: Self.personColumns) FROM people WHERE code_hash = \(codeHash) AND pending FOR UPDATE
                 """, logger: logger)
@@ -142,7 +142,7 @@ extension PostgresServerStore {
 
     public func push(_ revisions: [IncomingRevision], caller: Caller, today: LocalDate,
                      authorise: @escaping @Sendable (IncomingRevision, CaseFacts) -> PushOutcome?) async throws -> [PushOutcome] {
-        try await client.withTransaction(logger: logger) { conn in
+        try await transaction { conn in
             // The serialising lock: held until COMMIT, so seq numbers commit in order (see the type's doc).
             let counter = try await conn.query("SELECT last FROM sequence_counter WHERE id = 1 FOR UPDATE", logger: logger)
             var last = try await Self.first(counter, Int64.self) ?? 0
@@ -220,7 +220,7 @@ extension PostgresServerStore {
     // MARK: Keys and grants
 
     public func putKeys(_ keys: [WrappedCaseKey]) async throws {
-        try await client.withTransaction(logger: logger) { conn in
+        try await transaction { conn in
             for key in keys {
                 let rows = try await conn.query("""
                     INSERT INTO wrapped_keys (case_id, epoch, recipient_device, encapsulated, ciphertext)
@@ -268,7 +268,7 @@ extension PostgresServerStore {
     }
 
     public func eraseCase(_ caseID: CaseID) async throws {
-        try await client.withTransaction(logger: logger) { conn in
+        try await transaction { conn in
             try await conn.query("DELETE FROM wrapped_keys WHERE case_id = \(caseID.rawValue)", logger: logger)
             try await conn.query("DELETE FROM grants WHERE case_id = \(caseID.rawValue)", logger: logger)
             try await conn.query("DELETE FROM revisions WHERE case_id = \(caseID.rawValue)", logger: logger)

@@ -38,12 +38,23 @@ public final class PostgresServerStore: ServerStore {
     }
 
     public func migrate() async throws {
-        try await client.withTransaction(logger: logger) { conn in
+        try await transaction { conn in
             // Several processes may start at once: migrate under a transaction-scoped advisory lock.
             try await conn.query("SELECT pg_advisory_xact_lock(4242424242)", logger: logger)
             for statement in Self.schema {
                 try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
+        }
+    }
+
+    /// `client.withTransaction`, rethrowing the closure's own error (postgres-nio wraps it in
+    /// `PostgresTransactionError`), so a `CasebookError` keeps its code and HTTP status.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            if let closureError = error.closureError { throw closureError }
+            throw CasebookError(.storage, "a database transaction failed")
         }
     }
 
