@@ -144,7 +144,7 @@ private func benchmarkStore(name: String, url: String, http: HTTPClient, clients
 
         let all = stats.samples.withLock { $0 }
         let requests = all.values.reduce(0) { $0 + $1.count }
-        var lines = ["\(name): \(requests) requests in \(String(format: "%.1f", elapsed)) s = \(String(format: "%.0f", Double(requests) / elapsed)) req/s, "
+        var lines = ["\(name): \(requests) operations (login = 2 requests) in \(String(format: "%.1f", elapsed)) s = \(String(format: "%.0f", Double(requests) / elapsed)) ops/s, "
             + "\(stats.revisionsPushed.load(ordering: .relaxed)) revisions stored, \(stats.errors.load(ordering: .relaxed)) errors"]
         for label in ["login", "push", "pull"] {
             let sorted = (all[label] ?? []).sorted()

@@ -124,6 +124,8 @@ struct CrashTests {
 
         let port = try Self.freePort()
         var server = try await Self.startServer(binary, database: database, port: port)
+        // Never leave a server behind, whatever fails below.
+        defer { if server.isRunning { server.terminate() } }
         var client = Client(base: "http://127.0.0.1:\(port)")
         let identity = DeviceIdentity.generate(person: person)
         let keys = identity.publicKeys
@@ -171,7 +173,6 @@ struct CrashTests {
 
         // …then restarted, and every batch retried.
         server = try await Self.startServer(binary, database: database, port: port)
-        defer { server.terminate() }
         try await client.login(identity)
         var retried: [String: Int64] = [:]
         for batch in batches {
