@@ -237,3 +237,40 @@ struct StoreConformanceTests {
         }
     }
 }
+
+@Suite("Access policy (pure)")
+struct AccessPolicyTests {
+    static func caller(_ role: Role, active: Bool = true) -> Caller {
+        Caller(device: .random(), person: .random(), role: role, active: active)
+    }
+    static let none = CaseFacts(exists: false, owner: nil, granted: false)
+    static let existing = CaseFacts(exists: true, owner: .random(), granted: false)
+    static let granted = CaseFacts(exists: true, owner: .random(), granted: true)
+
+    @Test("organisation case: all members read, admins write and upload its keys")
+    func organisationCase() {
+        for role in Role.allCases {
+            #expect(AccessPolicy.canRead(.organisation, caller: Self.caller(role), facts: Self.existing))
+            #expect(AccessPolicy.canWrite(.organisation, caller: Self.caller(role), facts: Self.existing) == (role == .admin))
+            #expect(AccessPolicy.canUploadKeys(.organisation, caller: Self.caller(role), facts: Self.existing) == (role == .admin))
+        }
+    }
+
+    @Test("client case: grant or DSL to read and write; creators by role; inactive callers nothing")
+    func clientCase() {
+        let c = CaseID.random()
+        #expect(!AccessPolicy.canRead(c, caller: Self.caller(.practitioner), facts: Self.existing))
+        #expect(AccessPolicy.canRead(c, caller: Self.caller(.practitioner), facts: Self.granted))
+        #expect(AccessPolicy.canRead(c, caller: Self.caller(.dsl), facts: Self.existing))
+        #expect(!AccessPolicy.canRead(c, caller: Self.caller(.admin), facts: Self.existing))
+        #expect(!AccessPolicy.canRead(c, caller: Self.caller(.dsl, active: false), facts: Self.granted))
+        #expect(AccessPolicy.canWrite(c, caller: Self.caller(.practitioner), facts: Self.none))
+        #expect(!AccessPolicy.canWrite(c, caller: Self.caller(.recordsOfficer), facts: Self.none))
+        #expect(!AccessPolicy.canWrite(c, caller: Self.caller(.practitioner), facts: Self.existing))
+        #expect(AccessPolicy.canWrite(c, caller: Self.caller(.dsl), facts: Self.existing))
+        let owner = Self.caller(.practitioner)
+        #expect(AccessPolicy.canManageGrants(c, caller: owner, facts: CaseFacts(exists: true, owner: owner.person, granted: true)))
+        #expect(!AccessPolicy.canManageGrants(c, caller: Self.caller(.practitioner), facts: Self.granted))
+        #expect(AccessPolicy.canManageGrants(c, caller: Self.caller(.admin), facts: Self.existing))
+    }
+}

@@ -28,6 +28,19 @@ extension SyncServer {
         return jsonResponse(record, status: .created)
     }
 
+    /// `DELETE /v1/people/{person_id}` (administrators): the person leaves; their tokens stop
+    /// working at once and they cannot log in again. Rotating keys of their cases is the client's job.
+    @Sendable func deactivate(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        guard caller.role == .admin else { throw ServerError.forbidden }
+        guard let raw = context.parameters.get("person_id"), let person = PersonID(parsing: raw) else {
+            throw CasebookError(.invalidInput, "the person id is malformed")
+        }
+        try await store.deactivate(person)
+        context.logger.notice("person deactivated", metadata: ["person": .string(person.rawValue)])
+        return Response(status: .noContent)
+    }
+
     /// `POST /v1/devices/{device_id}/certification` (administrators): stores the admin's signature
     /// vouching for a device's keys. Replicas verify it against the pinned root; the server only keeps it.
     @Sendable func certify(_ request: Request, context: ServerRequestContext) async throws -> Response {

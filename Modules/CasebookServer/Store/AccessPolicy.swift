@@ -33,9 +33,12 @@ public enum AccessPolicy {
         return facts.owner == caller.person
     }
 
-    /// Uploading wrapped keys: anyone who may read the case, or a DSL or administrator.
+    /// Uploading wrapped keys: anyone who may read a client case, or a DSL or administrator;
+    /// the organisation key only by administrators (every member reads that case, so any member
+    /// could otherwise occupy a new device's key slot with a bogus key).
     public static func canUploadKeys(_ caseID: CaseID, caller: Caller, facts: CaseFacts) -> Bool {
         guard caller.active else { return false }
+        if caseID == .organisation { return caller.role == .admin }
         if caller.role == .dsl || caller.role == .admin { return true }
         return canRead(caseID, caller: caller, facts: facts) || !facts.exists && creatorRoles.contains(caller.role)
     }

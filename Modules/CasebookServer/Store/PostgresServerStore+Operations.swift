@@ -92,6 +92,16 @@ extension PostgresServerStore {
         return try await Self.firstRow(rows, DeviceRow.self).map(Self.device)
     }
 
+    public func deactivate(_ person: PersonID) async throws {
+        try await transaction { conn in
+            let rows = try await conn.query("UPDATE people SET active = FALSE WHERE id = \(person.rawValue) RETURNING 1", logger: logger)
+            guard try await Self.first(rows, Int32.self) != nil else { throw CasebookError(.notFound, "person \(person) does not exist") }
+            try await conn.query("""
+                UPDATE tokens SET revoked = TRUE WHERE device IN (SELECT device_id FROM devices WHERE person = \(person.rawValue))
+                """, logger: logger)
+        }
+    }
+
     public func certify(device: DeviceID, _ request: CertificationRequest) async throws {
         let roles = request.roles.map(\.rawValue).joined(separator: ",")
         let rows = try await client.query("""

@@ -81,6 +81,15 @@ extension SQLiteServerStore {
         }
     }
 
+    public func deactivate(_ person: PersonID) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE people SET active = 0 WHERE id = ?", arguments: [person.rawValue])
+            guard db.changesCount == 1 else { throw CasebookError(.notFound, "person \(person) does not exist") }
+            try db.execute(sql: "UPDATE tokens SET revoked = 1 WHERE device IN (SELECT device_id FROM devices WHERE person = ?)",
+                           arguments: [person.rawValue])
+        }
+    }
+
     public func certify(device: DeviceID, _ request: CertificationRequest) async throws {
         try await write { db in
             try db.execute(sql: "UPDATE devices SET certified_by = ?, certification = ?, certified_roles = ? WHERE device_id = ?",

@@ -98,6 +98,8 @@ public protocol ServerStore: Sendable {
     /// (for the first administrator) pins the root device and recovery key.
     func enrol(codeHash: Data, device: DeviceRecord, recoveryKey: Data?, now: Date) async throws -> PersonRecord
     func device(_ id: DeviceID) async throws -> DeviceRecord?
+    /// Marks a person inactive and revokes every token of their devices. `.notFound` if absent.
+    func deactivate(_ person: PersonID) async throws
     func certify(device: DeviceID, _ request: CertificationRequest) async throws
 
     // MARK: Authentication

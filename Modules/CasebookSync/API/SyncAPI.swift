@@ -17,6 +17,8 @@ public enum SyncAPI {
         public static let logout = "/v1/auth/logout"
         public static let organisation = "/v1/organisation"
         public static let people = "/v1/people"
+        /// `DELETE /v1/people/{person_id}` (administrators): deactivates a person and revokes their tokens.
+        public static func person(_ person: PersonID) -> String { "/v1/people/\(person.rawValue)" }
         /// `POST /v1/devices/{device_id}/certification`
         public static func certification(_ device: DeviceID) -> String { "/v1/devices/\(device.rawValue)/certification" }
         public static let revisions = "/v1/revisions"
