@@ -40,7 +40,7 @@ extension Vault {
     /// Records an audited event that changes nothing else (a read, an export, a release).
     public func audit(_ action: AuditAction, recordType: RecordType? = nil, recordID: RecordID? = nil,
                       caseID: CaseID? = nil) throws(CasebookError) {
-        do { try pool.write { db in try appendAudit(db, action: action, recordType: recordType, recordID: recordID, caseID: caseID) } } catch {
+        do { try write { db in try appendAudit(db, action: action, recordType: recordType, recordID: recordID, caseID: caseID) } } catch {
             throw storageError(error, "writing the audit log")
         }
     }
@@ -74,7 +74,7 @@ extension Vault {
                 let rows = try auditRows(db)
                 let key = identity.auditKey
                 var head: (Int64, Data)?
-                if let stored = try Meta.json(db, .auditHead, AuditHead.self) {
+                if let stored = try? Meta.json(db, .auditHead, AuditHead.self) {
                     guard AuditChain.headMAC(sequence: stored.sequence, mac: stored.mac, key: key) == stored.headMAC else {
                         return AuditVerification(entries: rows.count, brokenAt: stored.sequence)
                     }

@@ -40,7 +40,6 @@ extension Vault {
             sealedRevisions.append(sealed)
         }
         try Meta.set(db, .hlc, Data(clockState.last.description.utf8))
-        cache.withLock { $0.organisation = nil; $0.knownNames = nil }
         return sealedRevisions
     }
 
@@ -55,7 +54,9 @@ extension Vault {
             """, arguments: [sealed.id.rawValue, h.caseID.rawValue, h.recordID.rawValue, h.recordType.rawValue,
                              h.authorDevice.rawValue, h.hlc.description, Int64(h.keyEpoch), sealed.headerBytes,
                              sealed.ciphertext, sealed.signature, serverSeq])
-        return db.changesCount > 0
+        let inserted = db.changesCount > 0
+        if inserted { cache.withLock { $0.invalidate(for: h) } }
+        return inserted
     }
 
     func currentHLC(_ db: Database) throws -> HLCTimestamp {
