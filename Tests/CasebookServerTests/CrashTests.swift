@@ -19,6 +19,10 @@ struct CrashTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static var binary: URL? {
+        if let dir = ProcessInfo.processInfo.environment["CASEBOOK_BIN_DIR"] {
+            let url = URL(fileURLWithPath: dir).appendingPathComponent("casebook-server")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
         for configuration in ["debug", "release"] {
             let url = packageRoot.appendingPathComponent(".build/\(configuration)/casebook-server")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
