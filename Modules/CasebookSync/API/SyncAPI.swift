@@ -17,6 +17,8 @@ public enum SyncAPI {
         public static let logout = "/v1/auth/logout"
         public static let organisation = "/v1/organisation"
         public static let people = "/v1/people"
+        /// `DELETE /v1/people/{person_id}` (administrators): deactivates a person and revokes their tokens.
+        public static func person(_ person: PersonID) -> String { "/v1/people/\(person.rawValue)" }
         /// `POST /v1/devices/{device_id}/certification`
         public static func certification(_ device: DeviceID) -> String { "/v1/devices/\(device.rawValue)/certification" }
         public static let revisions = "/v1/revisions"
@@ -45,7 +47,9 @@ public enum SyncAPI {
 
     public static func makeDecoder() -> JSONDecoder {
         let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
+        // Not `.convertFromSnakeCase`: it turns `device_id` into `deviceId`, which does not match
+        // the `deviceID` property that `.convertToSnakeCase` encoded it from.
+        d.keyDecodingStrategy = .custom { path in SnakeCaseKey(camelCase: path.last?.stringValue ?? "") }
         d.dateDecodingStrategy = .iso8601
         return d
     }
@@ -59,4 +63,25 @@ public struct APIErrorBody: Codable, Sendable, Hashable {
         self.error = error
         self.message = message
     }
+}
+
+/// Decoding key for snake_case JSON: `device_id` → `deviceID`, `has_more` → `hasMore`
+/// (the inverse of `.convertToSnakeCase` for this codebase's `ID` spelling).
+struct SnakeCaseKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(camelCase snake: String) {
+        let parts = snake.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count > 1 else {
+            stringValue = snake
+            return
+        }
+        stringValue = String(parts[0]) + parts.dropFirst().map { part in
+            part == "id" ? "ID" : part.prefix(1).uppercased() + part.dropFirst()
+        }.joined()
+    }
+
+    init?(stringValue: String) { self.init(camelCase: stringValue) }
+    init?(intValue: Int) { nil }
 }
