@@ -32,6 +32,7 @@ struct Casebook: ParsableCommand {
             TrainingCommand.self, PolicyCommand.self, SettingsCommand.self,
             ClientCommand.self, ConsentCommand.self, SessionCommand.self,
             AuditCommand.self, RedactCommand.self,
+            ConcernCommand.self, DiscloseCommand.self, RetentionCommand.self, EraseCommand.self,
         ]
     )
 }
