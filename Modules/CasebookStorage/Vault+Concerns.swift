@@ -47,7 +47,7 @@ extension Vault {
                 }
                 _ = try client(db, id)
                 if let session {
-                    guard let (caseID, type) = try caseOf(db, record: session), caseID == id, type == .session else {
+                    guard let found = try caseOf(db, record: session), found.0 == id, found.1 == .session else {
                         throw CasebookError(.notFound, "no session \(session) in client \(id)'s case")
                     }
                 }
@@ -222,7 +222,7 @@ extension Vault {
                 let server = try Meta.get(db, .server)
                 let last = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [Self.lastSyncStateKey])
                 return ConnectivityState(serverConfigured: server != nil,
-                                         lastSync: last.flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1000) })
+                                         lastSync: last.flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0 / 1000) })
             }
         } catch { throw storageError(error, "reading the sync state") }
     }

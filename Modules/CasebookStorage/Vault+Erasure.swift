@@ -24,7 +24,7 @@ extension Vault {
         guard id != .organisation else { throw CasebookError(.invalidInput, "the organisation case cannot be erased") }
         let certificate: DestructionCertificate
         do {
-            certificate = try pool.write { db in
+            certificate = try pool.write { db -> DestructionCertificate in
                 try requireRole(db, [.admin, .dsl], to: "erase a client's records")
                 try requireCaseAccess(db, id)
                 _ = try client(db, id)
@@ -44,15 +44,15 @@ extension Vault {
                     cache.knownNames = nil
                 }
                 let serverConfigured = try Meta.get(db, .server) != nil
-                let certificate = DestructionCertificate(id: .random(), caseID: id, erasedOn: clock.today, erasedBy: person, device: device,
+                let made = DestructionCertificate(id: .random(), caseID: id, erasedOn: clock.today, erasedBy: person, device: device,
                                                          revisionsDestroyed: revisions, wrappedKeysDestroyed: keys,
                                                          serverErasurePending: serverConfigured)
                 try db.execute(sql: "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
-                               arguments: [Self.pendingErasurePrefix + id.rawValue, certificate.id.rawValue])
-                try commit(db, [.init(record: certificate.id, type: .destructionCertificate, caseID: .organisation,
-                                      fields: try FieldCoding.fields(of: certificate))], action: .create)
+                               arguments: [Self.pendingErasurePrefix + id.rawValue, made.id.rawValue])
+                try commit(db, [.init(record: made.id, type: .destructionCertificate, caseID: .organisation,
+                                      fields: try FieldCoding.fields(of: made))], action: .create)
                 try appendAudit(db, action: .erase, recordType: .client, recordID: id.clientRecordID, caseID: id)
-                return certificate
+                return made
             }
         } catch { throw storageError(error, "erasing a client") }
         try scrubFreedPages()

@@ -34,7 +34,7 @@ struct ConcernWorkflowTests {
     func transition(from status: ConcernStatus, step: Step, who: String, expected: String) {
         let person = [Self.dsl, Self.practitioner, Self.inactiveDSL].first { $0.id.rawValue == who }!
         let start = Self.concern(status)
-        do {
+        do throws(CasebookError) {
             let next: SafeguardingConcern
             switch step {
             case .acknowledge: next = try ConcernWorkflow.acknowledge(start, by: person, on: Self.today)

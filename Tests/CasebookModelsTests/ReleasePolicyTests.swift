@@ -97,7 +97,7 @@ struct ReleasePolicyTests {
                                      reference: nil, consents: [Self.consent("GP", "x", recorded: "2026-11-01")],
                                      withdrawals: [Self.withdrawal("2026-11-02")], on: Self.d("2026-11-03"))
         }
-        do {
+        do throws(CasebookError) {
             _ = try ReleasePolicy.decide(basis: .consent, recipient: "GP", purpose: "x", reference: nil, consents: [],
                                          withdrawals: [Self.withdrawal("2026-11-02")], on: Self.d("2026-11-03"))
         } catch {
@@ -117,7 +117,7 @@ struct ReleasePolicyTests {
         let disclosure = Disclosure(id: .random(), clientID: Self.client, recipient: "Court", purpose: "Order", basis: basis,
                                     reference: "CO-1", requestedBy: PersonID(rawValue: "p1"), requestedOn: Self.d("2026-11-01"), status: status)
         let approver = Person(id: PersonID(rawValue: "p2"), name: "A", type: .staff, roles: [role])
-        do {
+        do throws(CasebookError) {
             try ReleasePolicy.requireApprovable(disclosure, approver: approver)
             #expect(expected == nil)
         } catch {

@@ -95,7 +95,7 @@ struct ReleaseDisclosureTests {
         let client = try SafeguardingFixture.client(in: vault)
         let other = try SafeguardingFixture.client(in: vault, name: "Other Person")
         try vault.recordReleaseConsent(client: client.id, recipient: "GP", purpose: "Care", until: nil)
-        do {
+        do throws(CasebookError) {
             try vault.disclose(client: client.id, recipient: "GP", purpose: "Care", basis: .consent, records: [other.id.clientRecordID])
             Issue.record("released another client's record")
         } catch { #expect(error.code == .notFound) }
@@ -107,7 +107,7 @@ struct ReleaseDisclosureTests {
         let client = try SafeguardingFixture.client(in: vault)
         let pending = try vault.disclose(client: client.id, recipient: "Family Court", purpose: "Proceedings", basis: .courtOrder,
                                          reference: "CO-9")
-        do { try vault.approveDisclosure(pending.id); Issue.record("approved by a practitioner") } catch {
+        do throws(CasebookError) { try vault.approveDisclosure(pending.id); Issue.record("approved by a practitioner") } catch {
             #expect(error.code == .notAuthorised && error.message.contains("Designated Safeguarding Lead"))
         }
         #expect(try vault.releaseHistory(client: client.id).disclosures.map(\.status) == [.pendingApproval])

@@ -1,5 +1,5 @@
 import CasebookModels
-@testable import CasebookStorage
+import CasebookStorage
 import CasebookTestSupport
 import Foundation
 import Testing
@@ -38,7 +38,7 @@ struct SafeguardingConcernTests {
     func raiseRefused(what: String, code: String) throws {
         let vault = try SafeguardingFixture.vault(role: .practitioner)
         let client = try SafeguardingFixture.client(in: vault)
-        do {
+        do throws(CasebookError) {
             switch what {
             case "unknown client": try vault.raiseConcern(client: .random(), category: .riskToSelf, details: "x")
             case "empty details": try vault.raiseConcern(client: client.id, category: .riskToSelf, details: "  ")
@@ -69,7 +69,7 @@ struct SafeguardingConcernTests {
         #expect(throws: CasebookError.self) { try vault.closeConcern(concern.id, outcome: " ") }
         let closed = try vault.closeConcern(concern.id, outcome: "Crisis team engaged; safety plan agreed")
         #expect(closed.status == .closed && closed.closedBy == vault.person)
-        do { try vault.recordConcernAction(concern.id, text: "late") ; Issue.record("action on a closed concern") } catch {
+        do throws(CasebookError) { try vault.recordConcernAction(concern.id, text: "late") ; Issue.record("action on a closed concern") } catch {
             #expect(error.code == .conflict)
         }
 
@@ -86,7 +86,7 @@ struct SafeguardingConcernTests {
         let vault = try SafeguardingFixture.vault(role: .practitioner)
         let client = try SafeguardingFixture.client(in: vault)
         let concern = try vault.raiseConcern(client: client.id, category: .riskToOthers, details: "Threats to a classmate")
-        do {
+        do throws(CasebookError) {
             if step == "acknowledge" { try vault.acknowledgeConcern(concern.id) } else { try vault.closeConcern(concern.id, outcome: "x") }
             Issue.record("a practitioner could \(step)")
         } catch {

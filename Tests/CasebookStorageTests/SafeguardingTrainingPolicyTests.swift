@@ -17,9 +17,10 @@ struct SafeguardingTrainingPolicyTests {
         let vault = try SafeguardingFixture.vault(role: .practitioner, clock: clock, trained: false)
         try vault.recordTraining(course: .confidentiality, completedOn: clock.today)
         if state != "missing data protection" { try vault.recordTraining(course: .dataProtection, completedOn: clock.today) }
-        let client: Client? = state == "missing data protection" ? nil : try SafeguardingFixture.client(in: vault)
+        var client: Client?
+        if state != "missing data protection" { client = try SafeguardingFixture.client(in: vault) }
         clock.advance(days: days)
-        do {
+        do throws(CasebookError) {
             if let client { _ = try vault.clientDetail(client.id) } else { _ = try vault.clients() }
             #expect(missing == nil)
         } catch {
