@@ -18,6 +18,11 @@ public struct ConnectivityState: Sendable {
     public var serverConfigured: Bool
     public var lastSync: Date?
 
+    public init(serverConfigured: Bool, lastSync: Date?) {
+        self.serverConfigured = serverConfigured
+        self.lastSync = lastSync
+    }
+
     /// Offline for safeguarding purposes: no server, never synced, or last sync older than `minutes`.
     public func isOffline(now: Date, minutes: Int) -> Bool {
         guard serverConfigured, let lastSync else { return true }
