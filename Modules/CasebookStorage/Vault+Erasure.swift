@@ -10,7 +10,7 @@ extension Vault {
     public static let pendingErasurePrefix = "pending_erasure:"
 
     /// Crypto-shreds a client's case on this replica (administrators or the DSL; refused while a
-    /// retention hold is active).
+    /// retention hold is active or a safeguarding concern is not closed).
     ///
     /// In one transaction: deletes every wrapped copy of the case key held in this vault (for every
     /// recipient), every revision of the case and its outbox entries, queues the server erasure in
@@ -33,6 +33,11 @@ extension Vault {
                     let reasons = Set(holds.map(\.reason.rawValue)).sorted().joined(separator: ", ")
                     throw CasebookError(.releaseRefused,
                         "erasure refused: client \(id) is under a retention hold (\(reasons)); lift it with 'casebook retention lift-hold HOLD' first")
+                }
+                let unresolved = try concernViews(db, client: id).filter { $0.concern.status != .closed }
+                if !unresolved.isEmpty {
+                    throw CasebookError(.releaseRefused,
+                        "erasure refused: client \(id) has \(unresolved.count) safeguarding concern(s) not closed; the DSL must close them first")
                 }
                 let revisions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions WHERE case_id = ?", arguments: [id.rawValue]) ?? 0
                 let keys = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_keys WHERE case_id = ?", arguments: [id.rawValue]) ?? 0

@@ -78,6 +78,12 @@ struct RetentionErasureTests {
         }
         #expect(try vault.clientDetail(client.id).client.id == client.id)
         try vault.liftRetentionHold(hold.id)
+        // An open safeguarding concern also stops erasure until the DSL closes it.
+        let concern = try vault.raiseConcern(client: client.id, category: .riskToSelf, details: "x")
+        do throws(CasebookError) { try vault.erase(client: client.id); Issue.record("erased with an open concern") } catch {
+            #expect(error.message.contains("safeguarding concern(s) not closed"))
+        }
+        try vault.closeConcern(concern.id, outcome: "Resolved")
         try vault.erase(client: client.id)
         #expect(throws: CasebookError.self) { try vault.clientDetail(client.id) }
     }
@@ -102,7 +108,8 @@ struct RetentionErasureTests {
         let client = try SafeguardingFixture.client(in: vault, name: "\(canary) Zebedee")
         let keeper = try SafeguardingFixture.client(in: vault, name: "Keeper Client")
         _ = try Self.logSession(vault, client.id, topics: "\(canary) topics in the notes")
-        try vault.raiseConcern(client: client.id, category: .riskToSelf, details: "\(canary) details")
+        let concern = try vault.raiseConcern(client: client.id, category: .riskToSelf, details: "\(canary) details")
+        try vault.closeConcern(concern.id, outcome: "\(canary) outcome")
         try vault.recordReleaseConsent(client: client.id, recipient: "GP", purpose: "\(canary) purpose", until: nil)
 
         // Given: the case's sealed rows and wrapped keys, and proof that they are in the files now.
