@@ -1,7 +1,8 @@
 import ArgumentParser
+import Foundation
 
 @main
-struct Casebook: ParsableCommand {
+struct Casebook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "casebook",
         abstract: "Keep confidential counselling and mentoring records in an encrypted, offline vault.",
@@ -35,6 +36,29 @@ struct Casebook: ParsableCommand {
             ConcernCommand.self, DiscloseCommand.self, RetentionCommand.self, EraseCommand.self,
         ]
     )
+}
+
+extension Casebook {
+    /// Parses and runs, turning usage errors into one line on stderr (exit 2) like every other
+    /// refusal; `--help` and `--version` print as usual.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            let firstLine = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            let cleaned = firstLine.hasPrefix("Error: ") ? String(firstLine.dropFirst(7)) : firstLine
+            FileHandle.standardError.write(Data("casebook: error: \(cleaned) (see 'casebook help')\n".utf8))
+            Foundation.exit(2)
+        }
+    }
 }
 
 enum CasebookVersion {

@@ -74,7 +74,7 @@ extension Vault {
                 let rows = try auditRows(db)
                 let key = identity.auditKey
                 var head: (Int64, Data)?
-                if let stored = try Meta.json(db, .auditHead, AuditHead.self) {
+                if let stored = try? Meta.json(db, .auditHead, AuditHead.self) {
                     guard AuditChain.headMAC(sequence: stored.sequence, mac: stored.mac, key: key) == stored.headMAC else {
                         return AuditVerification(entries: rows.count, brokenAt: stored.sequence)
                     }

@@ -16,7 +16,11 @@ extension Vault {
         let org = try organisationState(db)
         try TrainingPolicy.requireCurrent(for: person, records: org.training, on: clock.today)
         guard try holdsKey(db, for: caseID) else {
-            throw CasebookError(.notAuthorised, "no client \(caseID) that you are granted; check the id with 'casebook client list'")
+            let known = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions WHERE case_id = ?", arguments: [caseID.rawValue]) ?? 0
+            if known > 0 {
+                throw CasebookError(.notAuthorised, "you are not granted access to client \(caseID); ask the Designated Safeguarding Lead")
+            }
+            throw CasebookError(.notFound, "no client \(caseID); check the id with 'casebook client list'")
         }
     }
 

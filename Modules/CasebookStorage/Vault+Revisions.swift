@@ -40,7 +40,14 @@ extension Vault {
             sealedRevisions.append(sealed)
         }
         try Meta.set(db, .hlc, Data(clockState.last.description.utf8))
-        cache.withLock { $0.organisation = nil; $0.knownNames = nil }
+        let touchesOrganisation = changes.contains { $0.caseID == .organisation }
+        let touchesNames = changes.contains { $0.type == .client || $0.type == .person }
+        if touchesOrganisation || touchesNames {
+            cache.withLock { cache in
+                if touchesOrganisation { cache.organisation = nil }
+                if touchesNames { cache.knownNames = nil }
+            }
+        }
         return sealedRevisions
     }
 

@@ -68,27 +68,35 @@ extension Vault {
 
     /// Logs a session after the policy checks (P3, P4, P5) and redaction (P6).
     public func logSession(_ draft: SessionDraft) throws(CasebookError) -> SessionLogResult {
-        do {
-            return try pool.write { db in
-                try requireCaseAccess(db, draft.clientID)
-                _ = try client(db, draft.clientID)
-                let org = try organisationState(db)
-                let consents = try mergedRecords(db, caseID: draft.clientID, type: .consent)
-                    .map { r throws(CasebookError) in try r.decode(ConsentRecord.self) }
-                let platform = try SessionPolicy.check(draft, consents: consents, settings: org.settings, today: clock.today)
-                let (texts, masked) = try redactNarrative(
-                    [("topics", draft.topics), ("progress", draft.progress), ("follow-up", draft.followUp)],
-                    redactor: try redactor(db, for: draft.clientID), policy: org.settings.redaction)
-                var counts: [String: Int] = [:]
-                for field in masked { counts.merge(field.labels, uniquingKeysWith: +) }
-                let session = SessionRecord(id: .random(), clientID: draft.clientID, practitioner: person, on: draft.on,
-                                            minutes: draft.minutes, platform: platform, practitionerPrivate: true, clientPrivate: true,
-                                            topics: texts[0], progress: texts[1], followUp: texts[2], masked: counts)
-                try commit(db, [.init(record: session.id, type: .session, caseID: draft.clientID,
-                                      fields: try FieldCoding.fields(of: session))], action: .create)
-                return SessionLogResult(session: session, masked: masked)
-            }
-        } catch { throw storageError(error, "logging a session") }
+        do { return try pool.write { db in try logSession(db, draft) } } catch { throw storageError(error, "logging a session") }
+    }
+
+    /// Logs many sessions in one transaction (bulk import): each passes the same checks and
+    /// redaction as `logSession`; any refusal rolls the whole batch back.
+    public func logSessions(_ drafts: [SessionDraft]) throws(CasebookError) -> [SessionLogResult] {
+        do { return try pool.write { db in try drafts.map { try logSession(db, $0) } } } catch {
+            throw storageError(error, "importing sessions")
+        }
+    }
+
+    func logSession(_ db: Database, _ draft: SessionDraft) throws -> SessionLogResult {
+        try requireCaseAccess(db, draft.clientID)
+        _ = try client(db, draft.clientID)
+        let org = try organisationState(db)
+        let consents = try mergedRecords(db, caseID: draft.clientID, type: .consent)
+            .map { r throws(CasebookError) in try r.decode(ConsentRecord.self) }
+        let platform = try SessionPolicy.check(draft, consents: consents, settings: org.settings, today: clock.today)
+        let (texts, masked) = try redactNarrative(
+            [("topics", draft.topics), ("progress", draft.progress), ("follow-up", draft.followUp)],
+            redactor: try redactor(db, for: draft.clientID), policy: org.settings.redaction)
+        var counts: [String: Int] = [:]
+        for field in masked { counts.merge(field.labels, uniquingKeysWith: +) }
+        let session = SessionRecord(id: .random(), clientID: draft.clientID, practitioner: person, on: draft.on,
+                                    minutes: draft.minutes, platform: platform, practitionerPrivate: true, clientPrivate: true,
+                                    topics: texts[0], progress: texts[1], followUp: texts[2], masked: counts)
+        try commit(db, [.init(record: session.id, type: .session, caseID: draft.clientID,
+                              fields: try FieldCoding.fields(of: session))], action: .create)
+        return SessionLogResult(session: session, masked: masked)
     }
 
     /// Sessions of a client with their amendments, oldest first. Audited as a read of the case.

@@ -38,26 +38,16 @@ struct RedactCommand: ParsableCommand {
                 while let line = readLine(strippingNewline: true) {
                     lineNumber += 1
                     if line.allSatisfy(\.isWhitespace) { continue }
-                    print(try RedactionJSONLine.process(line, redactor: redactor, lineNumber: lineNumber))
+                    do {
+                        print(try RedactionJSONL.process(line: line, redactor: redactor))
+                    } catch let error as RedactionJSONLError {
+                        throw CasebookError(.invalidInput, "line \(lineNumber): \(error.description)")
+                    }
                 }
             } else {
                 let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 FileHandle.standardOutput.write(Data(redactor.redact(input).text.utf8))
             }
         }
-    }
-}
-
-/// One JSONL line: `{"id": any, "text": string}` → `{"id": same, "spans": [...]}`.
-enum RedactionJSONLine {
-    static func process(_ line: String, redactor: Redactor, lineNumber: Int) throws -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let text = object["text"] as? String, let id = object["id"] else {
-            throw CasebookError(.invalidInput, "line \(lineNumber) is not a JSON object with \"id\" and a string \"text\"")
-        }
-        let spans = redactor.detect(text).map { ["start": $0.range.lowerBound, "end": $0.range.upperBound, "label": $0.label.rawValue] as [String: Any] }
-        let out: [String: Any] = ["id": id, "spans": spans]
-        let data = try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -25,9 +25,9 @@ enum Output {
     /// Exit status per error code, documented in `casebook --help`.
     static func exitCode(for error: CasebookError) -> Int32 {
         switch error.code {
-        case .invalidInput: 2
+        case .invalidInput, .vaultExists: 2
         case .notAuthorised, .trainingMissing: 3
-        case .notFound: 4
+        case .notFound, .vaultMissing: 4
         case .wrongPassphrase, .sessionExpired: 5
         case .consentMissing, .platformNotApproved, .environmentNotConfirmed, .identifyingDetails, .finalised,
              .releaseRefused, .approvalRequired: 6

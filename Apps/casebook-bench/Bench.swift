@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "casebook-bench",
+        abstract: "Casebook's benchmarks: each figure printed beside its same-run baseline, as a ratio.",
+        discussion: "Build in release mode: Scripts/bench [suite...]. Timed figures never run in the test suite.")
+
+    @Argument(help: "Suites to run: vault (default: all).")
+    var suites: [String] = []
+
+    func run() async throws {
+        let all = ["vault", "redaction"]
+        let chosen = suites.isEmpty ? all : suites
+        print("casebook-bench \(ISO8601DateFormatter().string(from: Date())) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        for suite in chosen {
+            switch suite {
+            case "vault": try VaultBench.run().forEach { print($0) }
+            case "redaction": runRedactionBenchmark().forEach { print($0) }
+            default: throw ValidationError("unknown suite '\(suite)'; choose from \(all.joined(separator: ", "))")
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+// Ages combined with places ("a 15-year-old from Hartcliffe", "aged 14, living in Filton").
+// An age alone, or a place alone, is not flagged.
+
+enum AgeLocationDetector {
+    static let yearWords: Set<UInt64> = Set(["year-old", "years-old", "yr-old", "yo", "year", "years", "yrs", "yr"].map(WordHasher.hash))
+    static let aged: Set<UInt64> = Set(["aged", "age"].map(WordHasher.hash))
+    static let old = WordHasher.hash("old")
+    static let placePreps: Set<UInt64> = Set(["from", "in", "of", "near"].map(WordHasher.hash))
+    static let living: Set<UInt64> = Set(["living", "lives", "based", "who", "lived", "staying", "moved"].map(WordHasher.hash))
+
+    /// If an age phrase starts at `i`, returns the index of its last token.
+    static func agePhrase(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard let t = ctx.token(i), !t.claimed else { return nil }
+        if t.kind == .word, t.flags.contains(.aged), let n = ctx.token(i + 1), n.kind == .number, n.digits <= 2 { return i + 1 }
+        if t.kind == .alnum, t.digits <= 2, t.letters == 2, ctx.lowerASCII(i).suffix(2) == [0x79, 0x6F] { return i }  // "15yo"
+        guard t.kind == .number, t.digits <= 2 else { return nil }
+        var j = i + 1
+        if ctx.isPunct(j, 0x2D) { j += 1 }
+        // "15 y/o"
+        if let y = ctx.token(j), y.kind == .word, y.length == 1, ctx.s[y.start] | 0x20 == 0x79, ctx.isPunct(j + 1, 0x2F),
+            let o = ctx.token(j + 2), o.kind == .word, o.length == 1, ctx.s[o.start] | 0x20 == 0x6F { return j + 2 }
+        guard let w = ctx.token(j), w.flags.contains(.yearWord) else { return nil }
+        if ctx.lowerASCII(j).last == 0x64 { return j }  // "...-old"
+        if ctx.isPunct(j + 1, 0x2D) { j += 1 }
+        if let o = ctx.token(j + 1), o.kind == .word, o.flags.contains(.old) { return j + 1 }
+        return nil
+    }
+
+    /// A place phrase "from|in|of Capitalised [Capitalised]" starting within a few tokens of `i`.
+    static func place(_ ctx: ScanContext, after i: Int) -> Int? {
+        var k = i + 1
+        let limit = min(ctx.tokens.count, i + 6)
+        while k < limit {
+            let t = ctx.tokens[k]
+            if t.kind == .punct && t.scalar != 0x2C { return nil }
+            if t.kind == .word && t.flags.contains(.ageLocPrep), let p = ctx.token(k + 1), p.kind == .word, p.isCapitalised, !p.claimed {
+                let f = p.flags
+                if f.contains(.nonIdentifying) || f.contains(.orgSuffix) { return nil }
+                var end = k + 1
+                if let q = ctx.token(k + 2), q.kind == .word, q.isCapitalised, !q.claimed, !q.flags.contains(.nonIdentifying) { end = k + 2 }
+                return end
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    static func detect(_ ctx: inout ScanContext) {
+        var i = 0
+        while i < ctx.tokens.count {
+            let t = ctx.tokens[i]
+            guard t.digits > 0 || t.flags.contains(.aged) || t.flags.contains(.ageLocPrep) else {
+                i += 1
+                continue
+            }
+            if let ageEnd = agePhrase(ctx, i), let placeEnd = place(ctx, after: ageEnd) {
+                ctx.claimTokens(i, placeEnd, .ageLocation, .context, 0.8)
+                i = placeEnd + 1
+                continue
+            }
+            // "from Hartcliffe, aged 15"
+            if t.kind == .word, t.flags.contains(.ageLocPrep), let p = ctx.token(i + 1), p.kind == .word, p.isCapitalised, !p.claimed,
+                !p.flags.contains(.nonIdentifying)
+            {
+                var k = i + 2
+                if let q = ctx.token(k), q.kind == .word, q.isCapitalised { k += 1 }
+                if ctx.isPunct(k, 0x2C) { k += 1 }
+                if let ageEnd = agePhrase(ctx, k) {
+                    ctx.claimTokens(i + 1, ageEnd, .ageLocation, .context, 0.75)
+                    i = ageEnd + 1
+                    continue
+                }
+            }
+            i += 1
+        }
+    }
+}

@@ -1,0 +1,107 @@
+// Specific calendar dates: 12/03/2014, 2014-03-12, 12.3.14, 12th March (2014), March 12th,
+// "born March 2014". A month or weekday alone is never a date span.
+
+enum DateDetector {
+    /// Day number from a number token ("12") or ordinal ("12th", "1st"); nil if not 1...31.
+    static func dayValue(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard let t = ctx.token(i), !t.claimed, t.kind == .number || t.kind == .alnum, t.digits <= 2, t.digits >= 1 else { return nil }
+        var v = 0
+        for k in t.start..<(t.start + t.digits) {
+            guard isASCIIDigit(ctx.s[k]) else { return nil }
+            v = v * 10 + Int(ctx.s[k] - 48)
+        }
+        if t.kind == .alnum {
+            let suffix = String(decoding: ctx.s[(t.start + t.digits)..<t.end].map { UInt8(truncatingIfNeeded: lowerScalar($0)) }, as: UTF8.self)
+            guard ["st", "nd", "rd", "th"].contains(suffix) else { return nil }
+        }
+        return (1...31).contains(v) ? v : nil
+    }
+
+    static func numberValue(_ ctx: ScanContext, _ i: Int) -> (value: Int, digits: Int)? {
+        guard let t = ctx.token(i), t.kind == .number, !t.claimed, t.digits <= 4 else { return nil }
+        var v = 0
+        for k in t.start..<t.end { v = v * 10 + Int(ctx.s[k] - 48) }
+        return (v, t.digits)
+    }
+
+    static func isYear(_ ctx: ScanContext, _ i: Int) -> Bool {
+        guard let (v, d) = numberValue(ctx, i) else { return false }
+        return d == 4 && (1900...2099).contains(v)
+    }
+
+    static func month(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard let t = ctx.token(i), t.flags.contains(.month), !t.claimed else { return nil }
+        return ctx.lex.monthNumbers[t.hash]
+    }
+
+    /// Tokens i and j are adjacent without whitespace.
+    @inline(__always) static func tight(_ ctx: ScanContext, _ j: Int) -> Bool {
+        guard let t = ctx.token(j) else { return false }
+        return !t.spaceBefore
+    }
+
+    static func detect(_ ctx: inout ScanContext) {
+        var i = 0
+        while i < ctx.tokens.count {
+            let t = ctx.tokens[i]
+            guard t.digits > 0 || t.flags.contains(.month) else {
+                i += 1
+                continue
+            }
+            if let end = numeric(ctx, i) ?? dayMonth(ctx, i) ?? monthDay(ctx, i) ?? bornMonthYear(ctx, i) {
+                ctx.claimTokens(i, end, .date, .pattern, 0.9)
+                i = end + 1
+                continue
+            }
+            i += 1
+        }
+    }
+
+    /// d/m/y, d.m.y, d-m-y (2- or 4-digit year) and y-m-d.
+    static func numeric(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard let a = numberValue(ctx, i), let sep = ctx.token(i + 1), sep.kind == .punct,
+            sep.scalar == 0x2F || sep.scalar == 0x2E || sep.scalar == 0x2D,
+            tight(ctx, i + 1), tight(ctx, i + 2), let b = numberValue(ctx, i + 2),
+            ctx.isPunct(i + 3, sep.scalar), tight(ctx, i + 3), tight(ctx, i + 4), let c = numberValue(ctx, i + 4)
+        else { return nil }
+        if let next = ctx.token(i + 5), !next.spaceBefore, next.kind == .number || (next.kind == .punct && (next.scalar == 0x2F || next.scalar == 0x2D)) { return nil }
+        if a.digits == 4 { return (1...12).contains(b.value) && (1...31).contains(c.value) && c.digits <= 2 ? i + 4 : nil }
+        guard a.digits <= 2, b.digits <= 2, c.digits == 2 || c.digits == 4 else { return nil }
+        return (1...31).contains(a.value) && (1...12).contains(b.value) ? i + 4 : nil
+    }
+
+    /// 12 March, 12th of March, 12 Mar 2014, 12th March, 2014
+    static func dayMonth(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard dayValue(ctx, i) != nil else { return nil }
+        var j = i + 1
+        if let t = ctx.token(j), t.kind == .word, t.flags.contains(.of) { j += 1 }
+        guard month(ctx, j) != nil else { return nil }
+        return withYear(ctx, j)
+    }
+
+    /// March 12th, March 12 2014, March 12th, 2014
+    static func monthDay(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard month(ctx, i) != nil else { return nil }
+        var j = i + 1
+        if ctx.isPunct(j, 0x2E) { j += 1 }
+        guard dayValue(ctx, j) != nil else { return nil }
+        // "May 3" at least needs the month capitalised.
+        guard ctx.tokens[i].isCapitalised else { return nil }
+        return withYear(ctx, j)
+    }
+
+    /// Extends past a month or day token to an optional ", 2014" / " 2014".
+    static func withYear(_ ctx: ScanContext, _ j: Int) -> Int {
+        var k = j + 1
+        if ctx.isPunct(k, 0x2E) && isYear(ctx, k + 1) { k += 1 }  // "Mar. 2014"
+        if ctx.isPunct(k, 0x2C) { k += 1 }
+        return isYear(ctx, k) ? k : j
+    }
+
+    /// "born in March 2014", "DOB March 2014": a month and year tied to a birth.
+    static func bornMonthYear(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard month(ctx, i) != nil, isYear(ctx, i + 1) else { return nil }
+        for k in max(0, i - 3)..<i where ctx.tokens[k].flags.contains(.birthCue) { return i + 1 }
+        return nil
+    }
+}

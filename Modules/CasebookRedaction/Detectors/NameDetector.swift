@@ -1,0 +1,259 @@
+// People's names: known identifiers first, then the gazetteer, then context cues (titles,
+// relation words, person verbs, capitalisation in mid-sentence, adjacency to other names).
+
+enum NameDetector {
+    static let strongVerbs: Set<UInt64> = Set(
+        ("said says told tells texted texts messaged rang phoned called emailed mentioned reported explained asked "
+            + "admitted shared disclosed described shouted threatened cried replied wrote posted insisted complained")
+            .split(separator: " ").map { WordHasher.hash(String($0)) })
+    static let dateCues: Set<UInt64> = Set(
+        "in of since until till by last next early late mid end this from before after during".split(separator: " ").map { WordHasher.hash(String($0)) })
+
+    static let toHash = WordHasher.hash("to")
+    static let spokeVerbs: Set<UInt64> = Set(
+        "spoke talked talking speaking said told wrote sent chatted explained introduced listened replied texted messaged".split(separator: " ").map { WordHasher.hash(String($0)) })
+    static let conjunctions: Set<UInt64> = Set(["and", "or", "&"].map(WordHasher.hash))
+
+    enum Verdict { case no, yes(DetectionSource, Double) }
+
+    static func detect(_ ctx: inout ScanContext, known: KnownIndex) {
+        let n = ctx.tokens.count
+        var isName = [Bool](repeating: false, count: n)
+        var info: [Int: (source: DetectionSource, confidence: Double)] = [:]  // sparse: names are few
+        let anyKnown = !known.nameParts.isEmpty
+        for i in 0..<n {
+            // Cheap pre-filter (same test as verdict's fast exit) before the full call.
+            let t = ctx.tokens[i]
+            if t.kind != .word || t.claimed { continue }
+            if !t.isCapitalised && !(t.flags.contains(.givenName) && !t.flags.contains(.englishWord)) && !anyKnown
+                && !(i > 0 && ctx.tokens[i - 1].flags.contains(.title)) { continue }
+            if case .yes(let src, let c) = verdict(ctx, i, known: known) {
+                isName[i] = true
+                info[i] = (src, c)
+            }
+        }
+        // Adjacency: a capitalised word (or a listed surname, any case) next to a name is part of it.
+        var changed = isName.contains(true)
+        var rounds = 0
+        while changed && rounds < 3 {
+            changed = false
+            rounds += 1
+            for i in 0..<n where !isName[i] && canJoin(ctx, i) {
+                let leftName = i > 0 && isName[i - 1] && adjacent(ctx, i - 1, i)
+                let rightName = i + 1 < n && isName[i + 1] && adjacent(ctx, i, i + 1)
+                guard leftName || rightName else {
+                    // "Nevaeh and Carys": an unknown capitalised word joined to a name by and/or.
+                    let t = ctx.tokens[i]
+                    let tf = t.flags
+                    guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, !ctx.isSentenceStart(i),
+                        isUnknown(ctx, i) || tf.contains(.givenName) && !tf.contains(.properWord)
+                    else { continue }
+                    let viaRight = i + 2 < n && isName[i + 2] && ctx.tokens[i + 1].kind == .word && ctx.tokens[i + 1].flags.contains(.conjunction)
+                    let viaLeft = i >= 2 && isName[i - 2] && ctx.tokens[i - 1].kind == .word && ctx.tokens[i - 1].flags.contains(.conjunction)
+                    if viaRight || viaLeft {
+                        isName[i] = true
+                        info[i] = (.context, 0.7)
+                        changed = true
+                    }
+                    continue
+                }
+                let t = ctx.tokens[i]
+                let f = t.flags
+                let ok: Bool
+                if leftName {
+                    ok = t.isCapitalised ? !f.contains(.personVerb) || f.contains(.surname)
+                        : f.contains(.surname) && f.isDisjoint(with: [.englishWord, .nonIdentifying, .personVerb]) && !ctx.tokens[i - 1].isCapitalised
+                } else {
+                    // Left of a name: a capitalised unknown word or given name, not sentence-initial filler.
+                    let rf = ctx.tokens[i + 1].flags
+                    ok = t.isCapitalised && (f.isDisjoint(with: .known) && !f.contains(.englishWord) || f.contains(.givenName) || f.contains(.surname))
+                        && !(rf.contains(.givenName) && !rf.contains(.surname) && ctx.isSentenceStart(i))
+                }
+                if ok {
+                    isName[i] = true
+                    info[i] = (.context, 0.8)
+                    changed = true
+                }
+            }
+        }
+        // Group runs of name tokens into spans, pulling in a title before them.
+        var i = 0
+        while i < n {
+            guard isName[i] else { i += 1; continue }
+            var j = i
+            var best = info[i]?.confidence ?? 0.5
+            var src = info[i]?.source ?? .context
+            while j + 1 < n && isName[j + 1] && adjacent(ctx, j, j + 1) && !ctx.tokens[j].isPossessive {
+                j += 1
+                if let h = info[j], h.confidence > best { best = h.confidence; src = h.source }
+            }
+            var start = i
+            if i >= 1, isTitle(ctx, i - 1) { start = i - 1 }
+            else if i >= 2, ctx.isPunct(i - 1, 0x2E), isTitle(ctx, i - 2), adjacent(ctx, i - 2, i - 1) { start = i - 2 }
+            // Initials: "J. Okafor" / "J Okafor" before, "Amira K." / "Amira K" after.
+            if start == i, i >= 2, ctx.isPunct(i - 1, 0x2E), isInitial(ctx, i - 2), !ctx.tokens[i - 1].spaceBefore { start = i - 2 }
+            else if start == i, i >= 1, isInitial(ctx, i - 1), adjacent(ctx, i - 1, i), !ctx.isSentenceStart(i - 1) || ctx.flags(i).contains(.surname) { start = i - 1 }
+            if !ctx.tokens[j].isPossessive, j + 1 < n, isInitial(ctx, j + 1), adjacent(ctx, j, j + 1),
+                j + 2 >= n || ctx.tokens[j + 2].kind == .punct || ctx.tokens[j + 2].newlineBefore
+            {
+                j += 1
+            }
+            ctx.claimTokens(start, j, .name, src, best)
+            i = j + 1
+        }
+    }
+
+    /// A word no list knows: not a dictionary word, place, name or function word, and (for a plural
+    /// or possessive-looking "…s") neither is its stem ("Mondays").
+    static func isUnknown(_ ctx: ScanContext, _ i: Int) -> Bool {
+        let t = ctx.tokens[i]
+        guard t.flags.isEmpty else { return false }
+        let last = ctx.s[t.end - 1]
+        if t.length > 3 && (last == 0x73 || last == 0x53) {
+            let stem = WordHasher.hash(ctx.s[t.start..<(t.end - 1)])
+            if !ctx.lex[stem].isEmpty { return false }
+        }
+        return true
+    }
+
+    /// Lexicon flags of each hyphen-separated part of token `i` (empty when it has no hyphen).
+    static func hyphenParts(_ ctx: ScanContext, _ i: Int) -> [WordFlags] {
+        let t = ctx.tokens[i]
+        guard ctx.s[t.start..<t.end].contains(where: isHyphen) else { return [] }
+        var out: [WordFlags] = []
+        var h = WordHasher()
+        for k in t.start..<t.end {
+            if isHyphen(ctx.s[k]) {
+                out.append(ctx.lex[h.value])
+                h = WordHasher()
+            } else {
+                h.add(ctx.s[k])
+            }
+        }
+        out.append(ctx.lex[h.value])
+        return out
+    }
+
+    /// A title token ("Mr", "Dr", also "mr" in lower case when a listed name follows).
+    static func isTitle(_ ctx: ScanContext, _ i: Int) -> Bool {
+        guard let t = ctx.token(i), t.kind == .word, !t.claimed, t.flags.contains(.title) else { return false }
+        if t.isCapitalised { return true }
+        guard t.length <= 4, !t.flags.contains(.relation) else { return false }  // "mr", "mrs", "dr", not "sister"
+        let nf = ctx.flags(i + 1).contains(.title) ? [] : ctx.flags(i + 1)
+        return nf.contains(.surname) || nf.contains(.givenName) && !nf.contains(.englishWord)
+    }
+
+    /// A single capital letter (an initial), not "I" or "A".
+    static func isInitial(_ ctx: ScanContext, _ i: Int) -> Bool {
+        guard let t = ctx.token(i), t.kind == .word, t.length == 1, t.isCapitalised, !t.claimed else { return false }
+        let c = ctx.s[t.start]
+        return c != 0x49 && c != 0x41
+    }
+
+    /// Two tokens separated only by spaces on one line (or a hyphen inside a double-barrelled name).
+    static func adjacent(_ ctx: ScanContext, _ a: Int, _ b: Int) -> Bool {
+        let t = ctx.tokens[b]
+        return !t.newlineBefore && t.start - ctx.tokens[a].fullEnd <= 1
+    }
+
+    static func canJoin(_ ctx: ScanContext, _ i: Int) -> Bool {
+        let t = ctx.tokens[i]
+        guard t.kind == .word, !t.claimed, !t.isAllCaps || t.length <= 1, t.letters >= 2 else { return false }
+        let f = t.flags
+        if f.contains(.nonIdentifying) && !f.contains(.surname) { return false }
+        if f.contains(.title) || f.contains(.orgSuffix) || f.contains(.month) || f.contains(.streetSuffix) && !f.contains(.surname) { return false }
+        return true
+    }
+
+    static func verdict(_ ctx: ScanContext, _ i: Int, known: KnownIndex) -> Verdict {
+        let t = ctx.tokens[i]
+        guard t.kind == .word, !t.claimed, t.letters >= 2 else { return .no }
+        let f = t.flags
+        let cap = t.isCapitalised
+        if t.length > 1 && t.letters > 1 && isUpperLetter(ctx.s[t.start + 1]) && !known.nameParts.contains(t.hash) && !t.isAllCaps { return .no }  // "GCSEs", "DMs"
+        if t.isAllCaps && t.length > 1 && !known.nameParts.contains(t.hash) && !(f.contains(.givenName) && t.length >= 4 && !f.contains(.nonIdentifying)) { return .no }
+        let start = ctx.isSentenceStart(i)
+        let prevFlags = ctx.flags(i - 1)
+        let next = ctx.token(i + 1)
+        let nextFlags = ctx.flags(i + 1)
+        let nextIsStrongVerb = next.map { $0.flags.contains(.strongVerb) && !$0.newlineBefore } ?? false
+        let nextIsPersonVerb = nextIsStrongVerb || (nextFlags.contains(.personVerb) && !(next?.isCapitalised ?? true))
+        let commonWord = f.contains(.nonIdentifying) || f.contains(.ambiguousName) || f.contains(.personVerb)
+            || f.contains(.subjectWord) || f.contains(.month) || f.contains(.title) || f.contains(.relation)
+        let afterTitle = i > 0 && isTitle(ctx, i - 1) || i > 1 && ctx.isPunct(i - 1, 0x2E) && isTitle(ctx, i - 2)
+        let afterRelation = prevFlags.contains(.relation) && !ctx.tokens[i - 1].claimed
+            || (ctx.isPunct(i - 1, 0x2C) && ctx.flags(i - 2).contains(.relation))
+
+        // 1. Known identifiers from the vault.
+        if known.nameParts.contains(t.hash) {
+            if !commonWord { return .yes(.knownIdentifier, 0.99) }
+            if cap && (!start || nextIsPersonVerb || afterTitle) { return .yes(.knownIdentifier, 0.95) }
+        }
+        // 2. Titles: "Mr Okafor", "Dr. Lee".
+        if afterTitle && cap && !f.contains(.nonIdentifying) { return .yes(.context, 0.95) }
+        if afterTitle && (f.contains(.surname) || f.contains(.givenName)) && f.isDisjoint(with: [.personVerb, .strongVerb]) { return .yes(.context, 0.9) }
+        // 3. Ambiguous names ("Grace", "Will", "May"): only capitalised and with context.
+        if f.contains(.ambiguousName) {
+            guard cap, !t.isAllCaps else { return .no }
+            if afterRelation { return .yes(.context, 0.85) }
+            let surnameNext = next.map { $0.kind == .word && $0.isCapitalised && !$0.newlineBefore } ?? false
+                && nextFlags.contains(.surname) && !nextFlags.contains(.nonIdentifying)
+            if nextIsStrongVerb || surnameNext { return .yes(.context, 0.85) }
+            // Months, seasons, faiths: written with a capital anyway, so only the cues above count.
+            if f.contains(.properWord) { return .no }
+            if t.isPossessive { return .yes(.context, 0.75) }
+            if nextFlags.contains(.actionVerb) && !(next?.isCapitalised ?? true) { return .yes(.context, 0.75) }
+            if nextFlags.contains(.copula), ctx.flags(i + 2).contains(.personAdjective) { return .yes(.context, 0.75) }
+            if start { return .no }
+            // Mid-sentence capital: "with Grace", "because Will had".
+            return .yes(.gazetteer, 0.65)
+        }
+        if f.contains(.nonIdentifying) || f.contains(.subjectWord) && !f.contains(.givenName) { return .no }
+        // 4. Relation words: "my brother Tayo", "her friend, Kezia".
+        if afterRelation && cap && !f.contains(.personVerb) { return .yes(.context, 0.85) }
+        // 5. Given names from the gazetteer. One that is also an English word ("Amber", "Jack")
+        //    needs a verb or a surname after it at the start of a sentence, and is never a name in lower case.
+        if f.contains(.givenName) {
+            let word = f.contains(.englishWord)
+            if cap {
+                if word && start && !nextIsPersonVerb && !(next.map { $0.isCapitalised && !$0.newlineBefore } ?? false) { return .no }
+                return .yes(.gazetteer, word ? 0.75 : 0.9)
+            }
+            if t.letters >= 3 && !word && !f.contains(.personVerb) && !f.contains(.relation) { return .yes(.gazetteer, 0.7) }
+            return .no
+        }
+        // 5b. Double-barrelled or hyphenated names ("Ellie-May", "Okonkwo-Smith"): judge by the parts.
+        if cap && f.isEmpty && t.length > 3 {
+            let parts = hyphenParts(ctx, i)
+            if parts.count > 1 && parts.contains(where: { $0.contains(.givenName) || $0.contains(.surname) && !$0.contains(.ambiguousSurname) }) {
+                return .yes(.gazetteer, 0.8)
+            }
+        }
+        // 6. Surnames alone: capitalised, not a word, not a place after a preposition.
+        if f.contains(.surname) {
+            guard cap else { return .no }
+            if f.contains(.ambiguousSurname) { return nextIsStrongVerb && !start ? .yes(.context, 0.6) : .no }
+            if prevFlags.contains(.placePreposition) { return .no }
+            return .yes(.gazetteer, 0.8)
+        }
+        // 7. Unknown capitalised words: a speech verb after, a possessive, or a capital in mid-sentence
+        //    that is not a known place/brand and not right after a place preposition ("in Swindon").
+        if cap && !t.isAllCaps && t.letters >= 3 && isUnknown(ctx, i) {
+            if nextIsStrongVerb { return .yes(.context, 0.75) }
+            if t.isPossessive { return .yes(.context, 0.6) }
+            if !start {
+                let prev = ctx.token(i - 1)
+                if prev?.kind == .punct && prev?.scalar != 0x2C { return .no }
+                if nextFlags.contains(.orgSuffix) || nextFlags.contains(.streetSuffix) { return .no }
+                // A capital in mid-sentence is a proper noun, but only a person-shaped slot makes it a
+                // name: "with X", "told X", "X said", "X's", "spoke to X" (not "loves Lego", "in Leeds").
+                let spokenTo = (prev?.flags.contains(.to) ?? false) && ctx.flags(i - 2).contains(.spokeVerb)
+                let personSlot = prevFlags.contains(.personPrecursor) || spokenTo || nextIsPersonVerb
+                    || (next.map { $0.isPunct(0x2C) } ?? false) && ctx.flags(i + 2).contains(.personVerb)
+                if !personSlot { return .no }
+                return .yes(.context, 0.55)
+            }
+        }
+        return .no
+    }
+}

@@ -1,0 +1,74 @@
+// Organisations that identify someone: capitalised names ending in a school/health/faith/club
+// word ("St Mary's Primary", "Oakfield Academy", "Bristol Royal Infirmary"), and "University of X".
+
+enum OrganisationDetector {
+    static let connectors: Set<UInt64> = Set(["of", "the", "and", "&", "for", "de", "la", "le"].map(WordHasher.hash))
+    static let saint: Set<UInt64> = Set(["st", "saint", "ss"].map(WordHasher.hash))
+
+    static func detect(_ ctx: inout ScanContext) {
+        var i = 0
+        while i < ctx.tokens.count {
+            let t = ctx.tokens[i]
+            guard !t.claimed, t.kind == .word, t.isCapitalised else { i += 1; continue }
+            // Collect a run of capitalised words (and connectors between them) on one line.
+            var j = i
+            var lastSuffix = -1
+            var distinctive = 0
+            while let u = ctx.token(j), !u.claimed, j == i || !u.newlineBefore {
+                if u.kind == .word && u.isCapitalised {
+                    let f = u.flags
+                    if f.contains(.title) && !u.flags.contains(.saint) { break }
+                    if f.contains(.orgSuffix) {
+                        if lastSuffix >= 0 { distinctive += 1 }  // "High School", "Primary School": org-shaped
+                        lastSuffix = j
+                    } else if !f.contains(.nonIdentifying) || f.contains(.saint) || f.contains(.ambiguousName) {
+                        // A made-up, place or name word ("Oakfield", "Bristol", "Mary's") counts double:
+                        // "Code Club" is generic, "Little Acorns Nursery" is not.
+                        distinctive += f.contains(.saint) || f.contains(.englishWord) && !f.contains(.place) && !f.contains(.givenName) ? 1 : 2
+                    }
+                    if u.isPossessive && !f.contains(.orgSuffix) && !(ctx.token(j + 1).map { $0.isCapitalised } ?? false) { break }
+                    j += 1
+                } else if u.kind == .punct && u.scalar == 0x2E && j > i && ctx.tokens[j - 1].flags.contains(.saint) {
+                    j += 1  // "St. Mary's"
+                } else if (u.kind == .word && u.flags.contains(.connector) || u.kind == .punct && u.scalar == 0x26),
+                    let v = ctx.token(j + 1), v.kind == .word, v.isCapitalised, j > i
+                {
+                    j += 1
+                } else {
+                    break
+                }
+                if j - i > 8 { break }
+            }
+            // "Knowle High Street" is a street, not a school.
+            if lastSuffix >= 0, let after = ctx.token(lastSuffix + 1), after.isCapitalised, after.flags.contains(.streetSuffix), !after.flags.contains(.orgSuffix) {
+                lastSuffix = -1
+            }
+            if lastSuffix >= 0 {
+                // "University of Bristol": suffix first, then "of" + place.
+                var end = lastSuffix
+                if lastSuffix < j - 1, let c = ctx.token(lastSuffix + 1), c.kind == .word, c.flags.contains(.of) {
+                    end = j - 1
+                    distinctive = max(distinctive, 2)
+                }
+                // "Oasis Academy Brislington": a place or unknown capitalised word straight after the suffix.
+                if end == lastSuffix, let p = ctx.token(end + 1), p.kind == .word, p.isCapitalised, !p.claimed, !p.newlineBefore,
+                    p.spaceBefore, p.flags.contains(.place) || p.flags.isEmpty,
+                    !(ctx.token(end + 2).map { $0.flags.contains(.personVerb) || $0.flags.contains(.strongVerb) } ?? false)
+                {
+                    end += 1
+                }
+                if distinctive >= 2 {
+                    // Don't start on a sentence-initial common word ("The Academy").
+                    var s = i
+                    while s < lastSuffix, ctx.tokens[s].kind == .word, ctx.tokens[s].flags.contains(.nonIdentifying),
+                        !ctx.tokens[s].flags.contains(.saint), !ctx.tokens[s].flags.contains(.orgSuffix) { s += 1 }
+                    if ctx.tokens[s].kind == .word && ctx.tokens[s].flags.contains(.connector) { s += 1 }
+                    ctx.claimTokens(s, end, .organisation, .context, 0.85)
+                    i = end + 1
+                    continue
+                }
+            }
+            i = max(i + 1, j)
+        }
+    }
+}

@@ -1,0 +1,179 @@
+// The lexicon: every shipped word list folded into one hash → flags table, built once on first use.
+
+/// Namespace for the shipped word lists (see `GivenNames.swift`, `Surnames.swift`, …).
+enum Gazetteer {}
+
+/// Flags a word can carry. One word can carry several (e.g. "may": given name, ambiguous, month).
+struct WordFlags: OptionSet, Sendable {
+    let rawValue: UInt64
+    static let givenName = WordFlags(rawValue: 1 << 0)
+    static let surname = WordFlags(rawValue: 1 << 1)
+    static let ambiguousName = WordFlags(rawValue: 1 << 2)
+    static let ambiguousSurname = WordFlags(rawValue: 1 << 3)
+    static let nonIdentifying = WordFlags(rawValue: 1 << 4)
+    static let title = WordFlags(rawValue: 1 << 5)
+    static let relation = WordFlags(rawValue: 1 << 6)
+    static let personVerb = WordFlags(rawValue: 1 << 7)
+    static let streetSuffix = WordFlags(rawValue: 1 << 8)
+    static let strongStreetSuffix = WordFlags(rawValue: 1 << 9)
+    static let orgSuffix = WordFlags(rawValue: 1 << 10)
+    static let placePreposition = WordFlags(rawValue: 1 << 11)
+    static let month = WordFlags(rawValue: 1 << 12)
+    static let platform = WordFlags(rawValue: 1 << 13)
+    static let ageWord = WordFlags(rawValue: 1 << 14)
+    static let subjectWord = WordFlags(rawValue: 1 << 15)
+    static let place = WordFlags(rawValue: 1 << 16)
+    static let englishWord = WordFlags(rawValue: 1 << 17)
+    // Small closed sets used by single detectors (folded in so one lookup per token serves all).
+    static let flatWord = WordFlags(rawValue: 1 << 20)
+    static let streetPrep = WordFlags(rawValue: 1 << 21)
+    static let aged = WordFlags(rawValue: 1 << 22)
+    static let ageLocPrep = WordFlags(rawValue: 1 << 23)
+    static let old = WordFlags(rawValue: 1 << 24)
+    static let of = WordFlags(rawValue: 1 << 25)
+    static let birthCue = WordFlags(rawValue: 1 << 26)
+    static let conjunction = WordFlags(rawValue: 1 << 27)
+    static let to = WordFlags(rawValue: 1 << 28)
+    static let spokeVerb = WordFlags(rawValue: 1 << 29)
+    static let strongVerb = WordFlags(rawValue: 1 << 30)
+    static let dateCue = WordFlags(rawValue: 1 << 31)
+    static let saint = WordFlags(rawValue: 1 << 32)
+    static let connector = WordFlags(rawValue: 1 << 33)
+    static let yearWord = WordFlags(rawValue: 1 << 34)
+    static let urlStart = WordFlags(rawValue: 1 << 35)
+    /// Words written with a capital anyway (months, seasons, faiths): a capital says nothing.
+    static let properWord = WordFlags(rawValue: 1 << 36)
+    /// Verbs of doing that follow people rather than abstract nouns ("Grace went", not "Hope is").
+    static let actionVerb = WordFlags(rawValue: 1 << 37)
+    /// Adjectives of feeling/behaviour after "is/was" that mark a person ("Grace was upset").
+    static let personAdjective = WordFlags(rawValue: 1 << 38)
+    static let copula = WordFlags(rawValue: 1 << 39)
+    static let handleFiller = WordFlags(rawValue: 1 << 40)
+    static let postcodeCue = WordFlags(rawValue: 1 << 41)
+    /// Words after which a capitalised word is a person ("with X", "told X", "met X").
+    static let personPrecursor = WordFlags(rawValue: 1 << 42)
+
+    /// Flags that say something about the word other than "it is in the English dictionary".
+    static let known: WordFlags = WordFlags(rawValue: (1 << 17) - 1)
+}
+
+/// Word hash → flags, plus month numbers. Immutable after construction, so safely shared.
+struct Lexicon: Sendable {
+    private var table = FlagTable(capacity: 1 << 17)
+    private(set) var monthNumbers: [UInt64: Int] = [:]
+
+    @inline(__always) subscript(hash: UInt64) -> WordFlags { WordFlags(rawValue: table[hash]) }
+
+    /// The shipped lexicon, built on first use (thread-safe lazy global).
+    static let shared = Lexicon()
+
+    private init() {
+        add(Gazetteer.givenNames, .givenName)
+        add(Gazetteer.surnames, .surname)
+        add(Gazetteer.ambiguousNames, .ambiguousName)
+        add(Gazetteer.ambiguousSurnames, .ambiguousSurname)
+        add(Gazetteer.nonIdentifying, .nonIdentifying)
+        add(Gazetteer.titles, .title)
+        add(Gazetteer.relations, .relation)
+        add(Gazetteer.personVerbs, .personVerb)
+        add(Gazetteer.streetSuffixes, .streetSuffix)
+        add(Gazetteer.strongStreetSuffixes, .strongStreetSuffix)
+        add(Gazetteer.organisationSuffixes, .orgSuffix)
+        add(Gazetteer.placePrepositions, .placePreposition)
+        add(Gazetteer.platforms, .platform)
+        add(Gazetteer.ageWords, .ageWord)
+        add(Gazetteer.subjectWords, .subjectWord)
+        add(Gazetteer.places, .place)
+        add(Gazetteer.englishWords, .englishWord)
+        add("flat apartment apt unit room house", .flatWord)
+        add("on in at off near along down up to from of onto past by", .streetPrep)
+        add("aged age", .aged)
+        add("from in of near", .ageLocPrep)
+        add("old", .old)
+        add("of", .of)
+        add("born dob birth birthday", .birthCue)
+        add("and or", .conjunction)
+        add("to", .to)
+        add("spoke talked talking speaking said told wrote sent chatted explained introduced listened replied texted messaged", .spokeVerb)
+        add("said says told tells texted texts messaged rang phoned called emailed mentioned reported explained asked admitted shared disclosed described shouted threatened cried replied wrote posted insisted complained", .strongVerb)
+        add("in of since until till by last next early late mid end this from before after during", .dateCue)
+        add("st saint ss", .saint)
+        add("of the and for de la le", .connector)
+        add("year-old years-old yr-old yo year years yrs yr", .yearWord)
+        add("http https www", .urlStart)
+        add("january february march april may june july august september october november december summer autumn winter spring christian christmas easter", .properWord)
+        add(Gazetteer.schoolSubjects, .properWord)
+        add(Gazetteer.schoolSubjects, .nonIdentifying)
+        add("has had wants wanted needs needed lives lived stays stayed moved went goes came comes attends attended started left visits visited cried hit pushed got keeps kept joined arrived refused denied promised decided agreed", .actionVerb)
+        add("upset angry sad happy worried anxious scared frightened tearful quiet late absent excluded suspended tired withdrawn distressed calm calmer chatty engaged low drunk high pregnant ill unwell poorly missing annoyed furious jealous lonely", .personAdjective)
+        add("is handle name username user account id", .handleFiller)
+        add("postcode post code area district", .postcodeCue)
+        add("with met meet meeting saw see seeing seen told tell asked ask called call texted text rang ring visited visit messaged message phoned emailed about by from thanked hugged blamed dating fancies trusts invited invite named nicknamed between against behind beside including involving re", .personPrecursor)
+        add("is was seems seemed looks looked sounds sounded felt feels", .copula)
+        for (m, n) in Gazetteer.months {
+            let h = WordHasher.hash(m)
+            table.insert(h, WordFlags.month.rawValue)
+            monthNumbers[h] = n
+        }
+    }
+
+    /// Adds every space/newline-separated word of `list`, hashing scalars as they stream past.
+    private mutating func add(_ list: String, _ flag: WordFlags) {
+        var h = WordHasher()
+        var length = 0
+        for u in list.unicodeScalars {
+            if u == " " || u == "\n" {
+                if length > 0 { table.insert(h.value, flag.rawValue) }
+                h = WordHasher()
+                length = 0
+            } else {
+                h.add(u.value)
+                length += 1
+            }
+        }
+        if length > 0 { table.insert(h.value, flag.rawValue) }
+    }
+
+    /// Number of distinct given names and surnames shipped (for docs and tests).
+    var nameCount: (given: Int, surnames: Int) {
+        let v = table.allValues.map(WordFlags.init(rawValue:))
+        return (v.filter { $0.contains(.givenName) }.count, v.filter { $0.contains(.surname) }.count)
+    }
+}
+
+/// Open-addressing hash table from word hash (already FNV-mixed) to OR-ed flag bits.
+/// Key 0 marks an empty slot. Faster than `Dictionary` (no SipHash re-hash of the key).
+struct FlagTable: Sendable {
+    /// Interleaved (key, value) pairs so a probe touches one cache line.
+    private var slots: [UInt64]
+    private let mask: Int
+
+    init(capacity: Int) {
+        slots = [UInt64](repeating: 0, count: capacity * 2)
+        mask = capacity - 1
+    }
+
+    @inline(__always) private func slot(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h ^ (h >> 31)) & mask }
+
+    @inline(__always) subscript(h: UInt64) -> UInt64 {
+        slots.withUnsafeBufferPointer { p in
+            var i = slot(h)
+            while true {
+                let k = p[2 * i]
+                if k == h { return p[2 * i + 1] }
+                if k == 0 { return 0 }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
+    mutating func insert(_ h: UInt64, _ bits: UInt64) {
+        precondition(h != 0)
+        var i = slot(h)
+        while slots[2 * i] != 0 && slots[2 * i] != h { i = (i + 1) & mask }
+        slots[2 * i] = h
+        slots[2 * i + 1] |= bits
+    }
+
+    var allValues: [UInt64] { stride(from: 1, to: slots.count, by: 2).map { slots[$0] }.filter { $0 != 0 } }
+}

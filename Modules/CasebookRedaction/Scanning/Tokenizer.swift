@@ -1,0 +1,114 @@
+// Single-pass tokenizer over Unicode scalars.
+
+enum Tokenizer {
+    /// Placeholder hashes by label, so "[NAME]" in already-redacted text becomes one opaque token.
+    static let placeholderLabels: [UInt64: RedactionLabel] = Dictionary(
+        uniqueKeysWithValues: RedactionLabel.allCases.map { (WordHasher.hash($0.rawValue), $0) })
+
+    /// Splits `s` into tokens. Words keep internal apostrophes ("O'Neill", "don't"), hyphens between
+    /// letters ("Smith-Jones", "year-old") and underscores; a trailing "'s" is marked possessive.
+    static func tokenize(_ s: [UInt32]) -> [Token] {
+        var tokens: [Token] = []
+        tokens.reserveCapacity(s.count / 4)
+        let n = s.count
+        var i = 0
+        var sawSpace = false
+        var sawNewline = false
+        while i < n {
+            let c = s[i]
+            if isWhitespace(c) {
+                sawSpace = true
+                if isNewline(c) { sawNewline = true }
+                i += 1
+                continue
+            }
+            var t: Token
+            if c == 0x5B, let p = placeholder(s, at: i) {  // "[LABEL]"
+                t = Token(kind: .placeholder, start: i, end: p.end, fullEnd: p.end, hash: 0)
+                t.placeholderLabel = p.label
+                i = p.end
+            } else if isASCIIAlnum(c) || c == 0x5F || (c >= 128 && isLetter(c)) {
+                t = word(s, at: i)
+                i = t.fullEnd
+            } else {
+                t = Token(kind: .punct, start: i, end: i + 1, fullEnd: i + 1, hash: UInt64(c))
+                t.scalar = c
+                i += 1
+            }
+            t.spaceBefore = sawSpace
+            t.newlineBefore = sawNewline
+            sawSpace = false
+            sawNewline = false
+            tokens.append(t)
+        }
+        return tokens
+    }
+
+    private static func placeholder(_ s: [UInt32], at i: Int) -> (end: Int, label: RedactionLabel)? {
+        var j = i + 1
+        var h = WordHasher()
+        while j < s.count, j - i <= 14, isASCIIUpper(s[j]) || s[j] == 0x5F {
+            h.add(s[j])
+            j += 1
+        }
+        guard j < s.count, s[j] == 0x5D, j > i + 1, let label = placeholderLabels[h.value] else { return nil }
+        return (j + 1, label)
+    }
+
+    private static func word(_ s: [UInt32], at start: Int) -> Token {
+        let n = s.count
+        var h = WordHasher()
+        var i = start
+        var digits = 0, letters = 0, uppers = 0
+        var possessiveAt = -1
+        while i < n {
+            let c = s[i]
+            if c < 128 {
+                // ASCII fast path: letters and digits hash inline, no Unicode property look-ups.
+                let l = c | 0x20
+                if l &- 97 < 26 {
+                    letters += 1
+                    if c < 97 { uppers += 1 }
+                    h.addLowerASCII(l)
+                    i += 1
+                    continue
+                }
+                if c &- 48 < 10 || c == 0x5F {
+                    if c != 0x5F { digits += 1 } else { letters += 1 }
+                    h.addLowerASCII(c)
+                    i += 1
+                    continue
+                }
+            }
+            if isASCIIDigit(c) {
+                digits += 1
+            } else if c >= 0x300 && c <= 0x36F && i > start {
+                // Combining marks ("e\u{301}") stay in the word.
+            } else if c >= 128 && isLetter(c) {
+                letters += 1
+                if isUpperLetter(c) { uppers += 1 }
+            } else if (isApostrophe(c) || isHyphen(c)) && i + 1 < n && i > start
+                && isLetter(s[i + 1]) && isLetter(s[i - 1])
+            {
+                if isApostrophe(c) && (s[i + 1] == 0x73 || s[i + 1] == 0x53) && (i + 2 >= n || !isLetter(s[i + 2])) {
+                    possessiveAt = i  // "Amira's": the base word ends here
+                    i += 2
+                    break
+                }
+            } else {
+                break
+            }
+            h.add(c)
+            i += 1
+        }
+        let end = possessiveAt >= 0 ? possessiveAt : i
+        let kind: Token.Kind = digits == 0 ? .word : (letters == 0 ? .number : .alnum)
+        var t = Token(kind: kind, start: start, end: end, fullEnd: i, hash: h.value)
+        t.digits = digits
+        t.letters = letters
+        t.isPossessive = possessiveAt >= 0
+        t.isCapitalised = isUpperLetter(s[start])
+        t.isAllCaps = letters >= 2 && uppers == letters
+        return t
+    }
+}

@@ -1,1 +1,0 @@
-// CasebookTestSupport: placeholder, filled in by its issue.
