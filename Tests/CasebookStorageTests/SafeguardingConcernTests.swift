@@ -81,6 +81,22 @@ struct SafeguardingConcernTests {
         #expect(trail == [.create, .update, .update])
     }
 
+    @Test("a DSL whose training lapsed is still warned (ids only) and cannot open the details until retrained")
+    func dslWithLapsedTraining() throws {
+        let clock = SafeguardingTestClock(on: SafeguardingFixture.start)
+        let vault = try SafeguardingFixture.vault(role: .dsl, clock: clock)
+        let client = try SafeguardingFixture.client(in: vault)
+        clock.advance(days: 400)
+        let concern = try vault.raiseConcern(client: client.id, category: .riskToOthers, details: "Threat to a sibling")
+        #expect(try vault.warnings().contains { $0.contains(concern.id.rawValue) })
+        do throws(CasebookError) { _ = try vault.concerns(); Issue.record("details opened with lapsed training") } catch {
+            #expect(error.code == .trainingMissing)
+        }
+        try vault.recordTraining(course: .confidentiality, completedOn: clock.today)
+        try vault.recordTraining(course: .dataProtection, completedOn: clock.today)
+        #expect(try vault.concerns().map(\.concern.id) == [concern.id])
+    }
+
     @Test("only the DSL acknowledges or closes", arguments: ["acknowledge", "close"])
     func practitionerCannotAcknowledge(step: String) throws {
         let vault = try SafeguardingFixture.vault(role: .practitioner)
