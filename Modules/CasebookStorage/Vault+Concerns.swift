@@ -173,14 +173,15 @@ extension Vault {
         } catch { throw storageError(error, "closing a concern") }
     }
 
-    /// Sets the deputy DSL and the escalation delay (administrators or the DSL).
+    /// Sets the deputy DSL and the escalation delay (administrators: these are organisation settings, and
+    /// replicas accept settings revisions only from administrators).
     public func configureEscalation(deputy: PersonID?, hours: Int?) throws(CasebookError) {
         if let hours, !(1...168).contains(hours) {
             throw CasebookError(.invalidInput, "--escalation-hours must be 1 to 168")
         }
         do {
             try pool.write { db in
-                try requireRole(db, [.admin, .dsl], to: "configure safeguarding escalation")
+                try requireRole(db, [.admin], to: "configure safeguarding escalation")
                 let org = try organisationState(db)
                 if let deputy {
                     guard let person = org.person(deputy), person.active else { throw CasebookError(.notFound, "no active person \(deputy) in this vault") }

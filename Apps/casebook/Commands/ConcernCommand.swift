@@ -131,7 +131,7 @@ struct ConcernCommand: ParsableCommand {
 
     struct Escalation: VaultCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set the deputy DSL and how many hours an unacknowledged concern waits before it is escalated to them.")
+            abstract: "Set the deputy DSL and how many hours an unacknowledged concern waits before it is escalated to them (administrators).")
         @OptionGroup var options: VaultOptions
         @Option(help: "Person id of the deputy DSL (must hold the dsl role).") var deputy: String?
         @Option(help: "Hours before escalation (1 to 168; default 24).") var escalationHours: Int?
