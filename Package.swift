@@ -72,7 +72,7 @@ let package = Package(
             logging, metrics, prometheus, serviceLifecycle, configuration,
         ]),
         .systemLibrary(name: "CCasebookZlib", path: "Modules/CCasebookZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        module("CasebookExport", ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CCasebookZlib", zipFoundation, cryptoExtras]),
+        module("CasebookExport", ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CCasebookZlib", zipFoundation, crypto, cryptoExtras]),
         module("CasebookTestSupport", ["CasebookModels", "CasebookCrypto", "CasebookStorage"]),
 
         // MARK: - Apps

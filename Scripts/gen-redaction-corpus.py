@@ -358,9 +358,48 @@ def t_nickname(n, rng):
     n.add(rng.choice(["Her mate ", "His friend ", "Client's boyfriend "]))
     n.ent(nick, "NAME"); n.add(rng.choice([" keeps texting her.", " was there too.", " has been a bad influence."]))
 
+def t_bullets(n, rng):
+    a, _ = person(rng, wordlike_ok=False); b, _ = person(rng, wordlike_ok=False)
+    n.add("- Present: "); n.ent(a, "NAME"); n.add(" (client), "); n.ent(b, "NAME"); n.add(f" ({rng.choice(RELATIONS)}).")
+
+def t_staff_call(n, rng):
+    _, l = person(rng)
+    n.add(rng.choice(TITLES) + " "); n.ent(l, "NAME"); n.add(" from "); n.ent(org(rng), "ORGANISATION")
+    n.add(rng.choice([" called about attendance.", " emailed the referral.", " wants a meeting."]))
+
+def t_dob_line(n, rng):
+    n.add("DOB: "); n.ent(date_expr(rng), "DATE"); n.add(" | NHS: "); n.ent(fmt_nhs(rng, nhs_number(rng)), "NHS_NUMBER"); n.add(".")
+
+def t_lower_full(n, rng):
+    f, l = person(rng, wordlike_ok=False)
+    n.ent(f"{f} {l}".lower(), "NAME"); n.add(rng.choice([" came in late.", " - no show.", " seemed ok today."]))
+
+def t_initial(n, rng):
+    f, l = person(rng, wordlike_ok=False)
+    n.add(rng.choice(["Call from ", "Met ", "Email from "])); n.ent(f"{f} {l[0]}.", "NAME"); n.add(rng.choice([" re: housing", " about school"]) + ".")
+
+def t_handle_noat(n, rng):
+    f, _ = person(rng)
+    n.add(rng.choice(["Her snap is ", "Insta: ", "His TikTok name is "]))
+    n.ent(f"{f.lower()}{rng.choice(['_', '.', '_x'])}{rng.randint(1, 2010)}", "HANDLE"); n.add(".")
+
+def t_district(n, rng):
+    n.add(rng.choice(["Family moved to the ", "Lives in the "]))
+    n.ent(rng.choice(["BS5", "BS13", "LS6", "M14", "CF24", "NE6", "EH11", "SE15", "NW10", "B21"]), "POSTCODE"); n.add(" area.")
+
+def t_age_comma(n, rng):
+    f, _ = person(rng, wordlike_ok=False)
+    n.ent(f, "NAME"); n.add(", "); n.ent(f"{rng.randint(9, 19)}, from {rng.choice(PLACES)}", "AGE_LOCATION")
+    n.add(rng.choice([", was referred by school.", ", self-referred."]))
+
+def t_text_msg(n, rng):
+    f, _ = person(rng, wordlike_ok=False)
+    n.add("Texted "); n.ent(f, "NAME"); n.add(" on "); n.ent(phone(rng), "PHONE"); n.add(" to confirm Thursday.")
+
 TEMPLATES = [t_said, t_relation, t_full, t_title, t_possessive, t_lower, t_wordlike, t_two, t_phone, t_email, t_url,
-             t_handle, t_address, t_street, t_postcode, t_nhs, t_ni, t_date, t_org, t_age, t_age2, t_combo, t_nickname]
-WEIGHTS = [8, 8, 7, 5, 4, 3, 4, 3, 7, 4, 2, 3, 5, 2, 3, 3, 3, 5, 5, 2, 1, 3, 2]
+             t_handle, t_address, t_street, t_postcode, t_nhs, t_ni, t_date, t_org, t_age, t_age2, t_combo, t_nickname,
+             t_bullets, t_staff_call, t_dob_line, t_lower_full, t_initial, t_handle_noat, t_district, t_age_comma, t_text_msg]
+WEIGHTS = [8, 8, 7, 5, 4, 3, 4, 3, 7, 4, 2, 3, 5, 2, 3, 3, 3, 5, 5, 2, 1, 3, 2, 2, 3, 2, 2, 2, 2, 1, 2, 2]
 
 
 def make_note(rng, clean):
@@ -387,7 +426,7 @@ def make_note(rng, clean):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=20261125)
-    ap.add_argument("--count", type=int, default=360)
+    ap.add_argument("--count", type=int, default=400)
     ap.add_argument("--out", default="eval/redaction/corpus.jsonl")
     a = ap.parse_args()
     rng = random.Random(a.seed)

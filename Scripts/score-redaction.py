@@ -107,7 +107,7 @@ def main():
     leak = leaks / notes_with_ids if notes_with_ids else 0.0
     fa = false_alarms / clean_notes if clean_notes else 0.0
     print(f"structured-identifier recall: {sr:.3f} ({sf}/{sg})")
-    print(f"leak rate: {leak:.3f} ({leaks}/{notes_with_ids} notes with identifiers)")
+    print(f"leak rate: {leak:.3f} ({leaks}/{notes_with_ids} notes with identifiers; {leaks / len(notes):.3f} of all {len(notes)} notes)")
     print(f"false-alarm rate: {fa:.3f} ({false_alarms}/{clean_notes} identifier-free notes)")
     figures.update(precision=P, recall=R, f2=f_beta(P, R), structured_recall=sr, leak_rate=leak, false_alarm_rate=fa)
     if a.errors:

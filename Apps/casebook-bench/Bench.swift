@@ -12,13 +12,14 @@ struct Bench: AsyncParsableCommand {
     var suites: [String] = []
 
     func run() async throws {
-        let all = ["vault", "redaction"]
+        let all = ["vault", "redaction", "export"]
         let chosen = suites.isEmpty ? all : suites
         print("casebook-bench \(ISO8601DateFormatter().string(from: Date())) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
         for suite in chosen {
             switch suite {
             case "vault": try VaultBench.run().forEach { print($0) }
             case "redaction": runRedactionBenchmark().forEach { print($0) }
+            case "export": try runExportBenchmark().forEach { print($0) }
             default: throw ValidationError("unknown suite '\(suite)'; choose from \(all.joined(separator: ", "))")
             }
         }

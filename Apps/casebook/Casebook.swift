@@ -32,7 +32,7 @@ struct Casebook: AsyncParsableCommand {
             InitCommand.self, UnlockCommand.self, LockCommand.self,
             TrainingCommand.self, PolicyCommand.self, SettingsCommand.self,
             ClientCommand.self, ConsentCommand.self, SessionCommand.self,
-            AuditCommand.self, RedactCommand.self,
+            AuditCommand.self, RedactCommand.self, SarCommand.self, ExportCommand.self,
             ConcernCommand.self, DiscloseCommand.self, RetentionCommand.self, EraseCommand.self,
         ]
     )

@@ -28,8 +28,10 @@ public struct AccessRequest: Hashable, Codable, Sendable {
     public var clockStarts: LocalDate { max(receivedOn, identityVerifiedOn ?? receivedOn) }
     /// One calendar month (same day number, else the month's last day).
     public var originalDeadline: LocalDate { clockStarts.addingMonths(1) }
-    /// Extended by two further months for complex or numerous requests.
-    public var deadline: LocalDate { extended ? clockStarts.addingMonths(3) : originalDeadline }
+    /// Extended by two further months for complex or numerous requests, counted from the original
+    /// deadline (31 Jan → 28 Feb → 28 Apr): never later than three months from the start, so never
+    /// past the legal limit. Same rule as `CasebookExport.SubjectAccessDeadline`.
+    public var deadline: LocalDate { extended ? originalDeadline.addingMonths(2) : originalDeadline }
     /// When extended, the requester must be told within the first month.
     public var tellRequesterBy: LocalDate? { extended ? originalDeadline : nil }
 

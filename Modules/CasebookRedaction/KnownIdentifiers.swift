@@ -7,7 +7,8 @@
 public struct KnownIdentifiers: Sendable {
     /// Full names or single names ("Amira Okonkwo", "Nan Joyce"); each part is also matched alone.
     public var names: [String]
-    /// Dates as "YYYY-MM-DD" (dates of birth and the like); matched in any common written format.
+    /// Dates as "YYYY-MM-DD" (dates of birth and the like). Full dates are found in any format
+    /// anyway; a known date also makes a bare day/month ("9/4") count as a date.
     public var dates: [String]
     /// Phones, emails, addresses as free text; matched literally (and by their normalised digits).
     public var contacts: [String]
@@ -25,6 +26,14 @@ public struct KnownIdentifiers: Sendable {
     }
 
     public var isEmpty: Bool { names.isEmpty && dates.isEmpty && contacts.isEmpty && subject.isEmpty }
+}
+
+extension KnownIdentifiers: CustomReflectable {
+    /// `dump()` and debuggers see counts only, never the identifiers.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["names": names.count, "dates": dates.count, "contacts": contacts.count, "subject": subject.count],
+               displayStyle: .struct)
+    }
 }
 
 extension KnownIdentifiers: CustomStringConvertible {

@@ -7,6 +7,9 @@ struct KnownIndex: Sendable {
     /// Hashes of the data subject's name parts and normalised contacts (exempt from masking).
     var subjectParts: Set<UInt64> = []
     var subjectContacts: Set<UInt64> = []
+    /// Known dates as day * 100 + month, and with year as year * 10_000 + month * 100 + day.
+    var dayMonths: Set<Int> = []
+    var fullDates: Set<Int> = []
 
     init(_ known: KnownIdentifiers) {
         for item in known.subject {
@@ -33,6 +36,12 @@ struct KnownIndex: Sendable {
                 }
                 nameParts.insert(h.value)
             }
+        }
+        for d in known.dates {
+            let parts = d.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { continue }
+            dayMonths.insert(parts[2] * 100 + parts[1])
+            fullDates.insert(parts[0] * 10_000 + parts[1] * 100 + parts[2])
         }
         for c in known.contacts {
             let scalars = c.trimmingSpaces().unicodeScalars.map { lowerScalar($0.value) }

@@ -45,6 +45,13 @@ public struct RedactionResult: Sendable {
     }
 }
 
+extension RedactionResult: CustomReflectable {
+    /// `dump()` and debuggers see counts and spans only, never the text.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["scalars": text.unicodeScalars.count, "spans": spans], displayStyle: .struct)
+    }
+}
+
 extension RedactionResult: CustomStringConvertible, CustomDebugStringConvertible {
     /// Never prints the text (even masked text holds client content); only the spans' labels and offsets.
     public var description: String {

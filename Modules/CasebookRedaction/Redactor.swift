@@ -31,6 +31,7 @@ public struct Redactor: Sendable {
         Postcode.detect(&ctx)
         NHSNumber.detect(&ctx)
         DateDetector.detect(&ctx)
+        DateDetector.detectKnown(&ctx, known: known)
         PhoneDetector.detect(&ctx)
         AddressDetector.detect(&ctx)
         OrganisationDetector.detect(&ctx)
@@ -47,11 +48,14 @@ public struct Redactor: Sendable {
     /// Sorts and drops any span that overlaps an earlier-starting one (defensive: `claim` already
     /// prevents overlaps).
     static func normalise(_ spans: [RedactionSpan]) -> [RedactionSpan] {
-        var sorted = spans.sorted { $0.range.lowerBound < $1.range.lowerBound }
-        var out: [RedactionSpan] = []
-        out.reserveCapacity(sorted.count)
-        for s in sorted where out.last.map({ $0.range.upperBound <= s.range.lowerBound }) ?? true { out.append(s) }
-        sorted.removeAll()
+        var out = spans
+        out.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var kept = 0
+        for k in out.indices where kept == 0 || out[kept - 1].range.upperBound <= out[k].range.lowerBound {
+            out[kept] = out[k]
+            kept += 1
+        }
+        out.removeLast(out.count - kept)
         return out
     }
 

@@ -55,7 +55,7 @@ extension Vault {
         }
         let expires = Int64(clock.nowMillis) + Int64(minutes) * 60_000
         do {
-            let token = try pool.write { db in
+            let token = try write { db in
                 try db.execute(sql: "DELETE FROM unlock_sessions WHERE expires_at_ms <= ?", arguments: [Int64(clock.nowMillis)])
                 let token = try UnlockSession.start(db, identity: identity, expiresAt: expires)
                 try appendAudit(db, action: .unlock)
@@ -68,7 +68,7 @@ extension Vault {
     /// Ends every unlock session of this vault.
     @discardableResult
     public func lock() throws(CasebookError) -> Int {
-        do { return try pool.write { db in try db.execute(sql: "DELETE FROM unlock_sessions"); return db.changesCount } } catch {
+        do { return try write { db in try db.execute(sql: "DELETE FROM unlock_sessions"); return db.changesCount } } catch {
             throw storageError(error, "locking")
         }
     }

@@ -40,7 +40,7 @@ extension Vault {
     /// Records an audited event that changes nothing else (a read, an export, a release).
     public func audit(_ action: AuditAction, recordType: RecordType? = nil, recordID: RecordID? = nil,
                       caseID: CaseID? = nil) throws(CasebookError) {
-        do { try pool.write { db in try appendAudit(db, action: action, recordType: recordType, recordID: recordID, caseID: caseID) } } catch {
+        do { try write { db in try appendAudit(db, action: action, recordType: recordType, recordID: recordID, caseID: caseID) } } catch {
             throw storageError(error, "writing the audit log")
         }
     }

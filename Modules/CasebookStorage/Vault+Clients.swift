@@ -30,7 +30,7 @@ extension Vault {
         guard !trimmed.isEmpty else { throw CasebookError(.invalidInput, "--name must not be empty") }
         if let bornOn, bornOn > clock.today { throw CasebookError(.invalidInput, "--born is in the future") }
         do {
-            return try pool.write { db in
+            return try write { db in
                 try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
                 let client = Client(id: .random(), name: trimmed, bornOn: bornOn, related: related, contacts: contacts)
                 _ = try createCaseKey(db, for: client.id)
@@ -42,16 +42,26 @@ extension Vault {
     }
 
     func client(_ db: Database, _ id: ClientID) throws -> Client {
+        if let cached = cache.withLock({ $0.clients[id] }) { return cached }
         guard let record = try mergedRecord(db, id: id.clientRecordID), record.recordType == .client else {
             throw CasebookError(.notFound, "no client \(id) that you are granted; check the id with 'casebook client list'")
         }
-        return try record.decode(Client.self)
+        let client = try record.decode(Client.self)
+        cache.withLock { $0.clients[id] = client }
+        return client
+    }
+
+    func consents(_ db: Database, _ id: ClientID) throws -> [ConsentRecord] {
+        if let cached = cache.withLock({ $0.consents[id] }) { return cached }
+        let consents = try mergedRecords(db, caseID: id, type: .consent).map { r throws(CasebookError) in try r.decode(ConsentRecord.self) }
+        cache.withLock { $0.consents[id] = consents }
+        return consents
     }
 
     /// Every client this device holds a key for. Each listed case is audited as read.
     public func clients() throws(CasebookError) -> [Client] {
         do {
-            return try pool.write { db in
+            return try write { db in
                 try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
                 let clients = try mergedRecords(db, type: .client).map { record throws(CasebookError) in try record.decode(Client.self) }
                 for client in clients { try appendAudit(db, action: .read, recordType: .client, caseID: client.id) }
@@ -62,10 +72,10 @@ extension Vault {
 
     public func clientDetail(_ id: ClientID) throws(CasebookError) -> ClientDetail {
         do {
-            return try pool.write { db in
+            return try write { db in
                 try requireCaseAccess(db, id)
                 let client = try client(db, id)
-                let consents = try mergedRecords(db, caseID: id, type: .consent).map { r throws(CasebookError) in try r.decode(ConsentRecord.self) }
+                let consents = try consents(db, id)
                 let sessions = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT record_id) FROM revisions WHERE case_id = ? AND record_type = ?",
                                                 arguments: [id.rawValue, RecordType.session.rawValue]) ?? 0
                 try appendAudit(db, action: .read, recordType: .client, recordID: id.clientRecordID, caseID: id)
@@ -82,7 +92,7 @@ extension Vault {
         guard !version.isEmpty, version.count <= 40 else { throw CasebookError(.invalidInput, "--form-version must be 1 to 40 characters") }
         guard signedOn <= clock.today else { throw CasebookError(.invalidInput, "--signed-on \(signedOn) is in the future") }
         do {
-            return try pool.write { db in
+            return try write { db in
                 try requireCaseAccess(db, id)
                 _ = try client(db, id)
                 let consent = ConsentRecord(id: .random(), clientID: id, formVersion: version, signedOn: signedOn, signedBy: signedBy,

@@ -15,7 +15,7 @@ extension Vault {
         let today = clock.today
         guard completedOn <= today else { throw CasebookError(.invalidInput, "--completed \(completedOn) is in the future") }
         do {
-            return try pool.write { db in
+            return try write { db in
                 let org = try organisationState(db)
                 let target = subject ?? person
                 guard org.person(target) != nil else { throw CasebookError(.notFound, "no person \(target) in this vault") }
@@ -36,7 +36,7 @@ extension Vault {
         guard !trimmed.isEmpty, trimmed.count <= 40 else { throw CasebookError(.invalidInput, "--version must be 1 to 40 characters") }
         if let reviewDue, reviewDue <= adoptedOn { throw CasebookError(.invalidInput, "--review-due must be after --adopted") }
         do {
-            return try pool.write { db in
+            return try write { db in
                 try requireRole(db, [.admin], to: "adopt a policy version")
                 let policy = PolicyVersion(id: .random(), version: trimmed, adoptedOn: adoptedOn, reviewDue: reviewDue)
                 try commit(db, [.init(record: policy.id, type: .policyVersion, caseID: .organisation,
@@ -49,7 +49,7 @@ extension Vault {
     /// Changes organisation settings (administrators).
     public func updateSettings(_ change: (inout OrganisationSettings) throws(CasebookError) -> Void) throws(CasebookError) {
         do {
-            try pool.write { db in
+            try write { db in
                 try requireRole(db, [.admin], to: "change settings")
                 let old = try organisationState(db).settings
                 var new = old

@@ -40,14 +40,6 @@ extension Vault {
             sealedRevisions.append(sealed)
         }
         try Meta.set(db, .hlc, Data(clockState.last.description.utf8))
-        let touchesOrganisation = changes.contains { $0.caseID == .organisation }
-        let touchesNames = changes.contains { $0.type == .client || $0.type == .person }
-        if touchesOrganisation || touchesNames {
-            cache.withLock { cache in
-                if touchesOrganisation { cache.organisation = nil }
-                if touchesNames { cache.knownNames = nil }
-            }
-        }
         return sealedRevisions
     }
 
@@ -62,7 +54,9 @@ extension Vault {
             """, arguments: [sealed.id.rawValue, h.caseID.rawValue, h.recordID.rawValue, h.recordType.rawValue,
                              h.authorDevice.rawValue, h.hlc.description, Int64(h.keyEpoch), sealed.headerBytes,
                              sealed.ciphertext, sealed.signature, serverSeq])
-        return db.changesCount > 0
+        let inserted = db.changesCount > 0
+        if inserted { cache.withLock { $0.invalidate(for: h) } }
+        return inserted
     }
 
     func currentHLC(_ db: Database) throws -> HLCTimestamp {

@@ -68,13 +68,13 @@ extension Vault {
 
     /// Logs a session after the policy checks (P3, P4, P5) and redaction (P6).
     public func logSession(_ draft: SessionDraft) throws(CasebookError) -> SessionLogResult {
-        do { return try pool.write { db in try logSession(db, draft) } } catch { throw storageError(error, "logging a session") }
+        do { return try write { db in try logSession(db, draft) } } catch { throw storageError(error, "logging a session") }
     }
 
     /// Logs many sessions in one transaction (bulk import): each passes the same checks and
     /// redaction as `logSession`; any refusal rolls the whole batch back.
     public func logSessions(_ drafts: [SessionDraft]) throws(CasebookError) -> [SessionLogResult] {
-        do { return try pool.write { db in try drafts.map { try logSession(db, $0) } } } catch {
+        do { return try write { db in try drafts.map { try logSession(db, $0) } } } catch {
             throw storageError(error, "importing sessions")
         }
     }
@@ -83,8 +83,7 @@ extension Vault {
         try requireCaseAccess(db, draft.clientID)
         _ = try client(db, draft.clientID)
         let org = try organisationState(db)
-        let consents = try mergedRecords(db, caseID: draft.clientID, type: .consent)
-            .map { r throws(CasebookError) in try r.decode(ConsentRecord.self) }
+        let consents = try consents(db, draft.clientID)
         let platform = try SessionPolicy.check(draft, consents: consents, settings: org.settings, today: clock.today)
         let (texts, masked) = try redactNarrative(
             [("topics", draft.topics), ("progress", draft.progress), ("follow-up", draft.followUp)],
@@ -102,7 +101,7 @@ extension Vault {
     /// Sessions of a client with their amendments, oldest first. Audited as a read of the case.
     public func sessions(client id: ClientID) throws(CasebookError) -> [SessionEntry] {
         do {
-            return try pool.write { db in
+            return try write { db in
                 try requireCaseAccess(db, id)
                 _ = try client(db, id)
                 let amendments = try mergedRecords(db, caseID: id, type: .amendment).map { r throws(CasebookError) in try r.decode(Amendment.self) }
@@ -133,7 +132,7 @@ extension Vault {
     @discardableResult
     public func finaliseSession(_ id: RecordID) throws(CasebookError) -> SessionRecord {
         do {
-            return try pool.write { db in
+            return try write { db in
                 var (session, caseID) = try sessionRecord(db, id)
                 guard session.status == .draft else {
                     throw CasebookError(.finalised, "session \(id) is already finalised; correct it with 'casebook session amend \(id) --text ...'")
@@ -150,7 +149,7 @@ extension Vault {
     public func amendSession(_ id: RecordID, text: String) throws(CasebookError) -> (Amendment, [MaskedField]) {
         guard !text.allSatisfy(\.isWhitespace) else { throw CasebookError(.invalidInput, "--text must not be empty") }
         do {
-            return try pool.write { db in
+            return try write { db in
                 let (session, caseID) = try sessionRecord(db, id)
                 let org = try organisationState(db)
                 let (texts, masked) = try redactNarrative([("text", text)], redactor: try redactor(db, for: session.clientID),
@@ -168,7 +167,7 @@ extension Vault {
     /// A client's known identifiers (for `casebook redact --client`). Audited as a read of the case.
     public func knownIdentifiers(for id: ClientID) throws(CasebookError) -> KnownIdentifiers {
         do {
-            return try pool.write { db in
+            return try write { db in
                 try requireCaseAccess(db, id)
                 let client = try client(db, id)
                 try appendAudit(db, action: .read, recordType: .client, recordID: id.clientRecordID, caseID: id)

@@ -122,6 +122,40 @@ struct VaultCache: ~Copyable {
     var caseKeys: [String: CaseKey] = [:]
     var knownNames: [String]?
     var organisation: OrganisationState?
+    var clients: [CaseID: Client] = [:]
+    var consents: [CaseID: [ConsentRecord]] = [:]
+
+    /// Forgets derived state that a new revision with this header may change.
+    mutating func invalidate(for header: RevisionHeader) {
+        if header.caseID == .organisation { organisation = nil }
+        switch header.recordType {
+        case .client:
+            clients[header.caseID] = nil
+            knownNames = nil
+        case .person: knownNames = nil
+        case .consent: consents[header.caseID] = nil
+        default: break
+        }
+    }
+
+    /// Forgets everything derived from the database (after a failed transaction).
+    mutating func reset() {
+        knownNames = nil
+        organisation = nil
+        clients = [:]
+        consents = [:]
+    }
+}
+
+extension Vault {
+    /// A write transaction. If it fails, in-memory caches filled inside it are dropped, since
+    /// they may describe changes that were rolled back.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.write(body) } catch {
+            cache.withLock { $0.reset() }
+            throw error
+        }
+    }
 }
 
 extension PersonID {

@@ -45,3 +45,31 @@ import Testing
         #expect(masked(once) == once)
     }
 }
+
+/// Robustness: arbitrary scalar soup (digits, separators, '@', brackets, combining marks, emoji,
+/// right-to-left text) never crashes and always yields in-bounds, disjoint spans.
+@Suite struct RobustnessTests {
+    static let alphabet: [String] = [
+        "0", "7", "4", "9", "1", " ", "\n", "\t", "-", ".", "/", "+", "(", ")", "@", "_", "'", "’", ",", ":", "[", "]",
+        "A", "B", "S", "Q", "Z", "a", "m", "s", "y", "o", "\u{301}", "😀", "🏽", "é", "ß", "ı", "İ", "ع", "中", "\u{200B}",
+        "Mr", "St", "Road", "NAME", "[NAME]", "www.", "http://", "0044", "+44", "(0)",
+    ]
+    static let soup = Gen.element(of: alphabet).compactMap { $0 }.array(of: 0...60).map { $0.joined() }
+
+    @Test func neverCrashesAndSpansAreWellFormed() async {
+        let redactor = Redactor(known: KnownIdentifiers(names: ["Zoë Ab"], contacts: ["0044 7700 900461"], subject: ["Sam"]))
+        await propertyCheck(count: 1000, input: Self.soup) { text in
+            let n = text.unicodeScalars.count
+            let spans = redactor.detect(text)
+            for s in spans { #expect(s.range.lowerBound >= 0 && s.range.upperBound <= n && !s.range.isEmpty) }
+            for (a, b) in zip(spans, spans.dropFirst()) { #expect(a.range.upperBound <= b.range.lowerBound) }
+            let once = redactor.redact(text).text
+            #expect(redactor.redact(once).text == once)
+        }
+    }
+
+    @Test func emptyAndWhitespace() {
+        #expect(Redactor().detect("").isEmpty)
+        #expect(Redactor().redact(" \n\t ").text == " \n\t ")
+    }
+}

@@ -103,7 +103,7 @@ import Testing
 
 @Suite struct ExtraFormTests {
     @Test func initialsJoinTheName() {
-        #expect(found("Met Amira K. today.").map(\.0) == ["Amira K"])
+        #expect(found("Met Amira K. today.").map(\.0) == ["Amira K."])
         #expect(found("Letter from J. Okafor.").map(\.0) == ["J. Okafor"])
     }
 
@@ -150,5 +150,33 @@ import Testing
     @Test func idempotentWithSubject() {
         let once = masked("Amira rang Tayo on 07700 900999.", redactor)
         #expect(masked(once, redactor) == once)
+    }
+}
+
+@Suite struct NoteStyleTests {
+    @Test func nameWithBareAgeAndPlace() {
+        let hits = found("Marisol, 9, from Wrexham, self-referred.")
+        #expect(hits.map(\.1) == [.name, .ageLocation])
+        #expect(hits.last?.0 == "9, from Wrexham")
+    }
+
+    @Test func roleInBrackets() {
+        #expect(found("Present: Elowen (key worker) and client.").map(\.0) == ["Elowen"])
+    }
+
+    @Test func lowerCaseFullName() {
+        #expect(found("femi corrigan came in late").map(\.0) == ["femi corrigan"])
+    }
+}
+
+@Suite struct PlaceVersusPersonTests {
+    @Test func unknownPlaceAfterFromIsNotAName() {
+        #expect(found("The referral came from Cheddarford last week.").isEmpty)
+        #expect(found("Spoke about Mencap and StepChange.").isEmpty)
+        #expect(found("She is a Jehovah's Witness.").isEmpty)
+    }
+
+    @Test func unknownNameWithInitialAfterFrom() {
+        #expect(found("Email from Lorcan T. re: housing.").map(\.0) == ["Lorcan T."])
     }
 }

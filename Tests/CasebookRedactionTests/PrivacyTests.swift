@@ -36,3 +36,23 @@ import Testing
         #expect(!"\(outcome)".contains("Zorawar"))
     }
 }
+
+@Suite struct ReflectionPrivacyTests {
+    @Test func dumpShowsNoText() {
+        var out = ""
+        dump(Redactor().redact("Zorawar Quillfeather felt low about school"), to: &out)
+        #expect(!out.contains("felt low") && !out.contains("school"))
+        var known = ""
+        dump(KnownIdentifiers(names: ["Zorawar Quillfeather"], contacts: ["07957 239820"]), to: &known)
+        #expect(!known.contains("Zorawar") && !known.contains("07957"))
+    }
+}
+
+@Suite struct KnownDateTests {
+    @Test func knownDayMonthWithoutYear() {
+        let r = Redactor(known: KnownIdentifiers(dates: ["2011-04-09"]))
+        #expect(found("Birthday party on 9/4 went well.", r).map(\.1) == [.date])
+        #expect(found("Birthday party on 9/4 went well.").isEmpty, "without the vault a bare d/m is not a date")
+        #expect(found("Scored 3/4 in the quiz.", r).isEmpty)
+    }
+}

@@ -2,9 +2,6 @@
 // strong suffix. A postcode after the town stays a separate POSTCODE span.
 
 enum AddressDetector {
-    static let flatWords: Set<UInt64> = Set(["flat", "apartment", "apt", "unit", "room", "house"].map(WordHasher.hash))
-    static let streetPreps: Set<UInt64> = Set(["on", "in", "at", "off", "near", "along", "down", "up", "to", "from", "of", "onto", "past", "by"].map(WordHasher.hash))
-
     /// A house number: 1–4 digits, optionally one letter ("12a").
     static func isHouseNumber(_ t: Token) -> Bool {
         if t.kind == .number { return t.digits <= 4 }

@@ -2,12 +2,6 @@
 // An age alone, or a place alone, is not flagged.
 
 enum AgeLocationDetector {
-    static let yearWords: Set<UInt64> = Set(["year-old", "years-old", "yr-old", "yo", "year", "years", "yrs", "yr"].map(WordHasher.hash))
-    static let aged: Set<UInt64> = Set(["aged", "age"].map(WordHasher.hash))
-    static let old = WordHasher.hash("old")
-    static let placePreps: Set<UInt64> = Set(["from", "in", "of", "near"].map(WordHasher.hash))
-    static let living: Set<UInt64> = Set(["living", "lives", "based", "who", "lived", "staying", "moved"].map(WordHasher.hash))
-
     /// If an age phrase starts at `i`, returns the index of its last token.
     static func agePhrase(_ ctx: ScanContext, _ i: Int) -> Int? {
         guard let t = ctx.token(i), !t.claimed else { return nil }
@@ -45,6 +39,15 @@ enum AgeLocationDetector {
         return nil
     }
 
+    /// ", 15, from Oldham" / "(15) from Oldham": a bare age between commas or brackets, then a place.
+    static func bareAge(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard let t = ctx.token(i), t.kind == .number, t.digits <= 2, !t.claimed,
+            ctx.isPunct(i - 1, 0x2C) || ctx.isPunct(i - 1, 0x28),
+            ctx.isPunct(i + 1, 0x2C) || ctx.isPunct(i + 1, 0x29)
+        else { return nil }
+        return i + 1
+    }
+
     static func detect(_ ctx: inout ScanContext) {
         var i = 0
         while i < ctx.tokens.count {
@@ -53,7 +56,7 @@ enum AgeLocationDetector {
                 i += 1
                 continue
             }
-            if let ageEnd = agePhrase(ctx, i), let placeEnd = place(ctx, after: ageEnd) {
+            if let ageEnd = agePhrase(ctx, i) ?? bareAge(ctx, i), let placeEnd = place(ctx, after: ageEnd) {
                 ctx.claimTokens(i, placeEnd, .ageLocation, .context, 0.8)
                 i = placeEnd + 1
                 continue

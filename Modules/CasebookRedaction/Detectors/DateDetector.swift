@@ -40,6 +40,20 @@ enum DateDetector {
         return !t.spaceBefore
     }
 
+    /// Known dates from the vault: a d/m without a year ("9/4", "9.4") counts when it is a known
+    /// date. (Full dates are already found by `detect` in every format, whether known or not.)
+    static func detectKnown(_ ctx: inout ScanContext, known: KnownIndex) {
+        guard !known.dayMonths.isEmpty else { return }
+        for i in ctx.tokens.indices {
+            guard let a = numberValue(ctx, i), a.digits <= 2, let sep = ctx.token(i + 1), sep.isPunct(0x2F) || sep.isPunct(0x2E),
+                tight(ctx, i + 1), tight(ctx, i + 2), let b = numberValue(ctx, i + 2), b.digits <= 2,
+                known.dayMonths.contains(a.value * 100 + b.value)
+            else { continue }
+            if let next = ctx.token(i + 3), !next.spaceBefore, next.kind == .number || next.isPunct(sep.scalar) { continue }
+            ctx.claimTokens(i, i + 2, .date, .knownIdentifier, 0.9)
+        }
+    }
+
     static func detect(_ ctx: inout ScanContext) {
         var i = 0
         while i < ctx.tokens.count {

@@ -26,38 +26,42 @@ public enum NHSNumber {
             let t = ctx.tokens[k]
             guard t.kind == .number, !t.claimed, t.digits == 3 || t.digits == 10, s[t.start] != 0x30 else { continue }
             if t.start > 0 && (s[t.start - 1] == 0x2B || isASCIIAlnum(s[t.start - 1])) { continue }
-            if let (r, digits) = DigitRun.read(s, from: t.start, maxDigits: 10, groups: [[3, 3, 4], [10]]), isValid(digits) {
-                ctx.claim(r, .nhsNumber, .pattern, 0.97)
-            }
+            if let r = scan(s, from: t.start) { ctx.claim(r, .nhsNumber, .pattern, 0.97) }
         }
     }
 }
 
-/// Reads digit groups separated by one space or hyphen, in one of the allowed group shapes.
-enum DigitRun {
-    static func read(_ s: [UInt32], from start: Int, maxDigits: Int, groups shapes: [[Int]]) -> (Range<Int>, [Int])? {
-        var digits: [Int] = []
-        var groups: [Int] = []
-        var j = start
-        var current = 0
+extension NHSNumber {
+    /// Allocation-free scan for "943 476 5919" / "943-476-5919" / "9434765919" at `start`, with the
+    /// mod-11 check computed on the fly. Returns the range when it is a valid NHS number.
+    static func scan(_ s: [UInt32], from start: Int) -> Range<Int>? {
+        var j = start, count = 0, sum = 0, last = 0
+        var groups = 0, groupLen = 0, shapeOK = true
         while j < s.count {
             let c = s[j]
             if isASCIIDigit(c) {
-                digits.append(Int(c - 48))
-                current += 1
+                let d = Int(c - 48)
+                if count < 9 { sum += d * (10 - count) }
+                last = d
+                count += 1
+                groupLen += 1
                 j += 1
-                if digits.count > maxDigits { return nil }
-            } else if (c == 0x20 || c == 0x2D) && current > 0 && j + 1 < s.count && isASCIIDigit(s[j + 1]) {
-                groups.append(current)
-                current = 0
+                if count > 10 { return nil }
+            } else if (c == 0x20 || c == 0x2D) && groupLen > 0 && j + 1 < s.count && isASCIIDigit(s[j + 1]) {
+                if groups >= 2 || groupLen != 3 { shapeOK = false }  // 3-3-4
+                groups += 1
+                groupLen = 0
                 j += 1
             } else {
                 break
             }
         }
-        if current > 0 { groups.append(current) }
-        if j < s.count && (isASCIIAlnum(s[j])) { return nil }
-        guard digits.count == maxDigits, shapes.contains(groups) else { return nil }
-        return (start..<j, digits)
+        if j < s.count && isASCIIAlnum(s[j]) { return nil }
+        guard count == 10 else { return nil }
+        let shape = groups == 0 || (groups == 2 && shapeOK && groupLen == 4)
+        guard shape else { return nil }
+        var check = 11 - sum % 11
+        if check == 11 { check = 0 }
+        return check != 10 && check == last ? start..<j : nil
     }
 }

@@ -2,18 +2,6 @@
 // relation words, person verbs, capitalisation in mid-sentence, adjacency to other names).
 
 enum NameDetector {
-    static let strongVerbs: Set<UInt64> = Set(
-        ("said says told tells texted texts messaged rang phoned called emailed mentioned reported explained asked "
-            + "admitted shared disclosed described shouted threatened cried replied wrote posted insisted complained")
-            .split(separator: " ").map { WordHasher.hash(String($0)) })
-    static let dateCues: Set<UInt64> = Set(
-        "in of since until till by last next early late mid end this from before after during".split(separator: " ").map { WordHasher.hash(String($0)) })
-
-    static let toHash = WordHasher.hash("to")
-    static let spokeVerbs: Set<UInt64> = Set(
-        "spoke talked talking speaking said told wrote sent chatted explained introduced listened replied texted messaged".split(separator: " ").map { WordHasher.hash(String($0)) })
-    static let conjunctions: Set<UInt64> = Set(["and", "or", "&"].map(WordHasher.hash))
-
     enum Verdict { case no, yes(DetectionSource, Double) }
 
     static func detect(_ ctx: inout ScanContext, known: KnownIndex) {
@@ -25,7 +13,7 @@ enum NameDetector {
             // Cheap pre-filter (same test as verdict's fast exit) before the full call.
             let t = ctx.tokens[i]
             if t.kind != .word || t.claimed { continue }
-            if !t.isCapitalised && !(t.flags.contains(.givenName) && !t.flags.contains(.englishWord)) && !anyKnown
+            if !t.isCapitalised && !((t.flags.contains(.givenName) || t.flags.contains(.surname)) && !t.flags.contains(.englishWord)) && !anyKnown
                 && !(i > 0 && ctx.tokens[i - 1].flags.contains(.title)) { continue }
             if case .yes(let src, let c) = verdict(ctx, i, known: known) {
                 isName[i] = true
@@ -33,12 +21,17 @@ enum NameDetector {
             }
         }
         // Adjacency: a capitalised word (or a listed surname, any case) next to a name is part of it.
+        // Only tokens within two of a name can join, so only those are looked at.
         var changed = isName.contains(true)
         var rounds = 0
         while changed && rounds < 3 {
             changed = false
             rounds += 1
-            for i in 0..<n where !isName[i] && canJoin(ctx, i) {
+            var candidates: [Int] = []
+            for k in 0..<n where isName[k] {
+                for j in max(0, k - 2)...min(n - 1, k + 2) where !isName[j] { candidates.append(j) }
+            }
+            for i in candidates where !isName[i] && canJoin(ctx, i) {
                 let leftName = i > 0 && isName[i - 1] && adjacent(ctx, i - 1, i)
                 let rightName = i + 1 < n && isName[i + 1] && adjacent(ctx, i, i + 1)
                 guard leftName || rightName else {
@@ -61,13 +54,23 @@ enum NameDetector {
                 let f = t.flags
                 let ok: Bool
                 if leftName {
+                    // Right of a name. In lower case: a listed surname ("megan wood") or an unknown word
+                    // ("femi corrigan") after a lower-case name.
                     ok = t.isCapitalised ? !f.contains(.personVerb) || f.contains(.surname)
-                        : f.contains(.surname) && f.isDisjoint(with: [.englishWord, .nonIdentifying, .personVerb]) && !ctx.tokens[i - 1].isCapitalised
+                        : !ctx.tokens[i - 1].isCapitalised && f.isDisjoint(with: [.nonIdentifying, .personVerb, .strongVerb, .relation])
+                            && (f.contains(.surname) || isUnknown(ctx, i) && t.letters >= 3)
                 } else {
                     // Left of a name: a capitalised unknown word or given name, not sentence-initial filler.
                     let rf = ctx.tokens[i + 1].flags
-                    ok = t.isCapitalised && (f.isDisjoint(with: .known) && !f.contains(.englishWord) || f.contains(.givenName) || f.contains(.surname))
-                        && !(rf.contains(.givenName) && !rf.contains(.surname) && ctx.isSentenceStart(i))
+                    if !t.isCapitalised && !ctx.tokens[i + 1].isCapitalised && t.letters >= 3 && isUnknown(ctx, i) {
+                        ok = true  // "elowen okonkwo": an unknown lower-case word before a lower-case surname
+                    } else {
+                        // A capitalised dictionary word in mid-sentence before a listed surname ("with Brogan Clarke").
+                        let wordBeforeSurname = f.contains(.englishWord) && rf.contains(.surname) && !rf.contains(.ambiguousSurname)
+                            && !ctx.isSentenceStart(i) && f.isDisjoint(with: .known)
+                        ok = t.isCapitalised && (f.isDisjoint(with: .known) && !f.contains(.englishWord) || f.contains(.givenName) || f.contains(.surname) || wordBeforeSurname)
+                            && !(rf.contains(.givenName) && !rf.contains(.surname) && ctx.isSentenceStart(i))
+                    }
                 }
                 if ok {
                     isName[i] = true
@@ -93,12 +96,19 @@ enum NameDetector {
             // Initials: "J. Okafor" / "J Okafor" before, "Amira K." / "Amira K" after.
             if start == i, i >= 2, ctx.isPunct(i - 1, 0x2E), isInitial(ctx, i - 2), !ctx.tokens[i - 1].spaceBefore { start = i - 2 }
             else if start == i, i >= 1, isInitial(ctx, i - 1), adjacent(ctx, i - 1, i), !ctx.isSentenceStart(i - 1) || ctx.flags(i).contains(.surname) { start = i - 1 }
+            var endOffset = ctx.tokens[j].end
             if !ctx.tokens[j].isPossessive, j + 1 < n, isInitial(ctx, j + 1), adjacent(ctx, j, j + 1),
                 j + 2 >= n || ctx.tokens[j + 2].kind == .punct || ctx.tokens[j + 2].newlineBefore
             {
                 j += 1
+                endOffset = ctx.tokens[j].end
+                // "Amira K." — the full stop of the initial belongs to it.
+                if j + 1 < n, ctx.isPunct(j + 1, 0x2E), !ctx.tokens[j + 1].spaceBefore {
+                    j += 1
+                    endOffset = ctx.tokens[j].end
+                }
             }
-            ctx.claimTokens(start, j, .name, src, best)
+            ctx.claim(ctx.tokens[start].start..<endOffset, .name, src, best)
             i = j + 1
         }
     }
@@ -114,6 +124,23 @@ enum NameDetector {
             if !ctx.lex[stem].isEmpty { return false }
         }
         return true
+    }
+
+    /// "StepChange", "PlayStation", "YouTube": a capital inside the word, other than the name
+    /// prefixes Mc/Mac/O'/De/Di/La/Le/Van/Fitz, marks a brand rather than a person.
+    static func isCamelCaseBrand(_ ctx: ScanContext, _ i: Int) -> Bool {
+        let t = ctx.tokens[i]
+        guard t.length >= 4 else { return false }
+        var k = t.start + 1
+        while k < t.end {
+            let c = ctx.s[k]
+            if isUpperLetter(c) && isLetter(ctx.s[k - 1]) {
+                let prefix = String(decoding: ctx.s[t.start..<k].map { UInt8(truncatingIfNeeded: lowerScalar($0)) }, as: UTF8.self)
+                return !["mc", "mac", "de", "di", "da", "la", "le", "van", "von", "fitz", "st"].contains(prefix)
+            }
+            k += 1
+        }
+        return false
     }
 
     /// Lexicon flags of each hyphen-separated part of token `i` (empty when it has no hyphen).
@@ -136,7 +163,8 @@ enum NameDetector {
 
     /// A title token ("Mr", "Dr", also "mr" in lower case when a listed name follows).
     static func isTitle(_ ctx: ScanContext, _ i: Int) -> Bool {
-        guard let t = ctx.token(i), t.kind == .word, !t.claimed, t.flags.contains(.title) else { return false }
+        // A possessive is not a title: "Father's Day".
+        guard let t = ctx.token(i), t.kind == .word, !t.claimed, !t.isPossessive, t.flags.contains(.title) else { return false }
         if t.isCapitalised { return true }
         guard t.length <= 4, !t.flags.contains(.relation) else { return false }  // "mr", "mrs", "dr", not "sister"
         let nf = ctx.flags(i + 1).contains(.title) ? [] : ctx.flags(i + 1)
@@ -214,6 +242,9 @@ enum NameDetector {
         // 5. Given names from the gazetteer. One that is also an English word ("Amber", "Jack")
         //    needs a verb or a surname after it at the start of a sentence, and is never a name in lower case.
         if f.contains(.givenName) {
+            // "in Lincoln", "from Chester": a place after a place preposition; "St John": a saint.
+            if f.contains(.place) && prevFlags.contains(.placePreposition) { return .no }
+            if prevFlags.contains(.saint) && !afterTitle { return .no }
             let word = f.contains(.englishWord)
             if cap {
                 if word && start && !nextIsPersonVerb && !(next.map { $0.isCapitalised && !$0.newlineBefore } ?? false) { return .no }
@@ -231,16 +262,27 @@ enum NameDetector {
         }
         // 6. Surnames alone: capitalised, not a word, not a place after a preposition.
         if f.contains(.surname) {
-            guard cap else { return .no }
-            if f.contains(.ambiguousSurname) { return nextIsStrongVerb && !start ? .yes(.context, 0.6) : .no }
+            // "okonkwo" in lower case: a surname that is no English word is still a surname.
+            guard cap else {
+                return t.letters >= 4 && f.isDisjoint(with: [.englishWord, .ambiguousSurname, .nonIdentifying, .place]) ? .yes(.gazetteer, 0.6) : .no
+            }
+            if f.contains(.ambiguousSurname) || f.contains(.englishWord) { return nextIsStrongVerb && !start ? .yes(.context, 0.6) : .no }
             if prevFlags.contains(.placePreposition) { return .no }
             return .yes(.gazetteer, 0.8)
         }
         // 7. Unknown capitalised words: a speech verb after, a possessive, or a capital in mid-sentence
         //    that is not a known place/brand and not right after a place preposition ("in Swindon").
-        if cap && !t.isAllCaps && t.letters >= 3 && isUnknown(ctx, i) {
+        if cap && !t.isAllCaps && t.letters >= 3 && isUnknown(ctx, i) && !isCamelCaseBrand(ctx, i) {
             if nextIsStrongVerb { return .yes(.context, 0.75) }
-            if t.isPossessive { return .yes(.context, 0.6) }
+            // "Jago's exams" (not "Jehovah's Witness": a capital after the possessive is a fixed phrase).
+            if t.isPossessive && !(next.map { $0.isCapitalised } ?? false) { return .yes(.context, 0.6) }
+            // "Marisol, 9, from Wrexham" / "Elowen (key worker)" / "Tayo (brother)".
+            if let nx = next, nx.isPunct(0x2C), let a = ctx.token(i + 2), a.kind == .number, a.digits <= 2, ctx.isPunct(i + 3, 0x2C) || (ctx.token(i + 3)?.claimed ?? false) {
+                return .yes(.context, 0.7)
+            }
+            if let nx = next, nx.isPunct(0x28), ctx.flags(i + 2).contains(.relation) || ctx.flags(i + 2).contains(.roleWord) {
+                return .yes(.context, 0.7)
+            }
             if !start {
                 let prev = ctx.token(i - 1)
                 if prev?.kind == .punct && prev?.scalar != 0x2C { return .no }
@@ -248,7 +290,11 @@ enum NameDetector {
                 // A capital in mid-sentence is a proper noun, but only a person-shaped slot makes it a
                 // name: "with X", "told X", "X said", "X's", "spoke to X" (not "loves Lego", "in Leeds").
                 let spokenTo = (prev?.flags.contains(.to) ?? false) && ctx.flags(i - 2).contains(.spokeVerb)
-                let personSlot = prevFlags.contains(.personPrecursor) || spokenTo || nextIsPersonVerb
+                // After in/from/to/at/near an unknown capital is a place ("came from Cheddarford"),
+                // unless an initial follows ("call from Lorcan T.").
+                let initialNext = isInitial(ctx, i + 1) && adjacent(ctx, i, i + 1) && ctx.isPunct(i + 2, 0x2E)
+                if prevFlags.contains(.placePreposition) && !spokenTo && !nextIsStrongVerb && !initialNext { return .no }
+                let personSlot = prevFlags.contains(.personPrecursor) || spokenTo || nextIsPersonVerb || initialNext
                     || (next.map { $0.isPunct(0x2C) } ?? false) && ctx.flags(i + 2).contains(.personVerb)
                 if !personSlot { return .no }
                 return .yes(.context, 0.55)

@@ -2,9 +2,6 @@
 // word ("St Mary's Primary", "Oakfield Academy", "Bristol Royal Infirmary"), and "University of X".
 
 enum OrganisationDetector {
-    static let connectors: Set<UInt64> = Set(["of", "the", "and", "&", "for", "de", "la", "le"].map(WordHasher.hash))
-    static let saint: Set<UInt64> = Set(["st", "saint", "ss"].map(WordHasher.hash))
-
     static func detect(_ ctx: inout ScanContext) {
         var i = 0
         while i < ctx.tokens.count {

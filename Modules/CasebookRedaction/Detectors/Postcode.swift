@@ -75,8 +75,9 @@ public enum Postcode {
                 isOutward(c[..<(c.count - 3)]), isInward(c[(c.count - 3)...])
             {
                 ctx.claimTokens(i, i, .postcode, .pattern, 0.95)
-            } else if t.length >= 3 && t.length <= 4, isASCIIUpper(s[t.start]), isASCIIUpper(s[t.start + 1]), isOutward(s[t.start..<t.end]),
-                ctx.flags(i - 1).contains(.placePreposition) || ctx.flags(i - 1).contains(.postcodeCue) || ctx.flags(i + 1).contains(.postcodeCue)
+            } else if t.length >= 2 && t.length <= 4, isASCIIUpper(s[t.start]), isOutward(s[t.start..<t.end]),
+                ctx.flags(i - 1).contains(.postcodeCue) || ctx.flags(i + 1).contains(.postcodeCue)
+                    || (t.length >= 3 && isASCIIUpper(s[t.start + 1]) && ctx.flags(i - 1).contains(.placePreposition))
             {
                 // A district on its own ("lives in BS5", "the LS6 area"): still narrows where someone lives.
                 ctx.claimTokens(i, i, .postcode, .pattern, 0.75)

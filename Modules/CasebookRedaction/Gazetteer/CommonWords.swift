@@ -64,7 +64,7 @@ extension Gazetteer {
     admitted shared disclosed described feels felt thinks thought wants wanted needs needed hopes hoped
     lives lived stays stayed moved went goes came comes attends attended started left visits visited
     has had was is isn't wasn't seems seemed looks looked sounds sounded cried shouted hit pushed threatened
-    and agreed refused denied promised decided joined arrived turned got keeps kept
+    agreed refused denied promised decided joined arrived turned got keeps kept
     """
 
     /// Street suffixes: a capitalised word before one of these is part of an address.

@@ -52,6 +52,8 @@ struct WordFlags: OptionSet, Sendable {
     static let postcodeCue = WordFlags(rawValue: 1 << 41)
     /// Words after which a capitalised word is a person ("with X", "told X", "met X").
     static let personPrecursor = WordFlags(rawValue: 1 << 42)
+    /// Roles written in brackets after a name: "Amira (client)", "Sue (key worker)".
+    static let roleWord = WordFlags(rawValue: 1 << 43)
 
     /// Flags that say something about the word other than "it is in the English dictionary".
     static let known: WordFlags = WordFlags(rawValue: (1 << 17) - 1)
@@ -101,14 +103,15 @@ struct Lexicon: Sendable {
         add("of the and for de la le", .connector)
         add("year-old years-old yr-old yo year years yrs yr", .yearWord)
         add("http https www", .urlStart)
-        add("january february march april may june july august september october november december summer autumn winter spring christian christmas easter", .properWord)
+        add("january february march april may june july august september october november december summer autumn winter spring christian christmas easter eve", .properWord)
         add(Gazetteer.schoolSubjects, .properWord)
         add(Gazetteer.schoolSubjects, .nonIdentifying)
         add("has had wants wanted needs needed lives lived stays stayed moved went goes came comes attends attended started left visits visited cried hit pushed got keeps kept joined arrived refused denied promised decided agreed", .actionVerb)
         add("upset angry sad happy worried anxious scared frightened tearful quiet late absent excluded suspended tired withdrawn distressed calm calmer chatty engaged low drunk high pregnant ill unwell poorly missing annoyed furious jealous lonely", .personAdjective)
         add("is handle name username user account id", .handleFiller)
         add("postcode post code area district", .postcodeCue)
-        add("with met meet meeting saw see seeing seen told tell asked ask called call texted text rang ring visited visit messaged message phoned emailed about by from thanked hugged blamed dating fancies trusts invited invite named nicknamed between against behind beside including involving re", .personPrecursor)
+        add("client yp pt patient key support youth social worker teacher tutor mentor carer parent guardian sw gp nurse counsellor interpreter advocate", .roleWord)
+        add("with met meet meeting saw see seeing seen told tell asked ask called call texted text rang ring visited visit messaged message phoned emailed about by thanked hugged blamed dating fancies trusts invited invite named nicknamed between against behind beside including involving re", .personPrecursor)
         add("is was seems seemed looks looked sounds sounded felt feels", .copula)
         for (m, n) in Gazetteer.months {
             let h = WordHasher.hash(m)

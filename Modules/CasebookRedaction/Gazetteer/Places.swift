@@ -30,13 +30,16 @@ extension Gazetteer {
     irish scottish welsh english british black white mixed arab
     google youtube netflix spotify amazon tesco asda aldi lidl sainsbury's sainsburys morrisons primark costa greggs mcdonald's
     mcdonalds kfc nando's nandos subway starbucks xbox playstation nintendo minecraft fortnite roblox fifa iphone android apple
-    samsung uber deliveroo argos boots superdrug wetherspoons
+    samsung uber deliveroo argos boots superdrug wetherspoons co-op coop waitrose iceland poundland b&m wilko currys
     monday tuesday wednesday thursday friday saturday sunday
-    god allah jesus bible quran koran
+    god allah jesus christ bible quran koran jehovah jehovah's witness witnesses buddha krishna guru nanak mormon quaker
     kooth childline samaritans shout papyrus mind youngminds barnardo's barnardos nspcc mermaids stonewall refuge relate
     cruse beat shelter crisis trussell scouts brownies guides cadets rainbows beavers cubs ofsted hmrc dwp nhs
     a-level a-levels gcse gcses btec btecs dms dm ks3 ks4 sats covid covid-19 coronavirus lockdown brexit
     snapchat whatsapp tiktok instagram facebook messenger discord twitch reddit pinterest tumblr bereal telegram
+    sertraline fluoxetine citalopram escitalopram melatonin methylphenidate ritalin concerta elvanse mirtazapine quetiapine
+    risperidone aripiprazole propranolol diazepam zopiclone calpol nurofen paracetamol ibuprofen
+    mencap scope nacro stepchange turn2us citizens mencap barnardo nspcc unicef oxfam macmillan marie curie
     lego pokemon pokémon marvel disney pixar barbie nerf bts k-pop kpop anime manga korean japanese thai filipino nepali
     army navy raf royal duke duchess prince princess king queen
     premier league arsenal chelsea liverpool everton spurs tottenham villa city united rovers wanderers

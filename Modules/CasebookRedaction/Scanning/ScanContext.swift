@@ -3,7 +3,7 @@
 struct ScanContext {
     let s: [UInt32]
     var tokens: [Token]
-    var spans: [RedactionSpan] = []
+    var spans: [RedactionSpan] = []  // reserved in init
     let lex: Lexicon
 
     init(text: String, lex: Lexicon) {
@@ -11,9 +11,8 @@ struct ScanContext {
         // Token offsets are 32-bit: a single note of 2^31 scalars is far outside any real use.
         precondition(scalars.count < Int(Int32.max), "text too long for one redaction pass")
         self.s = scalars
-        var tokens = Tokenizer.tokenize(scalars)
-        for k in tokens.indices where tokens[k].kind == .word { tokens[k].flags = lex[tokens[k].hash] }
-        self.tokens = tokens
+        self.tokens = Tokenizer.tokenize(scalars, lex: lex)
+        self.spans.reserveCapacity(8)
         self.lex = lex
     }
 

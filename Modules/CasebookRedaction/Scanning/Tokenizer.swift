@@ -7,9 +7,15 @@ enum Tokenizer {
 
     /// Splits `s` into tokens. Words keep internal apostrophes ("O'Neill", "don't"), hyphens between
     /// letters ("Smith-Jones", "year-old") and underscores; a trailing "'s" is marked possessive.
-    static func tokenize(_ s: [UInt32]) -> [Token] {
+    static func tokenize(_ scalars: [UInt32], lex: Lexicon? = nil) -> [Token] {
+        scalars.withUnsafeBufferPointer { tokenize($0, lex: lex) }
+    }
+
+    /// The hot loop works on an unsafe buffer: no bounds checks per scalar in release builds
+    /// (every index is checked against `n` by the loop conditions).
+    private static func tokenize(_ s: UnsafeBufferPointer<UInt32>, lex: Lexicon?) -> [Token] {
         var tokens: [Token] = []
-        tokens.reserveCapacity(s.count / 4)
+        tokens.reserveCapacity(s.count / 3 + 8)
         let n = s.count
         var i = 0
         var sawSpace = false
@@ -30,6 +36,7 @@ enum Tokenizer {
             } else if isASCIIAlnum(c) || c == 0x5F || (c >= 128 && isLetter(c)) {
                 t = word(s, at: i)
                 i = t.fullEnd
+                if let lex, t.kind == .word { t.flags = lex[t.hash] }
             } else {
                 t = Token(kind: .punct, start: i, end: i + 1, fullEnd: i + 1, hash: UInt64(c))
                 t.scalar = c
@@ -44,7 +51,7 @@ enum Tokenizer {
         return tokens
     }
 
-    private static func placeholder(_ s: [UInt32], at i: Int) -> (end: Int, label: RedactionLabel)? {
+    private static func placeholder(_ s: UnsafeBufferPointer<UInt32>, at i: Int) -> (end: Int, label: RedactionLabel)? {
         var j = i + 1
         var h = WordHasher()
         while j < s.count, j - i <= 14, isASCIIUpper(s[j]) || s[j] == 0x5F {
@@ -55,7 +62,8 @@ enum Tokenizer {
         return (j + 1, label)
     }
 
-    private static func word(_ s: [UInt32], at start: Int) -> Token {
+    @inline(__always)
+    private static func word(_ s: UnsafeBufferPointer<UInt32>, at start: Int) -> Token {
         let n = s.count
         var h = WordHasher()
         var i = start

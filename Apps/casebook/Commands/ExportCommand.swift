@@ -1,0 +1,195 @@
+import ArgumentParser
+import CasebookExport
+import CasebookModels
+import CasebookStorage
+import Foundation
+
+/// `casebook export`: subject-access bundles (P11). Converts `ExportError` to `CasebookError` here,
+/// at the edge, so exit codes follow the table in `casebook --help`.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Subject-access export bundles: write, verify, and the export key.",
+        subcommands: [Sar.self, Verify.self, KeyGen.self])
+
+    static func edge(_ error: ExportError) -> CasebookError {
+        let code: CasebookError.Code =
+            switch error.code {
+            case .wrongPassword, .authenticationFailed, .passwordRequired: .wrongPassphrase
+            case .invalidPath, .duplicatePath, .emptyPassword, .malformedKey: .invalidInput
+            case .ioFailure, .compressionFailure: .storage
+            default: .tampered
+            }
+        return CasebookError(code, error.description)
+    }
+
+    static func password(file: String?) throws -> BundlePassword? {
+        guard let file else { return nil }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CasebookError(.invalidInput, "cannot read the password file \(file)")
+        }
+        do { return try BundlePassword(fileContents: data) } catch { throw edge(error) }
+    }
+
+    static func signingKey(_ path: String?) throws -> ExportSigningKey {
+        let env = ProcessInfo.processInfo.environment["CASEBOOK_EXPORT_KEY"]
+        guard let path = path ?? (env?.isEmpty == false ? env : nil) else {
+            throw CasebookError(.invalidInput, "no export key: give --signing-key FILE or set CASEBOOK_EXPORT_KEY (create one with 'casebook export keygen')")
+        }
+        do { return try ExportSigningKey(contentsOf: URL(fileURLWithPath: path)) } catch { throw edge(error) }
+    }
+
+    struct Sar: VaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a client's subject-access bundle (records, report, Article 15 letter, signed manifest).",
+            discussion: """
+                Only a records officer or the Designated Safeguarding Lead may export. With --password-file the \
+                zip is WinZip AES-256 (7-Zip opens it); send the password separately. The export is audited.
+                """)
+        @OptionGroup var options: VaultOptions
+        @Argument(help: "Client id.") var client: String
+        @Option(help: ArgumentHelp("Where to write the bundle (a .zip).", valueName: "file.zip")) var out: String
+        @Option(help: ArgumentHelp("The subject-access request this answers.", valueName: "id")) var request: String?
+        @Option(help: ArgumentHelp("Encrypt with the password on the first line of this file.", valueName: "file"))
+        var passwordFile: String?
+        @Option(help: ArgumentHelp("The organisation's export key, PKCS#8 PEM (default: $CASEBOOK_EXPORT_KEY).", valueName: "file"))
+        var signingKey: String?
+
+        func run(vault: Vault) throws {
+            let me = try vault.me()
+            guard me.roles.contains(.recordsOfficer) || me.roles.contains(.dsl) else {
+                throw CasebookError(.notAuthorised, "only records-officer or dsl may export a subject-access bundle")
+            }
+            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            if let request {
+                let requestID = try Parse.id(request, as: RecordID.self, what: "request")
+                guard let found = try vault.accessRequests(all: true).first(where: { $0.id == requestID }), found.clientID == id else {
+                    throw CasebookError(.notFound, "no subject-access request \(request) for client \(id); see 'casebook sar list --all'")
+                }
+            }
+            let key = try ExportCommand.signingKey(signingKey)
+            let password = try ExportCommand.password(file: passwordFile)
+            let settings = try vault.organisation().settings
+            let exporter = SubjectAccessExporter(
+                writer: key.writer,
+                notice: AccessResponseNotice(organisationName: settings.organisationName, contact: settings.dslContact),
+                softwareVersion: CasebookVersion.current)
+            let url = URL(fileURLWithPath: out)
+            let result: SubjectAccessExport
+            do {
+                let requests = try vault.accessRequests(all: true).filter { $0.clientID == id }
+                result = try exporter.export(
+                    from: vault, client: id, requestID: request, to: url, password: password, extra: .init(accessRequests: requests))
+            } catch let error as ExportError {
+                throw ExportCommand.edge(error)
+            }
+            let bundleID = BundleSigning.sha256Hex((try? Data(contentsOf: url)) ?? Data())
+            if let request {
+                // The bundle answers the request: it leaves the open list and its deadline warnings.
+                _ = try vault.answerAccessRequest(try Parse.id(request, as: RecordID.self, what: "request"), on: LocalDate(Date()))
+            }
+            if options.json {
+                Output.json(ExportView(
+                    id: bundleID, path: out, caseID: result.manifest.caseID, requestID: request, encrypted: password != nil,
+                    files: result.manifest.files.count, counts: result.counts, withheld: result.redactionLog.count,
+                    keyFingerprint: key.fingerprint))
+            } else {
+                print("Wrote \(out) (sha256 \(bundleID))")
+                print("  \(result.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+                print("  \(result.redactionLog.count) third-party identifiers withheld; key fingerprint \(key.fingerprint)")
+                if password != nil { Output.info("Send the password to the client separately from the bundle.") }
+            }
+        }
+    }
+
+    struct ExportView: Encodable {
+        var id: String
+        var path: String
+        var caseID: String
+        var requestID: String?
+        var encrypted: Bool
+        var files: Int
+        var counts: [String: Int]
+        var withheld: Int
+        var keyFingerprint: String
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify a bundle: every hash, the signature, no file missing, extra, renamed or duplicated.",
+            discussion: "Exit status 0 when the bundle is intact, 7 when anything is wrong, 5 for a missing or wrong password.")
+        @Argument(help: ArgumentHelp("The bundle.", valueName: "file.zip")) var file: String
+        @Option(help: ArgumentHelp("Password of an encrypted bundle, first line of this file.", valueName: "file"))
+        var passwordFile: String?
+        @Option(help: ArgumentHelp("Trust only this export public key (SPKI PEM).", valueName: "file")) var trustedKey: String?
+        @Flag(help: "Print machine-readable JSON on stdout.") var json = false
+
+        struct ProblemView: Encodable {
+            var code: String
+            var path: String?
+            var message: String
+        }
+
+        struct VerifyView: Encodable {
+            var valid: Bool
+            var encrypted: Bool
+            var caseID: String?
+            var requestID: String?
+            var createdAt: String?
+            var files: Int?
+            var keyFingerprint: String?
+            var problems: [ProblemView]
+        }
+
+        func run() throws {
+            try Output.guarded {
+                let password = try ExportCommand.password(file: passwordFile)
+                var verifier = BundleVerifier()
+                if let trustedKey {
+                    guard let pem = FileManager.default.contents(atPath: trustedKey) else {
+                        throw CasebookError(.invalidInput, "cannot read the trusted key file \(trustedKey)")
+                    }
+                    do { verifier = try BundleVerifier(trustedKeyPEM: String(decoding: pem, as: UTF8.self)) } catch let error as ExportError {
+                        throw ExportCommand.edge(error)
+                    }
+                }
+                let report = verifier.verify(archiveAt: URL(fileURLWithPath: file), password: password)
+                if json {
+                    Output.json(VerifyView(
+                        valid: report.isValid, encrypted: report.encrypted, caseID: report.manifest?.caseID,
+                        requestID: report.manifest?.requestID, createdAt: report.manifest?.createdAt,
+                        files: report.manifest?.files.count, keyFingerprint: report.keyFingerprint,
+                        problems: report.problems.map { ProblemView(code: $0.code.rawValue, path: $0.path, message: $0.message) }))
+                } else if report.isValid {
+                    print("OK: \(file) is intact (\(report.manifest?.files.count ?? 0) files, case \(report.manifest?.caseID ?? "?"))")
+                    if let fingerprint = report.keyFingerprint { print("  signed by the key with fingerprint \(fingerprint)") }
+                    if trustedKey == nil { print("  compare that fingerprint with the one the organisation publishes") }
+                } else {
+                    for problem in report.problems { FileHandle.standardError.write(Data("casebook: \(problem.description)\n".utf8)) }
+                }
+                if let first = report.problems.first { throw ExitCode(Output.exitCode(for: ExportCommand.edge(first))) }
+            }
+        }
+    }
+
+    struct KeyGen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "keygen",
+            abstract: "Create the organisation's export signing key (PKCS#8 PEM, mode 0600) and print its fingerprint.")
+        @Option(help: ArgumentHelp("Where to write the private key; never overwritten.", valueName: "file")) var out: String
+        @Option(help: ArgumentHelp("Also write the public key (SPKI PEM) here, to publish.", valueName: "file")) var publicOut: String?
+        @Flag(help: "Print machine-readable JSON on stdout.") var json = false
+
+        func run() throws {
+            try Output.guarded {
+                let key = ExportSigningKey.generate()
+                do { try key.write(to: URL(fileURLWithPath: out)) } catch let error as ExportError { throw ExportCommand.edge(error) }
+                if let publicOut {
+                    do { try Data(key.publicKeyPEM.utf8).write(to: URL(fileURLWithPath: publicOut)) } catch {
+                        throw CasebookError(.storage, "cannot write the public key to \(publicOut)")
+                    }
+                }
+                if json { Output.json(["id": key.fingerprint]) } else { print("Export key fingerprint: \(key.fingerprint)") }
+            }
+        }
+    }
+}

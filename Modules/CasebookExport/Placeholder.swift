@@ -1,1 +1,0 @@
-// CasebookExport: placeholder, filled in by its issue.

@@ -1,0 +1,61 @@
+// SubjectAccessRecords+Vault: gathers every record about one client from the vault.
+
+public import CasebookModels
+public import CasebookStorage
+public import Foundation
+
+extension SubjectAccessRecords {
+    /// Everything the vault holds about `client` that the current user may read: profile, consents,
+    /// sessions with amendments; and the names to withhold (staff, other clients).
+    ///
+    /// Not yet gathered, because the vault has no API for them yet: safeguarding concerns and their
+    /// actions, the disclosure log and access requests (pass them in `extra`).
+    /// Each vault read is audited by the vault itself.
+    public static func gather(
+        from vault: Vault, client id: ClientID, extra: SubjectAccessRecords.Extra = .init()
+    ) throws(CasebookError) -> SubjectAccessRecords {
+        let detail = try vault.clientDetail(id)
+        let sessions = try vault.sessions(client: id)
+        let organisation = try vault.organisation()
+        let others = try vault.clients().filter { $0.id != id }.map(\.name)
+        return SubjectAccessRecords(
+            client: detail.client, consents: detail.consents, sessions: sessions.map(\.session),
+            amendments: sessions.flatMap(\.amendments), concerns: extra.concerns, concernActions: extra.concernActions,
+            disclosures: extra.disclosures, accessRequests: extra.accessRequests,
+            staffNames: organisation.people.map(\.name), otherClientNames: others)
+    }
+
+    /// Records the vault cannot supply yet.
+    public struct Extra: Sendable {
+        public var concerns: [SafeguardingConcern]
+        public var concernActions: [ConcernAction]
+        public var disclosures: [Disclosure]
+        public var accessRequests: [AccessRequest]
+
+        public init(
+            concerns: [SafeguardingConcern] = [], concernActions: [ConcernAction] = [], disclosures: [Disclosure] = [],
+            accessRequests: [AccessRequest] = []
+        ) {
+            self.concerns = concerns
+            self.concernActions = concernActions
+            self.disclosures = disclosures
+            self.accessRequests = accessRequests
+        }
+    }
+}
+
+extension SubjectAccessExporter {
+    /// Gathers the client's records from the vault, writes the bundle, and writes the export to the
+    /// audit log (action `export`, the client's case). The disclosure-log entry (basis
+    /// `subject-access`, recipient: the data subject) and the redaction log need vault APIs that do
+    /// not exist yet: the caller gets `redactionLog` back to store once they do.
+    public func export(
+        from vault: Vault, client id: ClientID, requestID: String?, to url: URL, password: BundlePassword? = nil,
+        extra: SubjectAccessRecords.Extra = .init()
+    ) throws -> SubjectAccessExport {
+        let records = try SubjectAccessRecords.gather(from: vault, client: id, extra: extra)
+        let result = try export(records, requestID: requestID, to: url, password: password)
+        try vault.audit(.export, recordType: .client, recordID: id.clientRecordID, caseID: id)
+        return result
+    }
+}

@@ -1,0 +1,79 @@
+import CasebookExport
+import CasebookModels
+import CasebookStorage
+import CasebookTestSupport
+import Crypto
+import Foundation
+import Testing
+
+/// The exporter and the access requests through the real vault (P11).
+@Suite("Subject access through the vault")
+struct VaultExportTests {
+    static func date(_ iso: String) -> LocalDate { LocalDate(iso: iso)! }  // test literals are valid
+
+    @Test("a request is tracked with its deadline, extended, warned about, and answered by an export")
+    func requestLifecycle() throws {
+        // Given a DSL's vault with one client, today 2026-11-20
+        let fixture = try VaultFixture(role: .dsl)
+        let vault = fixture.vault
+        // When a request received on 31 October is opened
+        let request = try vault.openAccessRequest(client: fixture.client, receivedOn: Self.date("2026-10-31"))
+        #expect(SubjectAccessDeadline(request).due.iso == "2026-11-30")
+        #expect(request.deadline == SubjectAccessDeadline(request).due)
+        // Then every command warns (10 days left is not yet a warning; 7 is)
+        #expect(!vault.accessRequestWarnings().contains { $0.contains(request.id.rawValue) })
+        fixture.clock.advance(by: 3 * 86_400)
+        #expect(try vault.warnings().contains { $0.contains(request.id.rawValue) && $0.contains("7 days") })
+        // When extended: two further months from the original deadline
+        let extended = try vault.extendAccessRequest(request.id, reason: "numerous records")
+        #expect(SubjectAccessDeadline(extended).due.iso == "2027-01-30")
+        #expect(extended.tellRequesterBy?.iso == "2026-11-30")
+        #expect(vault.accessRequestWarnings().isEmpty)
+        #expect(throws: CasebookError.self) { try vault.extendAccessRequest(request.id, reason: "again") }
+        // When answered
+        _ = try vault.answerAccessRequest(request.id, on: Self.date("2026-11-25"))
+        #expect(try vault.accessRequests().isEmpty)
+        #expect(try vault.accessRequests(all: true).first?.status == .answered)
+    }
+
+    @Test("a practitioner cannot record requests")
+    func practitionerRefused() throws {
+        let fixture = try VaultFixture(role: .practitioner)
+        let error = #expect(throws: CasebookError.self) {
+            try fixture.vault.openAccessRequest(client: fixture.client, receivedOn: Self.date("2026-11-01"))
+        }
+        #expect(error?.code == .notAuthorised)
+    }
+
+    @Test("an export from the vault holds the client's records, withholds the sibling and the practitioner, and is audited")
+    func exportFromVault() throws {
+        let fixture = try VaultFixture(role: .dsl)
+        let vault = fixture.vault
+        for index in 0..<12 {
+            _ = try vault.logSession(fixture.draft(topics: "Talked about friendships and sleep, week \(index)", on: "2026-11-0\(index % 9 + 1)"))
+        }
+        let key = Curve25519.Signing.PrivateKey()
+        let exporter = SubjectAccessExporter(
+            writer: BundleWriter(signingKey: key), notice: AccessResponseNotice(organisationName: "Org", contact: "dsl@example.org"),
+            softwareVersion: "test")
+        let url = fixture.directory.url.appendingPathComponent("sar.zip")
+        let request = try vault.openAccessRequest(client: fixture.client, receivedOn: Self.date("2026-11-10"))
+        let result = try exporter.export(
+            from: vault, client: fixture.client, requestID: request.id.rawValue, to: url,
+            extra: .init(accessRequests: try vault.accessRequests()))
+        #expect(result.counts["sessions"] == 12)
+        #expect(result.counts["consents"] == 1)
+        #expect(result.counts["accessRequests"] == 1)
+        let report = BundleVerifier(trustedKey: key.publicKey).verify(archiveAt: url)
+        #expect(report.isValid, "\(report.problems)")
+        #expect(report.manifest?.caseID == fixture.client.rawValue)
+        let entries = try Fixture.entries(of: Data(contentsOf: url))
+        let everything = entries.map { String(decoding: $0.1, as: UTF8.self) }.joined()
+        #expect(everything.contains(Synthetic.clientName))
+        #expect(everything.contains("07700 900123"))  // the client's own contact
+        #expect(!everything.contains("Barnaby"))
+        #expect(!everything.contains("Ottoline"))
+        #expect(!everything.contains("Marchbanks"))
+        #expect(try vault.auditEntries().contains { $0.action == .export && $0.caseID == fixture.client })
+    }
+}
