@@ -33,6 +33,7 @@ struct Casebook: AsyncParsableCommand {
             TrainingCommand.self, PolicyCommand.self, SettingsCommand.self,
             ClientCommand.self, ConsentCommand.self, SessionCommand.self,
             AuditCommand.self, RedactCommand.self, SarCommand.self, ExportCommand.self,
+            ConcernCommand.self, DiscloseCommand.self, RetentionCommand.self, EraseCommand.self,
         ]
     )
 }

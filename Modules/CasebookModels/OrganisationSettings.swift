@@ -20,17 +20,21 @@ public struct OrganisationSettings: Hashable, Codable, Sendable {
     public var dslContact: String
     /// An unacknowledged concern older than this is escalated to the deputy.
     public var concernEscalationHours: Int
+    /// The deputy DSL: unacknowledged concerns older than `concernEscalationHours` are shown to them.
+    /// Must hold the dsl role (so that they are a recipient of every case key).
+    public var deputyDSL: PersonID?
 
     public init(organisationName: String = "Casebook organisation", approvedPlatforms: [String] = ["Microsoft Teams"],
                 redaction: RedactionPolicy = .mask, trainingValidityMonths: Int = 12,
                 dslContact: String = "Ask your administrator to set the DSL's contact details",
-                concernEscalationHours: Int = 24) {
+                concernEscalationHours: Int = 24, deputyDSL: PersonID? = nil) {
         self.organisationName = organisationName
         self.approvedPlatforms = approvedPlatforms
         self.redaction = redaction
         self.trainingValidityMonths = trainingValidityMonths
         self.dslContact = dslContact
         self.concernEscalationHours = concernEscalationHours
+        self.deputyDSL = deputyDSL
     }
 
     /// The approved platform matching `name`, compared without case or surrounding space.

@@ -6,6 +6,8 @@ public enum RecordType: String, Hashable, Codable, Sendable, CaseIterable {
     case training
     case policyVersion = "policy-version"
     case settings
+    /// Proof a case was crypto-shredded (ids, date, who, counts; no content).
+    case destructionCertificate = "destruction-certificate"
     // Client cases
     case client
     case consent
@@ -22,7 +24,7 @@ public enum RecordType: String, Hashable, Codable, Sendable, CaseIterable {
     /// How revisions of this record merge.
     public var mergeRule: MergeRule {
         switch self {
-        case .amendment, .concernAction, .releaseWithdrawal: .appendOnly
+        case .amendment, .concernAction, .releaseWithdrawal, .destructionCertificate: .appendOnly
         case .session: .lastWriterWinsUntilFinalised
         default: .lastWriterWinsPerField
         }
@@ -31,7 +33,7 @@ public enum RecordType: String, Hashable, Codable, Sendable, CaseIterable {
     /// Records that live in the organisation-wide case rather than a client's case.
     public var isOrganisationWide: Bool {
         switch self {
-        case .person, .training, .policyVersion, .settings: true
+        case .person, .training, .policyVersion, .settings, .destructionCertificate: true
         default: false
         }
     }

@@ -24,10 +24,15 @@ public struct SafeguardingConcern: Hashable, Codable, Sendable {
     public var status: ConcernStatus
     public var acknowledgedBy: PersonID?
     public var outcome: String?
+    // Added by the safeguarding issue (optional, so records written before decode).
+    public var acknowledgedOn: LocalDate?
+    public var closedBy: PersonID?
+    public var closedOn: LocalDate?
 
     public init(id: RecordID, clientID: ClientID, category: ConcernCategory, details: String, sessionID: RecordID? = nil,
                 raisedBy: PersonID, raisedOn: LocalDate, clientViews: String? = nil, status: ConcernStatus = .open,
-                acknowledgedBy: PersonID? = nil, outcome: String? = nil) {
+                acknowledgedBy: PersonID? = nil, outcome: String? = nil, acknowledgedOn: LocalDate? = nil,
+                closedBy: PersonID? = nil, closedOn: LocalDate? = nil) {
         self.id = id
         self.clientID = clientID
         self.category = category
@@ -39,6 +44,9 @@ public struct SafeguardingConcern: Hashable, Codable, Sendable {
         self.status = status
         self.acknowledgedBy = acknowledgedBy
         self.outcome = outcome
+        self.acknowledgedOn = acknowledgedOn
+        self.closedBy = closedBy
+        self.closedOn = closedOn
     }
 }
 

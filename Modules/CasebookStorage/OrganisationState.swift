@@ -55,6 +55,7 @@ extension Vault {
             warnings.append("no confidentiality policy version is recorded; adopt one with 'casebook policy adopt --version V --adopted YYYY-MM-DD'")
         }
         warnings += accessRequestWarnings()  // P11 deadlines (Vault+AccessRequests)
+        warnings += try safeguardingWarnings() // P8: Vault+Concerns.swift
         return warnings
     }
 }

@@ -86,7 +86,8 @@ struct ClientCommand: ParsableCommand {
 
 struct ConsentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "consent", abstract: "Informed consent (required before sessions).", subcommands: [Record.self])
+        commandName: "consent", abstract: "Informed consent (required before sessions).",
+        subcommands: [Record.self, Release.self, WithdrawRelease.self])
 
     struct Record: VaultCommand {
         static let configuration = CommandConfiguration(

@@ -7,7 +7,7 @@ struct TrainingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "training",
         abstract: "Confidentiality and data-protection training (needed to open client records).",
-        subcommands: [Record.self, List.self])
+        subcommands: [Record.self, List.self, Due.self])
 
     struct Record: VaultCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,150 @@
+import ArgumentParser
+import CasebookModels
+import CasebookStorage
+import Foundation
+
+extension ConcernCategory: ExpressibleByArgument {}
+
+/// P8: safeguarding concerns, escalated to the Designated Safeguarding Lead.
+struct ConcernCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "concern",
+        abstract: "Safeguarding concerns (risk of harm, abuse or neglect, threats to life), tracked by the DSL to an outcome.",
+        subcommands: [Raise.self, List.self, Acknowledge.self, RecordAction.self, Close.self, Escalation.self])
+
+    /// Minutes after the last sync beyond which a replica counts as offline for safeguarding.
+    static let offlineAfterMinutes = 15
+
+    struct Raise: VaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Raise a safeguarding concern about a client (never blocked by withdrawn consent or expired training).")
+        @OptionGroup var options: VaultOptions
+        @Argument(help: "Client id.") var client: String
+        @Option(help: "risk-to-self, risk-to-others, abuse-or-neglect or threat-to-life") var category: ConcernCategory
+        @Option(help: "What was disclosed or observed.") var details: String
+        @Option(help: "The session it arose in (id).") var session: String?
+        @Option(help: "The client's views on the concern and on what happens next.") var clientViews: String?
+        @Option(help: "What you have done already.") var action: String?
+
+        func run(vault: Vault) throws {
+            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let sessionID = try session.map { try Parse.id($0, as: RecordID.self, what: "session") }
+            let concern = try vault.raiseConcern(client: id, category: category, details: details, session: sessionID,
+                                                 clientViews: clientViews, actionTaken: action)
+            let connectivity = try vault.connectivity()
+            let offline = connectivity.isOffline(now: vault.clock.now, minutes: ConcernCommand.offlineAfterMinutes)
+            let contact = try vault.organisation().settings.dslContact
+            if offline {
+                // stderr, so that --json output stays parseable; shown whatever the output mode.
+                Output.info("This replica is offline: the concern reaches the DSL only at the next sync.")
+                Output.info("Call the Designated Safeguarding Lead now: \(contact)")
+            }
+            if options.json {
+                Output.json(RaiseOutput(id: concern.id.rawValue, offline: offline, dslContact: offline ? contact : nil))
+            } else {
+                print("Raised concern \(concern.id) (\(concern.category.rawValue)); the DSL sees it at the next sync.")
+            }
+        }
+
+        struct RaiseOutput: Encodable { var id: String; var offline: Bool; var dslContact: String? }
+    }
+
+    struct Row: Encodable {
+        var id: String, client: String, category: String, status: String, raisedBy: String, raisedOn: String, raisedAt: Date
+        var escalated: Bool, details: String, clientViews: String?, sessionId: String?
+        var acknowledgedBy: String?, acknowledgedOn: String?, closedBy: String?, closedOn: String?, outcome: String?
+        var actions: [ActionRow]
+
+        init(_ view: ConcernView) {
+            let c = view.concern
+            id = c.id.rawValue; client = c.clientID.rawValue; category = c.category.rawValue; status = c.status.rawValue
+            raisedBy = c.raisedBy.rawValue; raisedOn = c.raisedOn.iso; raisedAt = view.raisedAt; escalated = view.escalated
+            details = c.details; clientViews = c.clientViews; sessionId = c.sessionID?.rawValue
+            acknowledgedBy = c.acknowledgedBy?.rawValue; acknowledgedOn = c.acknowledgedOn?.iso
+            closedBy = c.closedBy?.rawValue; closedOn = c.closedOn?.iso; outcome = c.outcome
+            actions = view.actions.map { ActionRow(id: $0.id.rawValue, by: $0.by.rawValue, on: $0.on.iso, kind: $0.kind, text: $0.text) }
+        }
+    }
+
+    struct ActionRow: Encodable { var id: String, by: String, on: String, kind: String, text: String }
+
+    struct List: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "List concerns in the cases you hold (the DSL holds every case).")
+        @OptionGroup var options: VaultOptions
+        @Option(help: "Only this client's concerns.") var client: String?
+        @Flag(help: "Only open and acknowledged concerns.") var open = false
+
+        func run(vault: Vault) throws {
+            let id = try client.map { try Parse.id($0, as: ClientID.self, what: "client") }
+            let rows = try vault.concerns(client: id, includeClosed: !open).map(Row.init)
+            if options.json { Output.json(rows); return }
+            if rows.isEmpty { print("No concerns.") }
+            for r in rows {
+                print("\(r.id)  client \(r.client)  \(r.category)  \(r.status)\(r.escalated ? " ESCALATED" : "")  raised \(r.raisedOn) by \(r.raisedBy)")
+                print("    details: \(r.details)")
+                if let views = r.clientViews { print("    client's views: \(views)") }
+                for a in r.actions { print("    \(a.on) \(a.kind) by \(a.by): \(a.text)") }
+                if let outcome = r.outcome { print("    outcome (\(r.closedOn ?? "")): \(outcome)") }
+            }
+        }
+    }
+
+    struct Acknowledge: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Acknowledge a concern (DSL).")
+        @OptionGroup var options: VaultOptions
+        @Argument(help: "Concern id.") var id: String
+
+        func run(vault: Vault) throws {
+            let concern = try vault.acknowledgeConcern(try Parse.id(id, as: RecordID.self, what: "concern"))
+            if options.json { Output.json(["id": concern.id.rawValue, "status": concern.status.rawValue]) } else {
+                print("Acknowledged concern \(concern.id).")
+            }
+        }
+    }
+
+    struct RecordAction: VaultCommand {
+        static let configuration = CommandConfiguration(commandName: "record-action", abstract: "Record what was done about a concern.")
+        @OptionGroup var options: VaultOptions
+        @Argument(help: "Concern id.") var id: String
+        @Option(help: "What was done (a referral, a call, a meeting).") var text: String
+        @Option(help: "Kind of action, e.g. referral, call, meeting.") var kind = "action"
+
+        func run(vault: Vault) throws {
+            let action = try vault.recordConcernAction(try Parse.id(id, as: RecordID.self, what: "concern"), kind: kind, text: text)
+            if options.json { Output.json(["id": action.id.rawValue]) } else { print("Recorded action \(action.id).") }
+        }
+    }
+
+    struct Close: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a concern with its outcome (DSL).")
+        @OptionGroup var options: VaultOptions
+        @Argument(help: "Concern id.") var id: String
+        @Option(help: "How the concern was resolved.") var outcome: String
+
+        func run(vault: Vault) throws {
+            let concern = try vault.closeConcern(try Parse.id(id, as: RecordID.self, what: "concern"), outcome: outcome)
+            if options.json { Output.json(["id": concern.id.rawValue, "status": concern.status.rawValue]) } else {
+                print("Closed concern \(concern.id).")
+            }
+        }
+    }
+
+    struct Escalation: VaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the deputy DSL and how many hours an unacknowledged concern waits before it is escalated to them (administrators).")
+        @OptionGroup var options: VaultOptions
+        @Option(help: "Person id of the deputy DSL (must hold the dsl role).") var deputy: String?
+        @Option(help: "Hours before escalation (1 to 168; default 24).") var escalationHours: Int?
+
+        func run(vault: Vault) throws {
+            let deputyID = try deputy.map { try Parse.id($0, as: PersonID.self, what: "person") }
+            try vault.configureEscalation(deputy: deputyID, hours: escalationHours)
+            let s = try vault.organisation().settings
+            if options.json {
+                Output.json(["deputy_dsl": s.deputyDSL?.rawValue, "concern_escalation_hours": String(s.concernEscalationHours)])
+            } else {
+                print("Escalation after \(s.concernEscalationHours) hours to deputy \(s.deputyDSL?.rawValue ?? "(none set)").")
+            }
+        }
+    }
+}
