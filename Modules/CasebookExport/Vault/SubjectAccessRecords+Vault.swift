@@ -8,9 +8,9 @@ extension SubjectAccessRecords {
     /// Everything the vault holds about `client` that the current user may read: profile, consents,
     /// sessions with amendments; and the names to withhold (staff, other clients).
     ///
-    /// Not yet gathered, because the vault has no API for them yet: safeguarding concerns and their
-    /// actions, the disclosure log and access requests (pass them in `extra`).
-    /// Each vault read is audited by the vault itself.
+    /// Safeguarding concerns with their actions and the disclosure log come from the vault, plus
+    /// whatever the caller passes in `extra` (access requests; concerns the DSL decided to include
+    /// from elsewhere). Each vault read is audited by the vault itself.
     public static func gather(
         from vault: Vault, client id: ClientID, extra: SubjectAccessRecords.Extra = .init()
     ) throws(CasebookError) -> SubjectAccessRecords {
@@ -18,10 +18,13 @@ extension SubjectAccessRecords {
         let sessions = try vault.sessions(client: id)
         let organisation = try vault.organisation()
         let others = try vault.clients().filter { $0.id != id }.map(\.name)
+        let concerns = try vault.concerns(client: id)
+        let history = try vault.releaseHistory(client: id)
         return SubjectAccessRecords(
             client: detail.client, consents: detail.consents, sessions: sessions.map(\.session),
-            amendments: sessions.flatMap(\.amendments), concerns: extra.concerns, concernActions: extra.concernActions,
-            disclosures: extra.disclosures, accessRequests: extra.accessRequests,
+            amendments: sessions.flatMap(\.amendments), concerns: concerns.map(\.concern) + extra.concerns,
+            concernActions: concerns.flatMap(\.actions) + extra.concernActions,
+            disclosures: history.disclosures + extra.disclosures, accessRequests: extra.accessRequests,
             staffNames: organisation.people.map(\.name), otherClientNames: others)
     }
 
@@ -56,6 +59,12 @@ extension SubjectAccessExporter {
         let records = try SubjectAccessRecords.gather(from: vault, client: id, extra: extra)
         let result = try export(records, requestID: requestID, to: url, password: password)
         try vault.audit(.export, recordType: .client, recordID: id.clientRecordID, caseID: id)
+        // The disclosure log: recipient is the data subject; the records released are listed by id.
+        let released = [id.clientRecordID] + records.consents.map(\.id) + records.sessions.map(\.id) + records.amendments.map(\.id)
+            + records.concerns.map(\.id) + records.disclosures.map(\.id)
+        _ = try vault.disclose(client: id, recipient: "the data subject (subject access request)",
+                               purpose: requestID.map { "subject access request \($0)" } ?? "subject access request",
+                               basis: .subjectAccess, records: released)
         return result
     }
 }

@@ -75,5 +75,16 @@ struct VaultExportTests {
         #expect(!everything.contains("Ottoline"))
         #expect(!everything.contains("Marchbanks"))
         #expect(try vault.auditEntries().contains { $0.action == .export && $0.caseID == fixture.client })
+        // The export is in the disclosure log (recipient: the data subject) and released records are audited.
+        let logged = try vault.releaseHistory(client: fixture.client).disclosures
+        #expect(logged.count == 1)
+        #expect(logged.first?.basis == .subjectAccess)
+        #expect(logged.first?.status == .released)
+        #expect(logged.first?.records.count == 1 + 1 + 12)  // profile, consent, sessions
+        #expect(try vault.auditEntries().filter { $0.action == .release && $0.caseID == fixture.client }.count == 1 + 14)
+        // A second export lists the first one among the recipients.
+        let again = try exporter.export(from: vault, client: fixture.client, requestID: nil,
+                                        to: fixture.directory.url.appendingPathComponent("sar2.zip"))
+        #expect(again.counts["recipients"] == 1)
     }
 }
