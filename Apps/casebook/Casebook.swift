@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Casebook: ParsableCommand {
+struct Casebook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "casebook",
         abstract: "Keep confidential counselling and mentoring records in an encrypted, offline vault.",
@@ -32,6 +32,7 @@ struct Casebook: ParsableCommand {
             TrainingCommand.self, PolicyCommand.self, SettingsCommand.self,
             ClientCommand.self, ConsentCommand.self, SessionCommand.self,
             AuditCommand.self, RedactCommand.self,
+            EnrolCommand.self, PersonCommand.self, GrantCommand.self, RevokeCommand.self, SyncCommand.self,
         ]
     )
 }
