@@ -68,7 +68,7 @@ let package = Package(
         module("CasebookStorage", ["CasebookModels", "CasebookCrypto", "CasebookRedaction", grdb, logging]),
         module("CasebookSync", ["CasebookModels", "CasebookCrypto", "CasebookStorage", asyncHTTPClient, logging]),
         module("CasebookServer", [
-            "CasebookModels", "CasebookCrypto", "CasebookSync", grdb, hummingbird, hummingbirdTLS, postgresNIO,
+            "CasebookModels", "CasebookCrypto", "CasebookSync", grdb, hummingbird, hummingbirdTLS, postgresNIO, crypto,
             logging, metrics, prometheus, serviceLifecycle, configuration,
         ]),
         .systemLibrary(name: "CCasebookZlib", path: "Modules/CCasebookZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -82,11 +82,12 @@ let package = Package(
             path: "Apps/casebook", swiftSettings: swiftSettings),
         .executableTarget(
             name: "casebook-server",
-            dependencies: ["CasebookServer", argumentParser, logging, configuration, serviceLifecycle],
+            dependencies: ["CasebookServer", argumentParser, logging, configuration, serviceLifecycle, hummingbird, metrics, prometheus],
             path: "Apps/casebook-server", swiftSettings: swiftSettings),
         .executableTarget(
             name: "casebook-bench",
-            dependencies: ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CasebookSync", "CasebookServer", "CasebookExport", "CasebookTestSupport", grdb, argumentParser],
+            dependencies: ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CasebookSync", "CasebookServer", "CasebookExport", "CasebookTestSupport", grdb, argumentParser,
+                           asyncHTTPClient, hummingbird, configuration, serviceLifecycle, crypto, logging],
             path: "Apps/casebook-bench", swiftSettings: swiftSettings),
 
         // MARK: - Tests
@@ -95,7 +96,10 @@ let package = Package(
         tests("CasebookRedactionTests", ["CasebookRedaction", propertyBased]),
         tests("CasebookStorageTests", ["CasebookStorage", "CasebookTestSupport", propertyBased, grdb]),
         tests("CasebookSyncTests", ["CasebookSync", "CasebookServer", "CasebookTestSupport", propertyBased, hummingbirdTesting]),
-        tests("CasebookServerTests", ["CasebookServer", "CasebookTestSupport", hummingbirdTesting]),
+        tests("CasebookServerTests", [
+            "CasebookServer", "CasebookSync", "CasebookTestSupport", hummingbirdTesting, crypto, postgresNIO, configuration, logging,
+            asyncHTTPClient,
+        ]),
         tests("CasebookExportTests", ["CasebookExport", "CasebookTestSupport"]),
         tests("CasebookEndToEndTests", ["CasebookTestSupport"]),
     ]

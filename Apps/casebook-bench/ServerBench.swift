@@ -1,0 +1,200 @@
+import AsyncHTTPClient
+import CasebookCrypto
+import CasebookModels
+import CasebookServer
+import CasebookSync
+import Configuration
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// The sync server under concurrent load: `clients` simulated replicas, each logging in, pushing
+/// `revisionsPerPush` revisions to its own case and pulling, for `rounds` rounds (bounded by
+/// `timeLimit`). The server runs in-process on a loopback port with the real HTTP stack. SQLite
+/// always runs. PostgreSQL runs when `CASEBOOK_TEST_POSTGRES_URL` is set (a fresh database is created).
+/// Returns report lines: p50/p99 latency per operation, throughput and errors, per store.
+func runServerBenchmark(clients: Int = 200, revisionsPerPush: Int = 5, rounds: Int = 3,
+                        timeLimit: Duration = .seconds(120)) async throws -> [String] {
+    var logger = Logger(label: "casebook-bench")
+    logger.logLevel = .error
+    var lines: [String] = ["server: \(clients) concurrent clients, \(rounds) rounds of login + push \(revisionsPerPush) + pull"]
+    var stores: [(String, String)] = []
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    stores.append(("sqlite", "sqlite:" + dir.appendingPathComponent("server.db").path))
+    if let base = ProcessInfo.processInfo.environment["CASEBOOK_TEST_POSTGRES_URL"] {
+        stores.append(("postgres", try await freshPostgresDatabase(base: base, logger: logger)))
+    } else {
+        lines.append("postgres: skipped (set CASEBOOK_TEST_POSTGRES_URL, e.g. eval \"$(Scripts/postgres-test-server start)\")")
+    }
+    let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
+        connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)))
+    defer { _ = http.shutdown() }
+    for (name, url) in stores {
+        lines += try await benchmarkStore(name: name, url: url, http: http, clients: clients, revisionsPerPush: revisionsPerPush,
+                                          rounds: rounds, timeLimit: timeLimit, logger: logger)
+    }
+    return lines
+}
+
+private func freshPostgresDatabase(base: String, logger: Logger) async throws -> String {
+    try await createPostgresDatabase(adminURL: base, name: "casebook_bench_" + String(UInt32.random(in: 0...UInt32.max), radix: 16),
+                                     logger: logger)
+}
+
+private func benchmarkStore(name: String, url: String, http: HTTPClient, clients: Int, revisionsPerPush: Int, rounds: Int,
+                            timeLimit: Duration, logger: Logger) async throws -> [String] {
+    let (admin, code) = try await withServerStore(url: url, logger: logger) { store in
+        try await initialiseOrganisation(store: store, name: "Bench")
+    }
+    let reader = ConfigReader(provider: InMemoryProvider(values: [
+        "database.url": .init(.string(url), isSecret: true),
+        "http.port": .init(.int(0), isSecret: false),
+        "log.level": .init(.string("error"), isSecret: false),
+        "auth.rate-burst": .init(.int(1_000_000), isSecret: false),
+        "auth.rate-per-minute": .init(.int(1_000_000), isSecret: false),
+        "database.max-connections": .init(.int(40), isSecret: false),
+    ]))
+    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+    let app = try await buildApplication(reader: reader, logger: logger) { port in portContinuation.yield(port) }
+    let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        defer { tasks.cancelAll() }
+        var port = 0
+        for await value in ports { port = value; break }
+        let api = BenchClient(http: http, base: "http://127.0.0.1:\(port)")
+
+        // Setup (not measured): the administrator enrols and invites one practitioner per client.
+        let adminIdentity = DeviceIdentity.generate(person: admin)
+        _ = try await api.enrol(code: code, identity: adminIdentity)
+        let adminToken = try await api.login(adminIdentity)
+        var members: [DeviceIdentity] = []
+        for _ in 0..<clients {
+            let person = PersonID.random()
+            let invitationCode = SymmetricKey.randomToken()
+            _ = try await api.call(.POST, SyncAPI.Path.people, token: adminToken,
+                                   InviteRequest(person: person, role: .practitioner, type: .staff,
+                                                 codeHash: Data(SHA256.hash(data: Data(invitationCode.utf8)))))
+            let identity = DeviceIdentity.generate(person: person)
+            _ = try await api.enrol(code: invitationCode, identity: identity)
+            members.append(identity)
+        }
+
+        // Measured: every client at once.
+        let samples = Mutex<[String: [Double]]>([:])
+        let errors = Atomic<Int>(0)
+        let revisionsPushed = Atomic<Int>(0)
+        let deadline = ContinuousClock.now + timeLimit
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for identity in members {
+                group.addTask {
+                    func timed<T>(_ label: String, _ body: () async throws -> T) async -> T? {
+                        let begin = ContinuousClock.now
+                        do {
+                            let value = try await body()
+                            let ms = (ContinuousClock.now - begin).milliseconds
+                            samples.withLock { $0[label, default: []].append(ms) }
+                            return value
+                        } catch {
+                            errors.add(1, ordering: .relaxed)
+                            return nil
+                        }
+                    }
+                    let caseID = CaseID.random()
+                    let key = CaseKey.generate(caseID: caseID, epoch: 0)
+                    var cursor = ""
+                    for round in 0..<rounds where ContinuousClock.now < deadline {
+                        guard let token = await timed("login", { try await api.login(identity) }) else { continue }
+                        let now = UInt64(Date().timeIntervalSince1970 * 1000)
+                        let revisions = (0..<revisionsPerPush).compactMap { i -> WireRevision? in
+                            let header = RevisionHeader(recordID: .random(), recordType: round == 0 && i == 0 ? .client : .session,
+                                                        caseID: caseID, authorDevice: identity.deviceID,
+                                                        hlc: HLCTimestamp(physical: now, logical: UInt32(i)), keyEpoch: 0)
+                            let body = RevisionBody(fields: ["duration_minutes": .int(50)], author: identity.person, policyVersion: "1")
+                            return (try? RevisionSealer.seal(header: header, body: body, key: key, author: identity)).map { WireRevision($0) }
+                        }
+                        if let response: PushResponse = await timed("push", {
+                            try await api.decode(PushResponse.self, api.call(.POST, SyncAPI.Path.revisions, token: token,
+                                                                             PushRequest(revisions: revisions)))
+                        }) {
+                            revisionsPushed.add(response.accepted.count, ordering: .relaxed)
+                            if !response.rejected.isEmpty { errors.add(response.rejected.count, ordering: .relaxed) }
+                        }
+                        if let page: PullResponse = await timed("pull", {
+                            try await api.decode(PullResponse.self, api.call(.GET, SyncAPI.Path.revisions + "?after=\(cursor)",
+                                                                             token: token, Optional<PushRequest>.none))
+                        }) {
+                            cursor = page.cursor
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = (ContinuousClock.now - start).milliseconds / 1000
+        await group.triggerGracefulShutdown()
+
+        let all = samples.withLock { $0 }
+        let requests = all.values.reduce(0) { $0 + $1.count }
+        var lines = ["\(name): \(requests) requests in \(String(format: "%.1f", elapsed)) s = \(String(format: "%.0f", Double(requests) / elapsed)) req/s, "
+            + "\(revisionsPushed.load(ordering: .relaxed)) revisions stored, \(errors.load(ordering: .relaxed)) errors"]
+        for label in ["login", "push", "pull"] {
+            let sorted = (all[label] ?? []).sorted()
+            guard !sorted.isEmpty else { continue }
+            func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+            lines.append("  \(name) \(label): n=\(sorted.count) p50 \(String(format: "%.1f", percentile(0.5))) ms, "
+                + "p99 \(String(format: "%.1f", percentile(0.99))) ms, max \(String(format: "%.1f", sorted.last ?? 0)) ms")
+        }
+        return lines
+    }
+}
+
+private struct BenchClient: Sendable {
+    let http: HTTPClient
+    let base: String
+
+    func call(_ method: HTTPMethod, _ path: String, token: String? = nil, _ body: (some Encodable & Sendable)?) async throws -> ByteBuffer {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try SyncAPI.makeEncoder().encode(body)))
+        }
+        let response = try await http.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        guard (200..<300).contains(response.status.code) else { throw BenchError.status(Int(response.status.code)) }
+        return bytes
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ buffer: ByteBuffer) throws -> T {
+        try SyncAPI.makeDecoder().decode(type, from: Data(buffer: buffer))
+    }
+
+    func enrol(code: String, identity: DeviceIdentity) async throws -> EnrolResponse {
+        let keys = identity.publicKeys
+        let device = DeviceRecord(deviceID: keys.deviceID, person: keys.person, signing: keys.signing, agreement: keys.agreement)
+        return try decode(EnrolResponse.self, try await call(.POST, SyncAPI.Path.enrol, EnrolRequest(code: code, device: device)))
+    }
+
+    func login(_ identity: DeviceIdentity) async throws -> String {
+        let challenge = try decode(ChallengeResponse.self,
+                                   try await call(.POST, SyncAPI.Path.challenge, ChallengeRequest(deviceID: identity.deviceID)))
+        let signature = try identity.sign(ChallengeResponse.signedBytes(challenge: challenge.challenge, deviceID: identity.deviceID))
+        return try decode(TokenResponse.self, try await call(.POST, SyncAPI.Path.token, TokenRequest(
+            deviceID: identity.deviceID, challenge: challenge.challenge, signature: signature))).token
+    }
+}
+
+private enum BenchError: Error { case status(Int) }
+
+private extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}

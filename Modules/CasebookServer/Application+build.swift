@@ -1,0 +1,80 @@
+public import CasebookModels
+import CasebookSync
+public import Configuration
+import Crypto
+import Foundation
+public import Hummingbird
+import HummingbirdTLS
+public import Logging
+import NIOCore
+import NIOSSL
+import Prometheus
+import CasebookCrypto
+import HummingbirdCore
+
+/// Builds the sync server from configuration (see `ServerSettings` for every key). Tests call it
+/// with an `InMemoryProvider`; `casebook-server serve` with flags, environment and a file.
+///
+/// `onServerRunning` receives the bound port once the server listens (useful with `http.port` 0).
+public func buildApplication(reader: ConfigReader, clock: any WallClock = SystemWallClock(), logger: Logger? = nil,
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+    let settings = try ServerSettings(reader: reader)
+    var logger = logger ?? Logger(label: "casebook-server")
+    logger.logLevel = settings.logLevel
+    let opened = try openServerStore(url: settings.databaseURL, maxConnections: settings.maxConnections, logger: logger)
+    let store = opened.store
+
+    let router = Router(context: ServerRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: DeadlineMiddleware(timeout: settings.routes.requestTimeout))
+    router.get("health") { _, _ in jsonResponse(["status": "ok"]) }
+    router.get("ready") { _, _ in
+        do {
+            try await store.ping()
+            return jsonResponse(["status": "ready"])
+        } catch {
+            return jsonResponse(APIErrorBody(error: CasebookError.Code.storage.rawValue, message: "the database is not reachable"),
+                                status: .serviceUnavailable)
+        }
+    }
+    router.get("metrics") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: PrometheusMetricsFactory.defaultRegistry.emitToBuffer())))
+    }
+    SyncServer(store: store, clock: clock, settings: settings.routes).addRoutes(to: router)
+
+    let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds))))
+    let server: HTTPServerBuilder
+    if let certificate = settings.tlsCertificatePath, let key = settings.tlsKeyPath {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificate)
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
+                                                           privateKey: .file(key))
+        tls.minimumTLSVersion = .tlsv12
+        server = try .tls(http1, tlsConfiguration: tls)
+    } else {
+        server = http1
+    }
+    var app = Application(router: router, server: server,
+                          configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "casebook"),
+                          services: opened.services,
+                          onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+                          logger: logger)
+    app.beforeServerStarts { try await store.migrate() }
+    return app
+}
+
+/// `casebook-server init`: creates the organisation and its first administrator, and returns the
+/// one-time enrolment code (≥128 random bits). Only the code's SHA-256 is stored; the
+/// administrator's name is never sent to the server (names live encrypted in the organisation case).
+public func initialiseOrganisation(store: any ServerStore, name: String, clock: any WallClock = SystemWallClock(),
+                                   codeTTL: Duration = .seconds(7 * 24 * 3600)) async throws -> (admin: PersonID, code: String) {
+    try await store.migrate()
+    let code = SymmetricKey.randomToken()
+    let admin = PersonID.random()
+    let expires = clock.now.addingTimeInterval(Double(codeTTL.components.seconds))
+    let person = StoredPerson(record: PersonRecord(id: admin, role: .admin, type: .staff, active: true, pending: true),
+                              codeHash: Data(SHA256.hash(data: Data(code.utf8))), codeExpires: expires)
+    try await store.createOrganisation(id: .random(), name: name, admin: person)
+    return (admin, code)
+}

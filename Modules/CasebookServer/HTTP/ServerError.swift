@@ -1,0 +1,75 @@
+public import CasebookModels
+public import CasebookSync
+import Foundation
+public import Hummingbird
+import Logging
+import HTTPTypes
+
+/// Server-only error codes, added beside the shared `CasebookError` codes.
+extension CasebookError.Code {
+    public static let unauthenticated = Self("unauthenticated")
+    public static let rateLimited = Self("rate-limited")
+    public static let deadlineExceeded = Self("deadline-exceeded")
+    public static let tooLarge = Self("too-large")
+}
+
+enum ServerError {
+    static let unauthenticated = CasebookError(.unauthenticated, "a valid bearer token is required")
+    static let forbidden = CasebookError(.notAuthorised, "not permitted")
+    static let rateLimited = CasebookError(.rateLimited, "too many attempts; wait and try again")
+}
+
+/// The one place where errors become HTTP statuses. Everything thrown inside the server is a
+/// `CasebookError` or a hummingbird `HTTPError`; anything else is an internal error whose details
+/// stay in the log (never client content: the stores only ever hold ciphertext).
+enum ErrorMapping {
+    static func status(for code: CasebookError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .unauthenticated, .sessionExpired: .unauthorized
+        case .notAuthorised: .forbidden
+        case .notFound: .notFound
+        case .invalidInput, .tampered, .clockSkew: .badRequest
+        case .conflict: .conflict
+        case .rateLimited: .tooManyRequests
+        case .deadlineExceeded: .serviceUnavailable
+        case .tooLarge: .contentTooLarge
+        case .storage: .serviceUnavailable
+        default: .internalServerError
+        }
+    }
+
+    static func response(for error: any Error, logger: Logger) -> Response {
+        let status: HTTPResponse.Status
+        let body: APIErrorBody
+        switch error {
+        case let error as CasebookError:
+            status = Self.status(for: error.code)
+            body = APIErrorBody(error: error.code.rawValue, message: error.message)
+        case let error as HTTPError:
+            status = error.status
+            let code: String = switch error.status {
+            case .unauthorized: CasebookError.Code.unauthenticated.rawValue
+            case .notFound: CasebookError.Code.notFound.rawValue
+            case .contentTooLarge: CasebookError.Code.tooLarge.rawValue
+            case .badRequest: CasebookError.Code.invalidInput.rawValue
+            default: "http-\(error.status.code)"
+            }
+            // Hummingbird's decode errors can quote the body: use the status phrase only.
+            body = APIErrorBody(error: code, message: error.status.reasonPhrase.lowercased())
+        default:
+            logger.error("internal error", metadata: ["error.type": "\(type(of: error))"])
+            status = .internalServerError
+            body = APIErrorBody(error: "internal", message: "internal server error")
+        }
+        return jsonResponse(body, status: status)
+    }
+}
+
+func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+    let data = (try? SyncAPI.makeEncoder().encode(value)) ?? Data("{}".utf8)
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+enum CasebookErrorDeadline {
+    static let error = CasebookError(.deadlineExceeded, "the request took too long; it is safe to retry")
+}

@@ -1,0 +1,71 @@
+import CasebookCrypto
+import CasebookModels
+import CasebookSync
+import Foundation
+import Hummingbird
+import Logging
+import HTTPTypes
+
+extension SyncServer {
+    /// `PUT /v1/cases/{case_id}/keys`: wrapped case keys (HPKE, opaque to the server).
+    @Sendable func putKeys(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let caseID = try caseID(context)
+        let body = try await request.decode(as: KeyUpload.self, context: context)
+        guard body.keys.allSatisfy({ $0.caseID == caseID }), body.keys.count <= 10_000 else {
+            throw CasebookError(.invalidInput, "every key must belong to the case in the path")
+        }
+        let facts = try await store.caseFacts(caseID, person: caller.person, today: today)
+        guard AccessPolicy.canUploadKeys(caseID, caller: caller, facts: facts) else { throw ServerError.forbidden }
+        try await store.putKeys(body.keys)
+        return Response(status: .noContent)
+    }
+
+    /// `GET /v1/keys`: keys wrapped for the caller's device, of cases the caller may read now.
+    @Sendable func keys(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        return jsonResponse(KeyList(keys: try await store.keys(for: caller, today: today)))
+    }
+
+    /// `POST /v1/cases/{case_id}/grants`: the case owner, the DSL or an administrator grants a
+    /// person (existing and active) read and write access, optionally until a date.
+    @Sendable func grant(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let caseID = try caseID(context)
+        let body = try await request.decode(as: GrantRequest.self, context: context)
+        let facts = try await store.caseFacts(caseID, person: caller.person, today: today)
+        guard AccessPolicy.canManageGrants(caseID, caller: caller, facts: facts) else { throw ServerError.forbidden }
+        guard let person = try await store.person(body.person), person.record.active else {
+            throw CasebookError(.invalidInput, "person \(body.person) is not an active member")
+        }
+        try await store.grant(caseID, to: body.person, until: body.until, now: clock.now)
+        context.logger.info("grant", metadata: ["case": .string(caseID.rawValue), "person": .string(body.person.rawValue)])
+        return Response(status: .noContent)
+    }
+
+    /// `DELETE /v1/cases/{case_id}/grants/{person_id}`: the server stops serving the case to that
+    /// person at once. What they already hold cannot be un-read; rotating the key is the client's job.
+    @Sendable func revokeGrant(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let caseID = try caseID(context)
+        guard let raw = context.parameters.get("person_id"), let person = PersonID(parsing: raw) else {
+            throw CasebookError(.invalidInput, "the person id is malformed")
+        }
+        let facts = try await store.caseFacts(caseID, person: caller.person, today: today)
+        guard AccessPolicy.canManageGrants(caseID, caller: caller, facts: facts) else { throw ServerError.forbidden }
+        try await store.revokeGrant(caseID, from: person, now: clock.now)
+        context.logger.info("grant revoked", metadata: ["case": .string(caseID.rawValue), "person": .string(person.rawValue)])
+        return Response(status: .noContent)
+    }
+
+    /// `DELETE /v1/cases/{case_id}` (DSL or administrator): erases the case's revisions, wrapped
+    /// keys and grants on the server (retention end or erasure request).
+    @Sendable func eraseCase(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let caseID = try caseID(context)
+        guard caseID != .organisation, caller.role == .dsl || caller.role == .admin else { throw ServerError.forbidden }
+        try await store.eraseCase(caseID)
+        context.logger.notice("case erased", metadata: ["case": .string(caseID.rawValue)])
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,44 @@
+import CasebookModels
+import CasebookSync
+import Foundation
+import Hummingbird
+import Logging
+import HTTPTypes
+
+extension SyncServer {
+    /// `GET /v1/organisation`: people (no names), devices and their certifications, the root device.
+    @Sendable func organisation(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        _ = try context.requireCaller()
+        guard let info = try await store.organisation() else { throw CasebookError(.notFound, "no organisation") }
+        return jsonResponse(info)
+    }
+
+    /// `POST /v1/people` (administrators): a pending person with the SHA-256 of a code the admin's
+    /// client generated; the code itself never reaches the server.
+    @Sendable func invite(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        guard caller.role == .admin else { throw ServerError.forbidden }
+        let body = try await request.decode(as: InviteRequest.self, context: context)
+        guard body.codeHash.count == 32, PersonID(parsing: body.person.rawValue)?.rawValue == body.person.rawValue else {
+            throw CasebookError(.invalidInput, "the person id or code hash is malformed")
+        }
+        let record = PersonRecord(id: body.person, role: body.role, type: body.type, active: true, pending: true)
+        try await store.insertPerson(StoredPerson(record: record, codeHash: body.codeHash, codeExpires: later(settings.enrolmentCodeTTL)))
+        context.logger.info("person invited", metadata: ["person": .string(body.person.rawValue), "role": .string(body.role.rawValue)])
+        return jsonResponse(record, status: .created)
+    }
+
+    /// `POST /v1/devices/{device_id}/certification` (administrators): stores the admin's signature
+    /// vouching for a device's keys. Replicas verify it against the pinned root; the server only keeps it.
+    @Sendable func certify(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        guard caller.role == .admin else { throw ServerError.forbidden }
+        guard let raw = context.parameters.get("device_id"), let device = DeviceID(parsing: raw) else {
+            throw CasebookError(.invalidInput, "the device id is malformed")
+        }
+        let body = try await request.decode(as: CertificationRequest.self, context: context)
+        guard body.certification.count == 64 else { throw CasebookError(.invalidInput, "the certification is malformed") }
+        try await store.certify(device: device, body)
+        return Response(status: .noContent)
+    }
+}

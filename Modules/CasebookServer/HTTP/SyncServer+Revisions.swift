@@ -1,0 +1,110 @@
+import CasebookCrypto
+import CasebookModels
+import CasebookSync
+import Foundation
+import Hummingbird
+import Metrics
+import Logging
+import HTTPTypes
+
+/// The opaque pull cursor: base64url of `v1:SEQ`. Opaque so the encoding can change without
+/// breaking clients; versioned so an old cursor is recognised.
+enum PullCursor {
+    static func encode(_ seq: Int64) -> String {
+        Data("v1:\(seq)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String?) throws(CasebookError) -> Int64 {
+        guard let text, !text.isEmpty else { return 0 }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8), plain.hasPrefix("v1:"),
+              let seq = Int64(plain.dropFirst(3)), seq >= 0 else {
+            throw CasebookError(.invalidInput, "the cursor is not valid")
+        }
+        return seq
+    }
+}
+
+extension SyncServer {
+    /// `POST /v1/revisions`: idempotent push. Each revision is checked for structure and content
+    /// address, author == authenticated device, the author's signature, and an HLC no further
+    /// ahead than `HybridLogicalClock.maximumDrift`; then the store checks access and stores the
+    /// batch in one transaction. Per-revision problems are rejections, not a failed batch.
+    @Sendable func push(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let body = try await request.decode(as: PushRequest.self, context: context)
+        guard body.revisions.count <= Self.maximumBatch else {
+            throw CasebookError(.tooLarge, "a push holds at most \(Self.maximumBatch) revisions")
+        }
+        guard let device = try await store.device(caller.device) else { throw ServerError.unauthenticated }
+        let now = clock.now
+        let wallMillis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+
+        var rejected: [Int: PushRejection] = [:]
+        var incoming: [(index: Int, revision: IncomingRevision)] = []
+        for (index, wire) in body.revisions.enumerated() {
+            do throws(CasebookError) {
+                let sealed = try wire.sealed()
+                guard sealed.header.authorDevice == caller.device else {
+                    throw CasebookError(.notAuthorised, "the revision's author is not the authenticated device")
+                }
+                try RevisionSealer.verifySignature(sealed, author: device.publicKeys)
+                guard HybridLogicalClock.isAcceptable(sealed.header.hlc, wallMillis: wallMillis) else {
+                    throw CasebookError(.clockSkew, "the revision is stamped more than five minutes ahead of the server's clock")
+                }
+                incoming.append((index, IncomingRevision(sealed: sealed, receivedAt: now)))
+            } catch {
+                rejected[index] = PushRejection(id: wire.id, error: error.code.rawValue, message: error.message)
+            }
+        }
+        let outcomes = try await store.push(incoming.map(\.revision), caller: caller, today: today) { revision, facts in
+            AccessPolicy.pushDecision(revision, caller: caller, facts: facts)
+        }
+        var accepted: [PushAck] = []
+        for ((index, revision), outcome) in zip(incoming, outcomes) {
+            switch outcome {
+            case .accepted(let seq): accepted.append(PushAck(id: revision.id, seq: seq))
+            case .rejected(let code, let message): rejected[index] = PushRejection(id: revision.id, error: code.rawValue, message: message)
+            }
+        }
+        let rejections = rejected.sorted { $0.key < $1.key }.map(\.value)
+        Counter(label: "casebook_push_revisions_total", dimensions: [("outcome", "accepted")]).increment(by: accepted.count)
+        Counter(label: "casebook_push_revisions_total", dimensions: [("outcome", "rejected")]).increment(by: rejections.count)
+        if !rejections.isEmpty {
+            context.logger.notice("push rejections", metadata: ["count": .stringConvertible(rejections.count),
+                                                                "codes": .string(Set(rejections.map(\.error)).sorted().joined(separator: ","))])
+        }
+        return jsonResponse(PushResponse(accepted: accepted, rejected: rejections))
+    }
+
+    /// `GET /v1/revisions?after=CURSOR&limit=N`: what the caller may read, in commit order.
+    @Sendable func pull(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        try await page(request, context, caseID: nil)
+    }
+
+    /// `GET /v1/cases/{case_id}/revisions?after=CURSOR&limit=N`: one case, for backfill after a grant.
+    @Sendable func pullCase(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let caseID = try caseID(context)
+        let facts = try await store.caseFacts(caseID, person: caller.person, today: today)
+        guard AccessPolicy.canRead(caseID, caller: caller, facts: facts) else { throw ServerError.forbidden }
+        return try await page(request, context, caseID: caseID)
+    }
+
+    func page(_ request: Request, _ context: ServerRequestContext, caseID: CaseID?) async throws -> Response {
+        let caller = try context.requireCaller()
+        let after = try PullCursor.decode(request.uri.queryParameters.get("after"))
+        var limit = Self.defaultPage
+        if let text = request.uri.queryParameters.get("limit") {
+            guard let value = Int(text), value > 0 else { throw CasebookError(.invalidInput, "limit must be a positive number") }
+            limit = min(value, Self.maximumPage)
+        }
+        var revisions = try await store.pull(after: after, limit: limit + 1, caller: caller, caseID: caseID, today: today)
+        let hasMore = revisions.count > limit
+        if hasMore { revisions.removeLast(revisions.count - limit) }
+        let cursor = PullCursor.encode(revisions.last?.seq ?? after)
+        return jsonResponse(PullResponse(revisions: revisions, cursor: cursor, hasMore: hasMore))
+    }
+}

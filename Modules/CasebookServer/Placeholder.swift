@@ -1,1 +1,0 @@
-// CasebookServer: placeholder, filled in by its issue.

@@ -1,0 +1,115 @@
+import CasebookCrypto
+import CasebookModels
+@testable import CasebookServer
+import CasebookSync
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Authentication")
+struct AuthTests {
+    /// Every authenticated route, with a body where it needs one.
+    static let protectedRoutes: [(HTTPRequest.Method, String)] = [
+        (.post, "/v1/auth/logout"), (.get, "/v1/organisation"), (.post, "/v1/people"),
+        (.post, "/v1/devices/abc/certification"), (.post, "/v1/revisions"), (.get, "/v1/revisions"),
+        (.get, "/v1/cases/abc/revisions"), (.put, "/v1/cases/abc/keys"), (.get, "/v1/keys"),
+        (.post, "/v1/cases/abc/grants"), (.delete, "/v1/cases/abc/grants/def"), (.delete, "/v1/cases/abc"),
+    ]
+
+    @Test("the protected route table matches the router's authenticated routes")
+    func tableIsComplete() {
+        let open: Set<String> = ["/health", "/ready", "/metrics", "/v1/enrol", "/v1/auth/challenge", "/v1/auth/token"]
+        let expected = SyncServer.routes.filter { !open.contains($0.path) }
+        #expect(expected.count == Self.protectedRoutes.count)
+    }
+
+    @Test("missing, malformed, unknown, expired and revoked tokens get 401 on every route", arguments: StoreKind.allCases)
+    func unauthorised(kind: StoreKind) async throws {
+        guard let fixture = try await Fixture.make(kind) else { return }
+        try await fixture.run { api, admin in
+            let expiring = try await api.login(admin.identity)
+            let revoked = try await api.login(admin.identity)
+            #expect(try await api.send(.post, SyncAPI.Path.logout, token: revoked).status == .noContent)
+            // The live admin token still works.
+            #expect(try await api.send(.get, SyncAPI.Path.organisation, token: admin.token).status == .ok)
+            fixture.clock.advance(16 * 60)
+            let cases: [(String, String?)] = [
+                ("missing", nil), ("malformed", "x"), ("unknown", SymmetricKey.randomToken()),
+                ("expired", expiring), ("revoked", revoked),
+            ]
+            for (label, token) in cases {
+                for (method, path) in Self.protectedRoutes {
+                    let response = try await api.send(method, path, token: token)
+                    #expect(response.status == .unauthorized, "\(label) token on \(method) \(path)")
+                    let body = try? api.decode(APIErrorBody.self, response)
+                    #expect(body?.error == "unauthenticated", "\(label) token on \(method) \(path)")
+                }
+            }
+        }
+    }
+
+    @Test("a token needs a fresh challenge signed by the device's key", arguments: StoreKind.allCases)
+    func challengeResponse(kind: StoreKind) async throws {
+        guard let fixture = try await Fixture.make(kind) else { return }
+        try await fixture.run { api, admin in
+            let challenge = try api.decode(ChallengeResponse.self, try await api.send(
+                .post, SyncAPI.Path.challenge, json: ChallengeRequest(deviceID: admin.device)))
+            #expect(challenge.challenge.count == 32)
+            // Signed by another key: refused, and the challenge is spent.
+            let impostor = DeviceIdentity.generate(person: admin.person)
+            let forged = try impostor.sign(ChallengeResponse.signedBytes(challenge: challenge.challenge, deviceID: admin.device))
+            #expect(try await api.send(.post, SyncAPI.Path.token, json: TokenRequest(
+                deviceID: admin.device, challenge: challenge.challenge, signature: forged)).status == .unauthorized)
+            let good = try admin.identity.sign(ChallengeResponse.signedBytes(challenge: challenge.challenge, deviceID: admin.device))
+            #expect(try await api.send(.post, SyncAPI.Path.token, json: TokenRequest(
+                deviceID: admin.device, challenge: challenge.challenge, signature: good)).status == .unauthorized,
+                "a challenge is single use")
+            // Expired challenge.
+            let late = try api.decode(ChallengeResponse.self, try await api.send(
+                .post, SyncAPI.Path.challenge, json: ChallengeRequest(deviceID: admin.device)))
+            fixture.clock.advance(61)
+            let lateSignature = try admin.identity.sign(ChallengeResponse.signedBytes(challenge: late.challenge, deviceID: admin.device))
+            #expect(try await api.send(.post, SyncAPI.Path.token, json: TokenRequest(
+                deviceID: admin.device, challenge: late.challenge, signature: lateSignature)).status == .unauthorized)
+            // Tokens carry at least 128 random bits.
+            let token = try await api.login(admin.identity)
+            #expect(Data(base64Encoded: token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + "=")?.count ?? 0 >= 16)
+        }
+    }
+
+    @Test("enrolment and login are rate limited (429)")
+    func rateLimited() async throws {
+        guard let fixture = try await Fixture.make(.sqlite) else { return }
+        let app = try await buildApplication(reader: testReader(url: fixture.url, extra: [
+            "auth.rate-burst": .init(.int(3), isSecret: false), "auth.rate-per-minute": .init(.int(1), isSecret: false),
+        ]), clock: fixture.clock, logger: TestDatabase.logger)
+        try await app.test(.router) { client in
+            let api = API(client: client)
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<6 {
+                statuses.append(try await api.send(.post, SyncAPI.Path.challenge, json: ChallengeRequest(deviceID: .random())).status)
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 3)
+            #expect(statuses.last == .tooManyRequests)
+            let enrol = try await api.send(.post, SyncAPI.Path.enrol, json: EnrolRequest(
+                code: "guess", device: DeviceRecord(deviceID: .random(), person: .random(), signing: Data(), agreement: Data())))
+            #expect(enrol.status == .tooManyRequests)
+        }
+    }
+
+    @Test("health, readiness and request ids")
+    func operations() async throws {
+        guard let fixture = try await Fixture.make(.sqlite) else { return }
+        let app = try await buildApplication(reader: testReader(url: fixture.url), clock: fixture.clock, logger: TestDatabase.logger)
+        try await app.test(.router) { client in
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(health.status == .ok)
+            #expect(health.headers[HTTPField.Name("X-Request-ID")!]?.isEmpty == false)
+            let ready = try await client.execute(uri: "/ready", method: .get, headers: [HTTPField.Name("X-Request-ID")!: "abc-123"])
+            #expect(ready.status == .ok)
+            #expect(ready.headers[HTTPField.Name("X-Request-ID")!] == "abc-123")
+            #expect(try await client.execute(uri: "/metrics", method: .get).status == .ok)
+        }
+    }
+}

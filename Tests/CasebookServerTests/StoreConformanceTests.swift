@@ -1,0 +1,233 @@
+import CasebookCrypto
+import CasebookModels
+@testable import CasebookServer
+import CasebookSync
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// One suite, run against both stores: SQLite and PostgreSQL must behave the same.
+@Suite("Store conformance (HTTP API against each store)")
+struct StoreConformanceTests {
+    @Test("enrolment, login and organisation info", arguments: StoreKind.allCases)
+    func enrolAndLogin(kind: StoreKind) async throws {
+        guard let fixture = try await Fixture.make(kind) else { return }
+        try await fixture.run { api, admin in
+            let info = try api.decode(OrganisationInfo.self, try await api.send(.get, SyncAPI.Path.organisation, token: admin.token))
+            #expect(info.name == "Test Org")
+            #expect(info.rootDevice == admin.device, "the first administrator's device is the organisation root")
+            #expect(info.recoveryKey?.count == 32)
+            #expect(info.people.first?.pending == false)
+
+            // The code was single use.
+            let again = try await api.send(.post, SyncAPI.Path.enrol, json: EnrolRequest(
+                code: fixture.adminCode,
+                device: DeviceRecord(deviceID: .random(), person: admin.person, signing: admin.identity.publicKeys.signing,
+                                     agreement: admin.identity.publicKeys.agreement)))
+            #expect(again.status == .forbidden)
+
+            let practitioner = try await api.invite(by: admin, role: .practitioner)
+            let after = try api.decode(OrganisationInfo.self, try await api.send(.get, SyncAPI.Path.organisation, token: practitioner.token))
+            #expect(after.people.count == 2)
+            #expect(after.devices.count == 2)
+
+            // Only admins invite.
+            let invite = InviteRequest(person: .random(), role: .admin, type: .staff, codeHash: Data(repeating: 1, count: 32))
+            #expect(try await api.send(.post, SyncAPI.Path.people, token: practitioner.token, json: invite).status == .forbidden)
+        }
+    }
+
+    @Test("a retried push stores one copy and gives the same acknowledgement", arguments: StoreKind.allCases)
+    func idempotentPush(kind: StoreKind) async throws {
+        guard let fixture = try await Fixture.make(kind) else { return }
+        try await fixture.run { api, admin in
+            let practitioner = try await api.invite(by: admin, role: .practitioner)
+            let sealer = Sealer(member: practitioner, clock: fixture.clock)
+            let client = CaseID.random()
+            let key = CaseKey.generate(caseID: client, epoch: 0)
+            let batch = try [sealer.seal(case: client, type: .client, record: client.clientRecordID, key: key)]
+                + (0..<20).map { _ in try sealer.seal(case: client, key: key) }
+
+            let first = try await api.push(batch, as: practitioner)
+            let second = try await api.push(batch, as: practitioner)
+            let third = try await api.push(batch + batch, as: practitioner)
+            #expect(first.rejected.isEmpty)
+            #expect(first.accepted.count == batch.count)
+            #expect(second == first)
+            #expect(third.accepted.count == 2 * batch.count)
+            #expect(Array(third.accepted.prefix(batch.count)) == first.accepted)
+
+            let pulled = try await api.pullAll(as: practitioner).revisions
+            let ids = pulled.map(\.id)
+            #expect(Set(ids).count == ids.count, "no duplicates")
+            #expect(Set(ids) == Set(batch.map(\.id.rawValue)))
+            #expect(pulled.map { $0.seq ?? 0 } == first.accepted.map(\.seq).sorted(), "pull follows seq order")
+        }
+    }
+
+    @Test("bad revisions are rejected one by one", arguments: StoreKind.allCases)
+    func rejections(kind: StoreKind) async throws {
+        guard let fixture = try await Fixture.make(kind) else { return }
+        try await fixture.run { api, admin in
+            let alice = try await api.invite(by: admin, role: .practitioner)
+            let bob = try await api.invite(by: admin, role: .practitioner)
+            let aliceSealer = Sealer(member: alice, clock: fixture.clock)
+            let bobSealer = Sealer(member: bob, clock: fixture.clock)
+            let aliceCase = CaseID.random()
+            let good = try aliceSealer.seal(case: aliceCase, type: .client, record: aliceCase.clientRecordID)
+            #expect(try await api.push([good], as: alice).accepted.count == 1)
+
+            // Bad signature: signature bytes of another revision.
+            let other = try aliceSealer.seal(case: aliceCase)
+            var badSignature = WireRevision(other)
+            badSignature.signature = WireRevision(good).signature
+            // Swapped header: header of one revision, ciphertext of another, claimed id of the first.
+            var swapped = WireRevision(other)
+            swapped.header = WireRevision(try aliceSealer.seal(case: aliceCase)).header
+            // Wrong author: Bob's revision pushed with Alice's token.
+            let wrongAuthor = WireRevision(try bobSealer.seal(case: CaseID.random(), type: .client))
+            // Future HLC: ten minutes ahead.
+            let future = WireRevision(try aliceSealer.seal(case: aliceCase, hlcOffsetMillis: 10 * 60 * 1000))
+            // Slightly ahead (within the allowed drift) is fine.
+            let nearFuture = WireRevision(try aliceSealer.seal(case: aliceCase, hlcOffsetMillis: 60 * 1000))
+            // Organisation-wide record in a client case.
+            let misplaced = WireRevision(try aliceSealer.seal(case: aliceCase, type: .training))
+
+            let response = try await api.send(.post, SyncAPI.Path.revisions, token: alice.token, json: PushRequest(
+                revisions: [badSignature, swapped, wrongAuthor, future, nearFuture, misplaced]))
+            let result = try api.decode(PushResponse.self, response)
+            let codes = Dictionary(uniqueKeysWithValues: result.rejected.map { ($0.id, $0.error) })
+            #expect(codes[badSignature.id] == "tampered")
+            #expect(codes[swapped.id] == "tampered")
+            #expect(codes[wrongAuthor.id] == "not-authorised")
+            #expect(codes[future.id] == "clock-skew")
+            #expect(codes[misplaced.id] == "invalid-input")
+            #expect(result.accepted.map(\.id) == [nearFuture.id])
+
+            // Bob is not granted Alice's case: he can neither write nor read it.
+            let intrusion = try bobSealer.seal(case: aliceCase)
+            let bobPush = try await api.push([intrusion], as: bob)
+            #expect(bobPush.rejected.map(\.error) == ["not-authorised"])
+            // Only admins write the organisation case.
+            let orgWrite = try await api.push([try bobSealer.seal(case: .organisation, type: .training)], as: bob)
+            #expect(orgWrite.rejected.map(\.error) == ["not-authorised"])
+            let adminOrg = try await api.push([try Sealer(member: admin, clock: fixture.clock).seal(case: .organisation, type: .person)], as: admin)
+            #expect(adminOrg.accepted.count == 1)
+        }
+    }
+
+    @Test("access: ungranted sees nothing, revocation and lapsed grants stop serving", arguments: StoreKind.allCases)
+    func access(kind: StoreKind) async throws {
+        guard let fixture = try await Fixture.make(kind) else { return }
+        try await fixture.run { api, admin in
+            let alice = try await api.invite(by: admin, role: .practitioner)
+            let bob = try await api.invite(by: admin, role: .practitioner)
+            let volunteer = try await api.invite(by: admin, role: .practitioner, type: .volunteer)
+            let dsl = try await api.invite(by: admin, role: .dsl)
+            let sealer = Sealer(member: alice, clock: fixture.clock)
+            let caseID = CaseID.random()
+            let revisions = try [sealer.seal(case: caseID, type: .client, record: caseID.clientRecordID)]
+                + (0..<3).map { _ in try sealer.seal(case: caseID) }
+            #expect(try await api.push(revisions, as: alice).accepted.count == 4)
+            let orgRevision = try Sealer(member: admin, clock: fixture.clock).seal(case: .organisation, type: .settings)
+            #expect(try await api.push([orgRevision], as: admin).accepted.count == 1)
+
+            func caseIDs(_ member: Member) async throws -> Set<String> {
+                Set(try await api.pullAll(as: member).revisions.compactMap { try? $0.sealed().header.caseID.rawValue })
+            }
+            // Given no grant, Bob sees only the organisation case; the DSL sees everything.
+            #expect(try await caseIDs(bob) == ["organisation"])
+            #expect(try await caseIDs(dsl) == ["organisation", caseID.rawValue])
+            #expect(try await caseIDs(alice) == ["organisation", caseID.rawValue])
+            #expect(try await api.send(.get, SyncAPI.Path.caseRevisions(caseID), token: bob.token).status == .forbidden)
+            // Bob cannot grant himself.
+            #expect(try await api.send(.post, SyncAPI.Path.grants(caseID), token: bob.token,
+                                       json: GrantRequest(person: bob.person)).status == .forbidden)
+
+            // When Alice (the owner) grants Bob, he can backfill the case.
+            #expect(try await api.send(.post, SyncAPI.Path.grants(caseID), token: alice.token,
+                                       json: GrantRequest(person: bob.person)).status == .noContent)
+            let backfill = try await api.pull(as: bob, caseID: caseID)
+            #expect(backfill.revisions.count == 4)
+            #expect(try await caseIDs(bob) == ["organisation", caseID.rawValue])
+
+            // When the grant is revoked, the server stops serving the case at once.
+            #expect(try await api.send(.delete, SyncAPI.Path.grant(caseID, bob.person), token: alice.token).status == .noContent)
+            #expect(try await caseIDs(bob) == ["organisation"])
+            #expect(try await api.send(.get, SyncAPI.Path.caseRevisions(caseID), token: bob.token).status == .forbidden)
+            #expect(try await api.push([try Sealer(member: bob, clock: fixture.clock).seal(case: caseID)], as: bob).rejected.count == 1)
+
+            // A time-limited grant lapses on its own.
+            let until = LocalDate(fixture.clock.now).addingDays(2)
+            #expect(try await api.send(.post, SyncAPI.Path.grants(caseID), token: admin.token,
+                                       json: GrantRequest(person: volunteer.person, until: until)).status == .noContent)
+            #expect(try await caseIDs(volunteer) == ["organisation", caseID.rawValue])
+            fixture.clock.advance(3 * 24 * 3600)
+            let relogin = Member(identity: volunteer.identity, role: volunteer.role, token: try await api.login(volunteer.identity))
+            #expect(try await caseIDs(relogin) == ["organisation"])
+        }
+    }
+
+    @Test("wrapped keys: uploaded per case, served only to their device while it may read", arguments: StoreKind.allCases)
+    func keys(kind: StoreKind) async throws {
+        guard let fixture = try await Fixture.make(kind) else { return }
+        try await fixture.run { api, admin in
+            let alice = try await api.invite(by: admin, role: .practitioner)
+            let bob = try await api.invite(by: admin, role: .practitioner)
+            let caseID = CaseID.random()
+            let key = CaseKey.generate(caseID: caseID, epoch: 0)
+            #expect(try await api.push([try Sealer(member: alice, clock: fixture.clock).seal(case: caseID, type: .client)], as: alice)
+                .accepted.count == 1)
+            let forAlice = try KeyWrap.wrap(key, for: alice.identity.publicKeys)
+            let forBob = try KeyWrap.wrap(key, for: bob.identity.publicKeys)
+            #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: alice.token,
+                                       json: KeyUpload(keys: [forAlice, forBob])).status == .noContent)
+            // Idempotent.
+            #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: alice.token,
+                                       json: KeyUpload(keys: [forAlice])).status == .noContent)
+            // A different key for the same slot is refused.
+            let other = try KeyWrap.wrap(CaseKey.generate(caseID: caseID, epoch: 0), for: alice.identity.publicKeys)
+            #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: alice.token,
+                                       json: KeyUpload(keys: [other])).status == .conflict)
+            // Bob may not upload to a case he cannot read.
+            #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: bob.token,
+                                       json: KeyUpload(keys: [forBob])).status == .forbidden)
+
+            let aliceKeys = try api.decode(KeyList.self, try await api.send(.get, SyncAPI.Path.keys, token: alice.token))
+            #expect(aliceKeys.keys == [forAlice])
+            #expect(try KeyWrap.unwrap(aliceKeys.keys[0], with: alice.identity).caseID == caseID)
+            // Bob's key is stored but not served until he is granted.
+            #expect(try api.decode(KeyList.self, try await api.send(.get, SyncAPI.Path.keys, token: bob.token)).keys.isEmpty)
+            #expect(try await api.send(.post, SyncAPI.Path.grants(caseID), token: alice.token,
+                                       json: GrantRequest(person: bob.person)).status == .noContent)
+            #expect(try api.decode(KeyList.self, try await api.send(.get, SyncAPI.Path.keys, token: bob.token)).keys == [forBob])
+        }
+    }
+
+    @Test("pull pages through an opaque cursor", arguments: StoreKind.allCases)
+    func paging(kind: StoreKind) async throws {
+        guard let fixture = try await Fixture.make(kind) else { return }
+        try await fixture.run { api, admin in
+            let sealer = Sealer(member: admin, clock: fixture.clock)
+            let caseID = CaseID.random()
+            let batch = try [sealer.seal(case: caseID, type: .client)] + (0..<24).map { _ in try sealer.seal(case: caseID) }
+            _ = try await api.push(batch, as: admin)
+            var cursor: String?
+            var seen: [String] = []
+            var pages = 0
+            repeat {
+                let page = try await api.pull(as: admin, after: cursor, limit: 10)
+                seen += page.revisions.map(\.id)
+                pages += 1
+                cursor = page.cursor
+                if !page.hasMore { break }
+            } while pages < 10
+            #expect(pages == 3)
+            #expect(seen == batch.map(\.id.rawValue))
+            let empty = try await api.pull(as: admin, after: cursor)
+            #expect(empty.revisions.isEmpty && empty.cursor == cursor && !empty.hasMore)
+            #expect(try await api.send(.get, SyncAPI.Path.revisions + "?after=garbage!", token: admin.token).status == .badRequest)
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import CasebookCrypto
+import CasebookModels
+@testable import CasebookServer
+import CasebookSync
+import Configuration
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Synchronization
+import Testing
+
+/// The two store implementations; every conformance test runs against both.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// A wall clock tests can move.
+final class TestClock: WallClock, Sendable {
+    private let current: Mutex<Date>
+    init(_ start: Date = Date()) { current = Mutex(start) }
+    var now: Date { current.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+enum TestDatabase {
+    static let logger: Logger = {
+        var l = Logger(label: "casebook-server-tests")
+        l.logLevel = .warning
+        return l
+    }()
+
+    /// A fresh database URL for one test, or nil (the test returns early) when PostgreSQL is not
+    /// available locally. With `CI=true` a missing `CASEBOOK_TEST_POSTGRES_URL` fails the test.
+    static func make(_ kind: StoreKind) async throws -> String? {
+        switch kind {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-server-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            return "sqlite:" + dir.appendingPathComponent("server.db").path
+        case .postgres:
+            let env = ProcessInfo.processInfo.environment
+            guard let base = env["CASEBOOK_TEST_POSTGRES_URL"] else {
+                if env["CI"] == "true" {
+                    Issue.record("CASEBOOK_TEST_POSTGRES_URL is not set: run Scripts/postgres-test-server first (required in CI)")
+                } else {
+                    print("note: PostgreSQL tests skipped: set CASEBOOK_TEST_POSTGRES_URL (eval \"$(Scripts/postgres-test-server start)\")")
+                }
+                return nil
+            }
+            let name = "casebook_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+            return try await createPostgresDatabase(adminURL: base, name: String(name), logger: logger)
+        }
+    }
+
+    static func sqlitePath(_ url: String) -> String { String(url.dropFirst("sqlite:".count)) }
+}
+
+/// In-memory configuration for `buildApplication(reader:)`.
+func testReader(url: String, extra: [AbsoluteConfigKey: ConfigValue] = [:]) -> ConfigReader {
+    var values: [AbsoluteConfigKey: ConfigValue] = [
+        "database.url": .init(.string(url), isSecret: true),
+        "http.port": .init(.int(0), isSecret: false),
+        "log.level": .init(.string("warning"), isSecret: false),
+        "auth.rate-burst": .init(.int(1000), isSecret: false),
+        "auth.rate-per-minute": .init(.int(60000), isSecret: false),
+    ]
+    values.merge(extra) { $1 }
+    return ConfigReader(provider: InMemoryProvider(values: values))
+}
+
+/// A member of the test organisation with an enrolled device and a live token.
+struct Member: Sendable {
+    var identity: DeviceIdentity
+    var role: Role
+    var token: String
+    var person: PersonID { identity.person }
+    var device: DeviceID { identity.deviceID }
+}
+
+/// Thin JSON client over hummingbird's test client, speaking the wire contract.
+struct API: Sendable {
+    let client: any TestClientProtocol
+
+    @discardableResult
+    func send(_ method: HTTPRequest.Method, _ path: String, token: String? = nil,
+              json: (any Encodable & Sendable)? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(bytes: try SyncAPI.makeEncoder().encode(json))
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+        do {
+            return try SyncAPI.makeDecoder().decode(type, from: Data(buffer: response.body))
+        } catch {
+            Issue.record("cannot decode \(type) from \(response.status): \(String(buffer: response.body))", sourceLocation: sourceLocation)
+            throw error
+        }
+    }
+
+    func login(_ identity: DeviceIdentity) async throws -> String {
+        let challenge = try decode(ChallengeResponse.self,
+                                   try await send(.post, SyncAPI.Path.challenge, json: ChallengeRequest(deviceID: identity.deviceID)))
+        let signature = try identity.sign(ChallengeResponse.signedBytes(challenge: challenge.challenge, deviceID: identity.deviceID))
+        let response = try await send(.post, SyncAPI.Path.token,
+                                      json: TokenRequest(deviceID: identity.deviceID, challenge: challenge.challenge, signature: signature))
+        #expect(response.status == .ok)
+        return try decode(TokenResponse.self, response).token
+    }
+
+    func enrol(code: String, identity: DeviceIdentity, role: Role, recoveryKey: Data? = nil) async throws -> Member {
+        let keys = identity.publicKeys
+        let device = DeviceRecord(deviceID: keys.deviceID, person: keys.person, signing: keys.signing, agreement: keys.agreement)
+        let response = try await send(.post, SyncAPI.Path.enrol, json: EnrolRequest(code: code, device: device, recoveryKey: recoveryKey))
+        #expect(response.status == .created, "enrol: \(String(buffer: response.body))")
+        return Member(identity: identity, role: role, token: try await login(identity))
+    }
+
+    /// The admin invites a new person (code generated here, only its hash sent) who then enrols.
+    func invite(by admin: Member, role: Role, type: PersonType = .staff) async throws -> Member {
+        let person = PersonID.random()
+        let code = SymmetricKey.randomToken()
+        let invite = InviteRequest(person: person, role: role, type: type, codeHash: Data(SHA256.hash(data: Data(code.utf8))))
+        let response = try await send(.post, SyncAPI.Path.people, token: admin.token, json: invite)
+        #expect(response.status == .created)
+        return try await enrol(code: code, identity: .generate(person: person), role: role)
+    }
+
+    func push(_ revisions: [SealedRevision], as member: Member) async throws -> PushResponse {
+        let response = try await send(.post, SyncAPI.Path.revisions, token: member.token,
+                                      json: PushRequest(revisions: revisions.map { WireRevision($0) }))
+        #expect(response.status == .ok, "push: \(String(buffer: response.body))")
+        return try decode(PushResponse.self, response)
+    }
+
+    func pull(as member: Member, after cursor: String? = nil, limit: Int? = nil, caseID: CaseID? = nil) async throws -> PullResponse {
+        var path = caseID.map(SyncAPI.Path.caseRevisions) ?? SyncAPI.Path.revisions
+        var query: [String] = []
+        if let cursor { query.append("after=\(cursor)") }
+        if let limit { query.append("limit=\(limit)") }
+        if !query.isEmpty { path += "?" + query.joined(separator: "&") }
+        let response = try await send(.get, path, token: member.token)
+        #expect(response.status == .ok, "pull: \(String(buffer: response.body))")
+        return try decode(PullResponse.self, response)
+    }
+
+    /// Pulls every page from `cursor`.
+    func pullAll(as member: Member, after cursor: String? = nil) async throws -> (revisions: [WireRevision], cursor: String?) {
+        var cursor = cursor
+        var all: [WireRevision] = []
+        while true {
+            let page = try await pull(as: member, after: cursor, limit: 1000)
+            all += page.revisions
+            cursor = page.cursor
+            if !page.hasMore { return (all, cursor) }
+        }
+    }
+}
+
+/// Builds sealed revisions the way a replica does.
+struct Sealer: Sendable {
+    let member: Member
+    let clock: any WallClock
+
+    func seal(case caseID: CaseID, type: RecordType = .session, record: RecordID = .random(), fields: [String: JSONValue] = [:],
+              key: CaseKey? = nil, hlcOffsetMillis: Int64 = 0, logical: UInt32 = 0) throws -> SealedRevision {
+        let physical = UInt64(max(0, Int64(clock.nowMillis) + hlcOffsetMillis))
+        let header = RevisionHeader(recordID: record, recordType: type, caseID: caseID, authorDevice: member.device,
+                                    hlc: HLCTimestamp(physical: physical, logical: logical), keyEpoch: 0)
+        return try RevisionSealer.seal(header: header, body: RevisionBody(fields: fields, author: member.person, policyVersion: "1"),
+                                       key: key ?? CaseKey.generate(caseID: caseID, epoch: 0), author: member.identity)
+    }
+}
+
+/// An organisation with an administrator, ready to test against, on the given store.
+struct Fixture: Sendable {
+    let url: String
+    let clock: TestClock
+    let adminCode: String
+    let adminPerson: PersonID
+
+    static func make(_ kind: StoreKind) async throws -> Fixture? {
+        guard let url = try await TestDatabase.make(kind) else { return nil }
+        let clock = TestClock()
+        let (admin, code) = try await withServerStore(url: url, logger: TestDatabase.logger) { store in
+            try await initialiseOrganisation(store: store, name: "Test Org", clock: clock)
+        }
+        return Fixture(url: url, clock: clock, adminCode: code, adminPerson: admin)
+    }
+
+    /// Runs `body` against an in-process app with an enrolled administrator.
+    func run(extra: [AbsoluteConfigKey: ConfigValue] = [:], _ body: @Sendable @escaping (API, Member) async throws -> Void) async throws {
+        let app = try await buildApplication(reader: testReader(url: url, extra: extra), clock: clock, logger: TestDatabase.logger)
+        try await app.test(.router) { client in
+            let api = API(client: client)
+            let admin = try await api.enrol(code: adminCode, identity: .generate(person: adminPerson), role: .admin,
+                                            recoveryKey: Curve25519.KeyAgreement.PrivateKey().publicKey.rawRepresentation)
+            try await body(api, admin)
+        }
+    }
+}
