@@ -145,8 +145,8 @@ extension Vault {
     package func commitForTesting(_ changes: [PendingChange], createCase: Bool = false) throws(CasebookError) -> [SealedRevision] {
         do {
             return try pool.write { db in
-                for change in changes where createCase && !(try holdsKey(db, for: change.caseID)) {
-                    _ = try createCaseKey(db, for: change.caseID)
+                for change in changes where createCase {
+                    if try !holdsKey(db, for: change.caseID) { _ = try createCaseKey(db, for: change.caseID) }
                 }
                 return try commit(db, changes, action: .create)
             }

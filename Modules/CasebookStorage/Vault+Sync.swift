@@ -160,16 +160,17 @@ extension Vault {
             if keys[k] == nil, let key = try caseKey(db, caseID: h.caseID, epoch: h.keyEpoch) { keys[k] = key }
         }
         let now = clock.nowMillis
+        let authorsFound = authors, keysFound = keys
         // Verify in parallel: signature checks dominate the cost of a large initial sync.
         let verdicts = Self.verifyConcurrently(page.map(\.sealed)) { sealed -> RejectedRevision? in
             let h = sealed.header
             func reject(_ reason: String, _ message: String) -> RejectedRevision {
                 RejectedRevision(id: sealed.id.rawValue, reason: reason, message: message)
             }
-            guard let author = authors[h.authorDevice] else {
+            guard let author = authorsFound[h.authorDevice] else {
                 return reject("unknown-device", "revision \(sealed.id.rawValue.prefix(12)) is signed by device \(h.authorDevice), which is not certified by the organisation")
             }
-            do { try RevisionSealer.verifySignature(sealed, author: author.keys) } catch {
+            do throws(CasebookError) { try RevisionSealer.verifySignature(sealed, author: author.keys) } catch {
                 return reject(error.code.rawValue, error.message)
             }
             if h.recordType.isOrganisationWide != (h.caseID == .organisation) {
@@ -181,8 +182,10 @@ extension Vault {
             guard HybridLogicalClock.isAcceptable(h.hlc, wallMillis: now) else {
                 return reject("clock-skew", "revision \(sealed.id.rawValue.prefix(12)) is stamped more than five minutes in the future")
             }
-            if let key = keys["\(h.caseID.rawValue)#\(h.keyEpoch)"] {
-                do { _ = try RevisionSealer.decrypt(sealed, key: key) } catch { return reject(error.code.rawValue, error.message) }
+            if let key = keysFound["\(h.caseID.rawValue)#\(h.keyEpoch)"] {
+                do throws(CasebookError) { _ = try RevisionSealer.decrypt(sealed, key: key) } catch {
+                    return reject(error.code.rawValue, error.message)
+                }
             }
             return nil
         }
@@ -218,30 +221,32 @@ extension Vault {
     }
 
     /// Runs `check` over every element on all cores; results keep the input order.
-    static func verifyConcurrently(_ items: [SealedRevision], _ check: @Sendable (SealedRevision) -> RejectedRevision?)
-        -> [RejectedRevision?] {
-        let results = ResultSlots(count: items.count)
+    static func verifyConcurrently<T: Sendable>(_ items: [SealedRevision], _ check: @Sendable (SealedRevision) -> T) -> [T] {
+        guard !items.isEmpty else { return [] }
+        let results = ResultSlots<T>(count: items.count)
         let chunk = max(64, items.count / (ProcessInfo.processInfo.activeProcessorCount * 4))
         let chunks = (items.count + chunk - 1) / chunk
         items.withUnsafeBufferPointer { buffer in
             nonisolated(unsafe) let buffer = buffer
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let lower = c * chunk, upper = min(items.count, lower + chunk)
-                for i in lower..<upper { results.set(i, check(buffer[i])) }
+                var local: [T] = []
+                local.reserveCapacity(upper - lower)
+                for i in lower..<upper { local.append(check(buffer[i])) }
+                results.set(lower, local)
             }
         }
         return results.values
     }
 }
 
-/// Slots written by exactly one worker each, read after all workers finish.
-private final class ResultSlots: @unchecked Sendable {
-    private var storage: [RejectedRevision?]
+/// Slots written in disjoint ranges by the workers, read after all finish.
+private final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    private var storage: [T?]
     private let lock = Mutex(())
     init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: RejectedRevision?) {
-        guard let value else { return }
-        lock.withLock { _ in storage[index] = value }
+    func set(_ start: Int, _ values: [T]) {
+        lock.withLock { _ in for (i, v) in values.enumerated() { storage[start + i] = v } }
     }
-    var values: [RejectedRevision?] { lock.withLock { _ in storage } }
+    var values: [T] { lock.withLock { _ in storage.map { $0! } } }
 }
