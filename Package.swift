@@ -82,7 +82,7 @@ let package = Package(
             path: "Apps/casebook", swiftSettings: swiftSettings),
         .executableTarget(
             name: "casebook-server",
-            dependencies: ["CasebookServer", argumentParser, logging, configuration, serviceLifecycle, hummingbird, metrics, prometheus],
+            dependencies: ["CasebookServer", "CasebookModels", argumentParser, logging, configuration, serviceLifecycle, hummingbird, metrics, prometheus],
             path: "Apps/casebook-server", swiftSettings: swiftSettings),
         .executableTarget(
             name: "casebook-bench",

@@ -11,6 +11,9 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+import HTTPTypes
+import NIOHTTP1
+import NIOFoundationEssentialsCompat
 
 /// The sync server under concurrent load: `clients` simulated replicas, each logging in, pushing
 /// `revisionsPerPush` revisions to its own case and pulling, for `rounds` rounds (bounded by
@@ -87,9 +90,7 @@ private func benchmarkStore(name: String, url: String, http: HTTPClient, clients
         }
 
         // Measured: every client at once.
-        let samples = Mutex<[String: [Double]]>([:])
-        let errors = Atomic<Int>(0)
-        let revisionsPushed = Atomic<Int>(0)
+        let stats = BenchStats()
         let deadline = ContinuousClock.now + timeLimit
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -100,10 +101,10 @@ private func benchmarkStore(name: String, url: String, http: HTTPClient, clients
                         do {
                             let value = try await body()
                             let ms = (ContinuousClock.now - begin).milliseconds
-                            samples.withLock { $0[label, default: []].append(ms) }
+                            stats.samples.withLock { $0[label, default: []].append(ms) }
                             return value
                         } catch {
-                            errors.add(1, ordering: .relaxed)
+                            stats.errors.add(1, ordering: .relaxed)
                             return nil
                         }
                     }
@@ -124,8 +125,8 @@ private func benchmarkStore(name: String, url: String, http: HTTPClient, clients
                             try await api.decode(PushResponse.self, api.call(.POST, SyncAPI.Path.revisions, token: token,
                                                                              PushRequest(revisions: revisions)))
                         }) {
-                            revisionsPushed.add(response.accepted.count, ordering: .relaxed)
-                            if !response.rejected.isEmpty { errors.add(response.rejected.count, ordering: .relaxed) }
+                            stats.revisionsPushed.add(response.accepted.count, ordering: .relaxed)
+                            if !response.rejected.isEmpty { stats.errors.add(response.rejected.count, ordering: .relaxed) }
                         }
                         if let page: PullResponse = await timed("pull", {
                             try await api.decode(PullResponse.self, api.call(.GET, SyncAPI.Path.revisions + "?after=\(cursor)",
@@ -141,10 +142,10 @@ private func benchmarkStore(name: String, url: String, http: HTTPClient, clients
         let elapsed = (ContinuousClock.now - start).milliseconds / 1000
         await group.triggerGracefulShutdown()
 
-        let all = samples.withLock { $0 }
+        let all = stats.samples.withLock { $0 }
         let requests = all.values.reduce(0) { $0 + $1.count }
         var lines = ["\(name): \(requests) requests in \(String(format: "%.1f", elapsed)) s = \(String(format: "%.0f", Double(requests) / elapsed)) req/s, "
-            + "\(revisionsPushed.load(ordering: .relaxed)) revisions stored, \(errors.load(ordering: .relaxed)) errors"]
+            + "\(stats.revisionsPushed.load(ordering: .relaxed)) revisions stored, \(stats.errors.load(ordering: .relaxed)) errors"]
         for label in ["login", "push", "pull"] {
             let sorted = (all[label] ?? []).sorted()
             guard !sorted.isEmpty else { continue }
@@ -191,6 +192,12 @@ private struct BenchClient: Sendable {
         return try decode(TokenResponse.self, try await call(.POST, SyncAPI.Path.token, TokenRequest(
             deviceID: identity.deviceID, challenge: challenge.challenge, signature: signature))).token
     }
+}
+
+private final class BenchStats: Sendable {
+    let samples = Mutex<[String: [Double]]>([:])
+    let errors = Atomic<Int>(0)
+    let revisionsPushed = Atomic<Int>(0)
 }
 
 private enum BenchError: Error { case status(Int) }

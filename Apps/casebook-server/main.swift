@@ -1,4 +1,7 @@
 import ArgumentParser
+import CasebookModels
+import SystemPackage
+import UnixSignals
 import CasebookServer
 import Configuration
 import Foundation

@@ -6,6 +6,12 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import HTTPTypes
+import Configuration
+import Crypto
+import NIOCore
+import NIOFoundationEssentialsCompat
+import Logging
 
 @Suite("Authentication")
 struct AuthTests {

@@ -7,11 +7,22 @@ import Hummingbird
 import HummingbirdTesting
 import Synchronization
 import Testing
+import HTTPTypes
+import Configuration
+import Crypto
+import NIOCore
+import NIOFoundationEssentialsCompat
+import Logging
 
 /// The out-of-order sequence trap: two transactions take seq 7 and 8, 8 commits first, a reader at
 /// 8 never sees 7. Concurrent pushers (and for PostgreSQL two server instances on one database)
 /// race a puller that only ever moves its cursor forward; at the end the puller must have seen
 /// every acknowledged revision exactly once, in increasing seq order.
+final class Shared: Sendable {
+    let acknowledged = Mutex<[String: Int64]>([:])
+    let done = Atomic<Bool>(false)
+}
+
 @Suite("Commit-order sequence")
 struct CommitOrderTests {
     static let pushers = 6
@@ -29,8 +40,7 @@ struct CommitOrderTests {
                 let dsl = try await apiA.invite(by: admin, role: .dsl)
                 var pushers: [Member] = []
                 for _ in 0..<Self.pushers { pushers.append(try await apiA.invite(by: admin, role: .practitioner)) }
-                let acknowledged = Mutex<[String: Int64]>([:])
-                let done = Atomic<Bool>(false)
+                let shared = Shared()
 
                 try await withThrowingTaskGroup(of: [WireRevision].self) { group in
                     for (index, pusher) in pushers.enumerated() {
@@ -45,7 +55,7 @@ struct CommitOrderTests {
                                 }
                                 let response = try await api.push(revisions, as: pusher)
                                 #expect(response.rejected.isEmpty)
-                                acknowledged.withLock { acks in for ack in response.accepted { acks[ack.id] = ack.seq } }
+                                shared.acknowledged.withLock { acks in for ack in response.accepted { acks[ack.id] = ack.seq } }
                             }
                             return []
                         }
@@ -55,7 +65,7 @@ struct CommitOrderTests {
                         group.addTask {
                             var cursor: String?
                             var seen: [WireRevision] = []
-                            while !done.load(ordering: .acquiring) {
+                            while !shared.done.load(ordering: .acquiring) {
                                 let page = try await api.pull(as: dsl, after: cursor, limit: 7)
                                 seen += page.revisions
                                 cursor = page.cursor
@@ -71,12 +81,12 @@ struct CommitOrderTests {
                     while let result = try await group.next() {
                         if result.isEmpty && pushersLeft > 0 {
                             pushersLeft -= 1
-                            if pushersLeft == 0 { done.store(true, ordering: .releasing) }
+                            if pushersLeft == 0 { shared.done.store(true, ordering: .releasing) }
                         } else {
                             pulls.append(result)
                         }
                     }
-                    let acks = acknowledged.withLock { $0 }
+                    let acks = shared.acknowledged.withLock { $0 }
                     #expect(acks.count == Self.pushers * Self.batchesPerPusher * Self.batchSize)
                     #expect(Set(acks.values).count == acks.count, "every revision has its own seq")
                     #expect(pulls.count == 2)

@@ -5,6 +5,12 @@ import CasebookSync
 import Foundation
 import NIOCore
 import Testing
+import HTTPTypes
+import Configuration
+import Crypto
+import NIOFoundationEssentialsCompat
+import Logging
+import NIOHTTP1
 
 /// The real binary, SIGKILLed in the middle of a large push, restarted, and the push retried:
 /// every acknowledged revision is there exactly once.

@@ -4,6 +4,12 @@ import CasebookModels
 import CasebookSync
 import Foundation
 import Testing
+import HTTPTypes
+import Configuration
+import Crypto
+import NIOCore
+import NIOFoundationEssentialsCompat
+import Logging
 
 /// `docs/openapi.json` (also reachable as `docs/openapi.yaml`: JSON is YAML) is the API's
 /// description; these tests keep it and the implementation in step.

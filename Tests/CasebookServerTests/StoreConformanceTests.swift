@@ -6,6 +6,12 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import HTTPTypes
+import Configuration
+import Crypto
+import NIOCore
+import NIOFoundationEssentialsCompat
+import Logging
 
 /// One suite, run against both stores: SQLite and PostgreSQL must behave the same.
 @Suite("Store conformance (HTTP API against each store)")

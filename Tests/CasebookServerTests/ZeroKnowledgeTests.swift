@@ -6,6 +6,12 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import HTTPTypes
+import Configuration
+import Crypto
+import NIOCore
+import NIOFoundationEssentialsCompat
+import Logging
 
 /// P1/P7: the server, and whoever breaks into it, never sees a client's name, a note or a passphrase.
 @Suite("Zero knowledge")

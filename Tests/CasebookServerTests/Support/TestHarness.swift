@@ -11,6 +11,9 @@ import Logging
 import PostgresNIO
 import Synchronization
 import Testing
+import HTTPTypes
+import NIOCore
+import NIOFoundationEssentialsCompat
 
 /// The two store implementations; every conformance test runs against both.
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
