@@ -44,7 +44,7 @@ func runSyncBenchmark(revisions: Int = 100_000, small: Int = 1_000, cases: Int =
     configuration.pullLimit = 5_000
     let start = ContinuousClock.now
     let report = try await SyncClient(vault: fresh.vault, transport: fresh.transport, configuration: configuration).run()
-    let elapsed = (ContinuousClock.now - start).seconds
+    let elapsed = seconds(ContinuousClock.now - start)
     let received = report.pulled
     guard report.rejected.isEmpty, try fresh.vault.revisionCount() >= revisions else {
         throw CasebookError(.storage, "the benchmark replica did not receive every revision (\(report.rejected.count) rejected)")
@@ -56,7 +56,7 @@ func runSyncBenchmark(revisions: Int = 100_000, small: Int = 1_000, cases: Int =
     let keys = try fresh.vault.caseKeysForBenchmark()
     let floorStart = ContinuousClock.now
     try insertFloor(sealed, authors: authors, keys: keys, path: dir.appendingPathComponent("floor.sqlite").path, page: 5_000)
-    let floorElapsed = (ContinuousClock.now - floorStart).seconds
+    let floorElapsed = seconds(ContinuousClock.now - floorStart)
     let rate = Double(received) / elapsed
     let floorRate = Double(sealed.count) / floorElapsed
     lines.append(String(format: "  initial sync: %d revisions in %.2f s = %.0f revisions/s (goal ≥ 20,000)", received, elapsed, rate))
@@ -72,6 +72,10 @@ func runSyncBenchmark(revisions: Int = 100_000, small: Int = 1_000, cases: Int =
     return lines
 }
 
+private func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
 private func medianNoOp(_ member: SyncBenchOrganisation.Replica, runs: Int) async throws -> Double {
     let client = SyncClient(vault: member.vault, transport: member.transport)
     _ = try await client.run()  // settle (token, anything left)
@@ -79,7 +83,7 @@ private func medianNoOp(_ member: SyncBenchOrganisation.Replica, runs: Int) asyn
     for _ in 0..<runs {
         let start = ContinuousClock.now
         let report = try await client.run()
-        times.append((ContinuousClock.now - start).seconds)
+        times.append(seconds(ContinuousClock.now - start))
         guard report.pushed == 0, report.stored == 0 else { throw CasebookError(.storage, "a no-op sync moved data") }
     }
     return times.sorted()[times.count / 2]
@@ -186,7 +190,7 @@ final class SyncBenchOrganisation: Sendable {
             let batch = min(2_000, revisions - made)
             try vault.commitForTesting((0..<batch).map { i in
                 PendingChange(record: .random(), type: .session, caseID: caseIDs[(made + i) % cases],
-                              fields: ["minutes": .number(50), "topics": .string("bench session \(made + i) with some narrative text")])
+                              fields: ["minutes": .int(50), "topics": .string("bench session \(made + i) with some narrative text")])
             })
             made += batch
         }

@@ -47,7 +47,7 @@ import Testing
             case 0, 1:  // a new client case
                 let caseID = CaseID.random()
                 try m.vault.commitForTesting([PendingChange(record: caseID.clientRecordID, type: .client, caseID: caseID,
-                                                            fields: ["status": .string("active"), "n": .number(Double(rng.next() % 100))])],
+                                                            fields: ["status": .string("active"), "n": .int(Int64(rng.next() % 100))])],
                                              createCase: true)
                 cases.append(caseID)
                 records[caseID] = [(caseID.clientRecordID, .client)]
@@ -59,14 +59,14 @@ import Testing
                     let record = RecordID.random()
                     records[caseID, default: []].append((record, .session))
                     try m.vault.commitForTesting([PendingChange(record: record, type: .session, caseID: caseID,
-                                                                fields: ["status": .string("draft"), "minutes": .number(50)])])
+                                                                fields: ["status": .string("draft"), "minutes": .int(50)])])
                 } else if kind == 1 {
                     let record = RecordID.random()
                     records[caseID, default: []].append((record, .amendment))
                     try m.vault.commitForTesting([PendingChange(record: record, type: .amendment, caseID: caseID,
                                                                 fields: ["text": .string("amended \(rng.next() % 1000)")])])
                 } else if let (record, type) = records[caseID]?.randomElement(using: &rng) {
-                    var fields: [String: JSONValue] = ["n": .number(Double(rng.next() % 1000))]
+                    var fields: [String: JSONValue] = ["n": .int(Int64(rng.next() % 1000))]
                     if type == .session, Bool.random(using: &rng) { fields["status"] = .string("finalised") }
                     try m.vault.commitForTesting([PendingChange(record: record, type: type, caseID: caseID, fields: fields)])
                 }

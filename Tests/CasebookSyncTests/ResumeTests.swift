@@ -17,7 +17,7 @@ import Testing
         try writer.vault.commitForTesting([PendingChange(record: caseID.clientRecordID, type: .client, caseID: caseID, fields: [:])],
                                           createCase: true)
         for i in 0..<40 {
-            try writer.vault.commitForTesting([PendingChange(record: .random(), type: .session, caseID: caseID, fields: ["i": .number(Double(i))])])
+            try writer.vault.commitForTesting([PendingChange(record: .random(), type: .session, caseID: caseID, fields: ["i": .int(Int64(i))])])
         }
         try await writer.sync()
         try await writer.sync()  // distribute the case key to the DSL
