@@ -1,3 +1,4 @@
+import CasebookCrypto
 import CasebookModels
 import CasebookStorage
 import CasebookSync
@@ -123,5 +124,22 @@ import Testing
         _ = other.handle(.keysFetched(received: 0, newCases: [], now: t0))
         _ = other.handle(.pushed(accepted: 0, rejected: [], outboxEmpty: true, now: t0))
         #expect(other.handle(.pulled(page(0, cursor: "same", more: true), now: t0)) == .distributeKeys(deadline: t0 + 30))
+    }
+}
+
+/// The wire coders round-trip every id-bearing field (`device_id` ↔ `deviceID`).
+@Suite struct WireCodingTests {
+    @Test func idFieldsRoundTripThroughSnakeCase() throws {
+        let keys = DevicePublicKeys(deviceID: .random(), person: .random(), signing: Data([1]), agreement: Data([2]))
+        let record = DeviceRecord(deviceID: keys.deviceID, person: keys.person, signing: keys.signing, agreement: keys.agreement,
+                                  certifiedBy: .random(), certification: Data([3]), certifiedRoles: [.dsl], enrolmentProof: Data([4]))
+        let request = EnrolRequest(code: "c", device: record, recoveryKey: Data([5]))
+        let data = try SyncAPI.makeEncoder().encode(request)
+        #expect(String(decoding: data, as: UTF8.self).contains("\"device_id\""))
+        #expect(try SyncAPI.makeDecoder().decode(EnrolRequest.self, from: data) == request)
+        let pull = PullResponse(revisions: [], cursor: "x", hasMore: true)
+        #expect(try SyncAPI.makeDecoder().decode(PullResponse.self, from: try SyncAPI.makeEncoder().encode(pull)) == pull)
+        #expect(SyncAPI.camelCase("organisation_id") == "organisationID")
+        #expect(SyncAPI.camelCase("encapsulated_key") == "encapsulatedKey")
     }
 }

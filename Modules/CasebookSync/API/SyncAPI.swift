@@ -43,11 +43,33 @@ public enum SyncAPI {
         return e
     }
 
+    /// Not `.convertFromSnakeCase`: that turns `device_id` into `deviceId`, which never matches a
+    /// `deviceID` property, so every id-bearing body failed to decode. `_id` maps back to `ID`.
     public static func makeDecoder() -> JSONDecoder {
         let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
+        d.keyDecodingStrategy = .custom { path in
+            WireKey(stringValue: camelCase(path.last?.stringValue ?? ""))
+        }
         d.dateDecodingStrategy = .iso8601
         return d
+    }
+
+    /// `device_id` → `deviceID`, `has_more` → `hasMore`, `cursor` → `cursor`.
+    public static func camelCase(_ snake: String) -> String {
+        let parts = snake.split(separator: "_", omittingEmptySubsequences: true)
+        guard parts.count > 1 else { return snake }
+        return parts.enumerated().map { index, part in
+            if index == 0 { return String(part) }
+            if part == "id" { return "ID" }
+            return part.prefix(1).uppercased() + part.dropFirst()
+        }.joined()
+    }
+
+    struct WireKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }
 
