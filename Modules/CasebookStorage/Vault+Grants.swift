@@ -119,11 +119,10 @@ extension Vault {
             try pool.write { db in
                 let exists = try db.cachedStatement(sql: "SELECT 1 FROM case_keys WHERE case_id = ? AND epoch = ? AND recipient = ?")
                 for wrapped in keys {
-                    guard wrapped.recipient == device, (try? KeyWrap.unwrap(wrapped, with: identity)) != nil else {
-                        receipt.rejected += 1
-                        continue
-                    }
+                    guard wrapped.recipient == device else { receipt.rejected += 1; continue }
+                    // Already held: nothing to do (a no-op sync costs no key unwrapping).
                     if try Int.fetchOne(exists, arguments: [wrapped.caseID.rawValue, Int64(wrapped.epoch), device.rawValue]) != nil { continue }
+                    guard (try? KeyWrap.unwrap(wrapped, with: identity)) != nil else { receipt.rejected += 1; continue }
                     let heldBefore = try holdsKey(db, for: wrapped.caseID)
                     try storeWrappedKey(db, wrapped)
                     receipt.stored += 1

@@ -56,6 +56,7 @@ public enum SyncAPI {
 
     /// `device_id` → `deviceID`, `has_more` → `hasMore`, `cursor` → `cursor`.
     public static func camelCase(_ snake: String) -> String {
+        guard snake.utf8.contains(UInt8(ascii: "_")) else { return snake }
         let parts = snake.split(separator: "_", omittingEmptySubsequences: true)
         guard parts.count > 1 else { return snake }
         return parts.enumerated().map { index, part in
