@@ -16,6 +16,10 @@ extension AsyncVaultCommand {
         try await Output.guarded {
             let vault = try options.openVault()
             for warning in (try? vault.warnings()) ?? [] { Output.warn(warning) }
+            guard try vault.enrolledOrganisation() != nil else {
+                throw CasebookError(.invalidInput,
+                    "this vault is standalone (created with 'casebook init'); sync needs a vault created with 'casebook enrol'")
+            }
             let url = try SyncSupport.serverURL(explicit: server, vault: vault)
             let transport = try HTTPSyncTransport(baseURL: url, identity: vault.identity)
             var configuration = SyncConfiguration()
