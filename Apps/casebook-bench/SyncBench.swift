@@ -65,10 +65,13 @@ func runSyncBenchmark(revisions: Int = 100_000, small: Int = 1_000, cases: Int =
 
     // No-op syncs.
     progress("sync bench: measuring no-op syncs")
-    let noOpSmall = try await medianNoOp(smallOrg.admin, runs: noOpRuns)
-    let noOpLarge = try await medianNoOp(large.admin, runs: noOpRuns)
+    let (noOpSmall, phasesSmall) = try await medianNoOp(smallOrg.admin, runs: noOpRuns)
+    let (noOpLarge, phasesLarge) = try await medianNoOp(large.admin, runs: noOpRuns)
     lines.append(String(format: "  no-op sync: %d revisions %.1f ms, %d revisions %.1f ms (median of %d); ratio %.2f (goal ≤ 1.2)",
                         small, noOpSmall * 1000, revisions, noOpLarge * 1000, noOpRuns, noOpLarge / noOpSmall))
+    func phases(_ t: [String: Double]) -> String { t.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, $0.value) }.joined(separator: ", ") }
+    lines.append("  no-op phases (ms), \(small): \(phases(phasesSmall))")
+    lines.append("  no-op phases (ms), \(revisions): \(phases(phasesLarge))")
     return lines
 }
 
@@ -76,17 +79,19 @@ private func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
-private func medianNoOp(_ member: SyncBenchOrganisation.Replica, runs: Int) async throws -> Double {
+private func medianNoOp(_ member: SyncBenchOrganisation.Replica, runs: Int) async throws -> (Double, [String: Double]) {
     let client = SyncClient(vault: member.vault, transport: member.transport)
     _ = try await client.run()  // settle (token, anything left)
     var times: [Double] = []
+    var phases: [String: Double] = [:]
     for _ in 0..<runs {
         let start = ContinuousClock.now
         let report = try await client.run()
         times.append(seconds(ContinuousClock.now - start))
         guard report.pushed == 0, report.stored == 0 else { throw CasebookError(.storage, "a no-op sync moved data") }
+        phases = report.timings
     }
-    return times.sorted()[times.count / 2]
+    return (times.sorted()[times.count / 2], phases)
 }
 
 /// The floor: what the same work costs with no protocol around it.

@@ -47,6 +47,8 @@ public enum SyncCursorName {
 extension Vault {
     // MARK: - Outbox
 
+    /// (`CROSS JOIN` keeps the outbox as the outer loop: an empty outbox costs nothing however
+    /// many revisions the vault holds, where a plain join may scan `revisions` in `local_seq` order.)
     /// Up to `limit` queued revisions, oldest first, after local position `after` (so a batch the
     /// server rejected is not offered again in the same run).
     public func outboxBatch(limit: Int, after localSeq: Int64 = 0) throws(CasebookError) -> [(localSeq: Int64, revision: SealedRevision)] {
@@ -54,7 +56,7 @@ extension Vault {
             return try pool.read { db in
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT r.local_seq, r.id, r.header, r.ciphertext, r.signature FROM outbox o
-                    JOIN revisions r ON r.id = o.revision_id WHERE r.local_seq > ? ORDER BY r.local_seq LIMIT ?
+                    CROSS JOIN revisions r ON r.id = o.revision_id WHERE r.local_seq > ? ORDER BY r.local_seq LIMIT ?
                     """, arguments: [localSeq, limit])
                 return try rows.map { row throws(CasebookError) in
                     (row["local_seq"], try SealedRevision(headerBytes: row["header"], ciphertext: row["ciphertext"],

@@ -35,12 +35,16 @@ public struct SyncClient: Sendable {
     public func run() async throws(CasebookError) -> SyncReport {
         var engine = SyncEngine(configuration: configuration)
         var pushPosition: Int64 = 0
+        var timings: [String: Double] = [:]
         var action = engine.handle(.start(now: now(), cursor: try vault.syncValue(SyncCursorName.main)))
         while true {
             let event: SyncEngine.Event
             switch action {
-            case .done(let report):
+            case .done(var report):
+                let auditStart = ContinuousClock.now
                 try? vault.auditSync(.sync)
+                timings["audit", default: 0] += Self.millis(ContinuousClock.now - auditStart)
+                report.timings = timings
                 return report
             case .fail(let failure, _):
                 throw failure.casebookError
@@ -50,7 +54,9 @@ public struct SyncClient: Sendable {
                 event = .tick(now: now())
             default:
                 do {
+                    let started = ContinuousClock.now
                     event = try await perform(action, engine: engine, pushPosition: &pushPosition)
+                    timings[action.kind, default: 0] += Self.millis(ContinuousClock.now - started)
                 } catch let error as CasebookError where error.code != .network && error.code != .notAuthorised {
                     throw error  // local storage or integrity problems are not retried
                 } catch {
@@ -59,6 +65,10 @@ public struct SyncClient: Sendable {
             }
             action = engine.handle(event)
         }
+    }
+
+    static func millis(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 
     private func call<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Duration) async throws -> T) async throws -> T {

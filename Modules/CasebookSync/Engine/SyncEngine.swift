@@ -34,6 +34,8 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var backfilled: [CaseID] = []
     public var cursor: String?
     public var retries = 0
+    /// Wall time per kind of step, in milliseconds (measured by the driver, for diagnosis).
+    public var timings: [String: Double] = [:]
     public init() {}
 }
 
@@ -231,6 +233,22 @@ public struct SyncEngine: Sendable {
 }
 
 extension SyncEngine.Action {
+    /// A short name for timings and logs.
+    public var kind: String {
+        switch self {
+        case .refreshOrganisation: "organisation"
+        case .fetchKeys: "keys"
+        case .push: "push"
+        case .pull: "pull"
+        case .distributeKeys: "distribute"
+        case .backfill: "backfill"
+        case .reauthenticate: "authenticate"
+        case .wait: "wait"
+        case .done: "done"
+        case .fail: "fail"
+        }
+    }
+
     var isRequest: Bool {
         switch self {
         case .wait, .done, .fail, .reauthenticate: false
