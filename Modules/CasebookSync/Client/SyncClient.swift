@@ -36,6 +36,8 @@ public struct SyncClient: Sendable {
         var engine = SyncEngine(configuration: configuration)
         var pushPosition: Int64 = 0
         var timings: [String: Double] = [:]
+        var prefetch: Prefetch?
+        defer { prefetch?.task.cancel() }
         var action = engine.handle(.start(now: now(), cursor: try vault.syncValue(SyncCursorName.main)))
         while true {
             let event: SyncEngine.Event
@@ -55,7 +57,7 @@ public struct SyncClient: Sendable {
             default:
                 do {
                     let started = ContinuousClock.now
-                    event = try await perform(action, engine: engine, pushPosition: &pushPosition)
+                    event = try await perform(action, engine: engine, pushPosition: &pushPosition, prefetch: &prefetch)
                     timings[action.kind, default: 0] += Self.millis(ContinuousClock.now - started)
                 } catch let error as CasebookError where error.code != .network && error.code != .notAuthorised {
                     throw error  // local storage or integrity problems are not retried
@@ -76,7 +78,15 @@ public struct SyncClient: Sendable {
         return try await withDeadline(timeout, what: what) { try await body(timeout) }
     }
 
-    private func perform(_ action: SyncEngine.Action, engine: SyncEngine, pushPosition: inout Int64) async throws -> SyncEngine.Event {
+    /// The next pull page, requested while the current one is verified and applied (pages are still
+    /// applied one at a time, in order, each with its cursor in one transaction).
+    struct Prefetch {
+        var after: String
+        var task: Task<PullResponse, any Error>
+    }
+
+    private func perform(_ action: SyncEngine.Action, engine: SyncEngine, pushPosition: inout Int64,
+                         prefetch: inout Prefetch?) async throws -> SyncEngine.Event {
         let transport = self.transport
         switch action {
         case .refreshOrganisation:
@@ -101,7 +111,20 @@ public struct SyncClient: Sendable {
             return .pushed(accepted: response.accepted.count, rejected: rejected, outboxEmpty: batch.count < limit, now: now())
 
         case .pull(let after, let limit, _):
-            let response = try await call("a pull") { try await transport.pull(after: after, limit: limit, timeout: $0) }
+            let pending = prefetch
+            prefetch = nil
+            let response: PullResponse
+            if let pending, pending.after == after {
+                response = try await pending.task.value
+            } else {
+                pending?.task.cancel()
+                response = try await call("a pull") { try await transport.pull(after: after, limit: limit, timeout: $0) }
+            }
+            if response.hasMore, !response.revisions.isEmpty {
+                let next = response.cursor
+                let fetch: @Sendable (Duration) async throws -> PullResponse = { try await transport.pull(after: next, limit: limit, timeout: $0) }
+                prefetch = Prefetch(after: next, task: Task { try await self.call("a pull", fetch) })
+            }
             let outcome = try await apply(response, cursorName: SyncCursorName.main)
             progress?(SyncProgress(phase: .pull, pushed: engine.report.pushed, pulled: engine.report.pulled + outcome.received))
             return .pulled(outcome, now: now())
