@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
     var suites: [String] = []
 
     func run() async throws {
-        let all = ["vault", "redaction", "export"]
+        let all = ["vault", "redaction", "export", "sync", "server"]
         let chosen = suites.isEmpty ? all : suites
         print("casebook-bench \(ISO8601DateFormatter().string(from: Date())) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
         for suite in chosen {
@@ -20,6 +20,10 @@ struct Bench: AsyncParsableCommand {
             case "vault": try VaultBench.run().forEach { print($0) }
             case "redaction": runRedactionBenchmark().forEach { print($0) }
             case "export": try runExportBenchmark().forEach { print($0) }
+            case "sync":
+                let lines = try await runSyncBenchmark(progress: { FileHandle.standardError.write(Data(("  " + $0 + "\n").utf8)) })
+                lines.forEach { print($0) }
+            case "server": try await runServerBenchmark().forEach { print($0) }
             default: throw ValidationError("unknown suite '\(suite)'; choose from \(all.joined(separator: ", "))")
             }
         }

@@ -32,8 +32,8 @@ enum VaultDatabase {
         do {
             if create {
                 // Owner-only permissions from the first byte on.
-                let dir = (path as NSString).deletingLastPathComponent
-                if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+                let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
                 guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
                     throw CasebookError(.storage, "cannot create the vault file at \(path)")
                 }

@@ -16,10 +16,13 @@ struct VaultOptions: ParsableArguments {
     @Flag(name: .long, help: "Print machine-readable JSON on stdout.")
     var json = false
 
+    /// The vault's absolute path: --vault, else $CASEBOOK_VAULT, else ~/.casebook/vault.casebook.
     var vaultPath: String {
-        if let vault { return vault }
-        if let env = ProcessInfo.processInfo.environment["CASEBOOK_VAULT"], !env.isEmpty { return env }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".casebook/vault.casebook").path
+        let given = vault ?? ProcessInfo.processInfo.environment["CASEBOOK_VAULT"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let given else {
+            return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".casebook/vault.casebook").path
+        }
+        return URL(fileURLWithPath: given).standardizedFileURL.path
     }
 
     /// How to unlock, in order: --passphrase-file, CASEBOOK_PASSPHRASE, CASEBOOK_SESSION, then a prompt.

@@ -45,13 +45,34 @@ public enum SyncAPI {
         return e
     }
 
+    /// Not `.convertFromSnakeCase`: that turns `device_id` into `deviceId`, which never matches a
+    /// `deviceID` property, so every id-bearing body failed to decode. `_id` maps back to `ID`.
     public static func makeDecoder() -> JSONDecoder {
         let d = JSONDecoder()
-        // Not `.convertFromSnakeCase`: it turns `device_id` into `deviceId`, which does not match
-        // the `deviceID` property that `.convertToSnakeCase` encoded it from.
-        d.keyDecodingStrategy = .custom { path in SnakeCaseKey(camelCase: path.last?.stringValue ?? "") }
+        d.keyDecodingStrategy = .custom { path in
+            WireKey(stringValue: camelCase(path.last?.stringValue ?? ""))
+        }
         d.dateDecodingStrategy = .iso8601
         return d
+    }
+
+    /// `device_id` → `deviceID`, `has_more` → `hasMore`, `cursor` → `cursor`.
+    public static func camelCase(_ snake: String) -> String {
+        guard snake.utf8.contains(UInt8(ascii: "_")) else { return snake }
+        let parts = snake.split(separator: "_", omittingEmptySubsequences: true)
+        guard parts.count > 1 else { return snake }
+        return parts.enumerated().map { index, part in
+            if index == 0 { return String(part) }
+            if part == "id" { return "ID" }
+            return part.prefix(1).uppercased() + part.dropFirst()
+        }.joined()
+    }
+
+    struct WireKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }
 
@@ -63,25 +84,4 @@ public struct APIErrorBody: Codable, Sendable, Hashable {
         self.error = error
         self.message = message
     }
-}
-
-/// Decoding key for snake_case JSON: `device_id` → `deviceID`, `has_more` → `hasMore`
-/// (the inverse of `.convertToSnakeCase` for this codebase's `ID` spelling).
-struct SnakeCaseKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-
-    init(camelCase snake: String) {
-        let parts = snake.split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count > 1 else {
-            stringValue = snake
-            return
-        }
-        stringValue = String(parts[0]) + parts.dropFirst().map { part in
-            part == "id" ? "ID" : part.prefix(1).uppercased() + part.dropFirst()
-        }.joined()
-    }
-
-    init?(stringValue: String) { self.init(camelCase: stringValue) }
-    init?(intValue: Int) { nil }
 }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import CasebookModels
+import CasebookStorage
+import CasebookSync
+import Foundation
+
+struct EnrolCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enrol",
+        abstract: "Make this vault a member of an organisation's sync server (creating the vault).",
+        discussion: """
+            Creates your device keys and registers their public halves with the server using a one-time \
+            code. An invited person's code looks like PERSON.SECRET.FINGERPRINT: the fingerprint lets this \
+            command check that the server serves the organisation's real root key.
+
+            The organisation's first administrator uses the code and person id printed by \
+            'casebook-server init' (--code CODE --person ID) and must name a file for the organisation \
+            recovery key (--recovery-key-out FILE): it is written once, owner-only. Keep it OFFLINE: with \
+            it, lost records can be recovered; without it, only the DSL's replicas hold every case.
+            """)
+
+    @OptionGroup var options: VaultOptions
+    @Option(help: "Sync server URL, e.g. https://sync.example.org.") var server: String?
+    @Option(help: "The one-time enrolment code.") var code: String
+    @Option(help: "Your name (stored encrypted in the organisation records).") var name: String
+    @Option(help: "Your person id (only for the first administrator's code from casebook-server init).") var person: String?
+    @Option(help: "Who you are to the organisation: staff, volunteer or external.") var type: PersonType = .staff
+    @Option(help: ArgumentHelp("First administrator only: where to write the organisation recovery key.", valueName: "file"))
+    var recoveryKeyOut: String?
+
+    func run() async throws {
+        try await Output.guarded {
+            let path = options.vaultPath
+            guard !FileManager.default.fileExists(atPath: path) else {
+                throw CasebookError(.vaultExists,
+                    "a vault already exists at \(path); enrolling an existing standalone vault is not supported, choose another --vault path")
+            }
+            let parsed = try EnrolmentCode(parsing: code)
+            let explicitPerson = try person.map { try Parse.id($0, as: PersonID.self, what: "person") }
+            if parsed.rootFingerprint == nil {
+                guard let out = recoveryKeyOut else {
+                    throw CasebookError(.invalidInput, "the first administrator must give --recovery-key-out FILE for the organisation recovery key")
+                }
+                guard !FileManager.default.fileExists(atPath: out) else {
+                    throw CasebookError(.invalidInput, "\(out) already exists; the recovery key is never written over another file")
+                }
+            }
+            guard case .passphrase(let passphrase) = try options.unlock(forCreation: true) else {
+                throw CasebookError(.invalidInput, "a new vault needs a passphrase, not a session token")
+            }
+            guard passphrase.count >= 10 else { throw CasebookError(.invalidInput, "the passphrase must be at least 10 characters long") }
+            let url = try SyncSupport.serverURL(explicit: server, vault: nil)
+            let transport = try HTTPSyncTransport(baseURL: url, identity: nil)
+            let enrolment = try await SyncClient.enrol(code: parsed, person: explicitPerson, transport: transport)
+            if let recovery = enrolment.recovery, let out = recoveryKeyOut {
+                guard FileManager.default.createFile(atPath: out, contents: Data(recovery.secretFileContents.utf8),
+                                                     attributes: [.posixPermissions: 0o600]) else {
+                    throw CasebookError(.storage, "could not write the recovery key to \(out); the device is enrolled but the organisation has no usable recovery key")
+                }
+            }
+            let vault = try Vault.createEnrolled(at: path, passphrase: passphrase, identity: enrolment.identity, ownerName: name,
+                                                 role: enrolment.person.role, type: type, organisation: enrolment.organisation,
+                                                 root: enrolment.root, recoveryKey: enrolment.recovery?.publicKey, server: url)
+            if options.json {
+                Output.json(["vault": vault.path, "person_id": vault.person.rawValue, "device_id": vault.device.rawValue,
+                             "organisation": enrolment.organisation.name, "role": enrolment.person.role.rawValue,
+                             "root": enrolment.isRoot ? "yes" : "no"])
+            } else {
+                print("Enrolled in \(enrolment.organisation.name) as \(enrolment.person.role.rawValue); vault \(vault.path)")
+                print("Your person id: \(vault.person)")
+                if let out = recoveryKeyOut, enrolment.recovery != nil {
+                    print("The organisation recovery key was written to \(out). Move it OFFLINE now (print it or copy it to")
+                    print("removable media kept in a safe) and delete it from this laptop.")
+                } else {
+                    print("Next: ask your administrator to run 'casebook sync' (it vouches for your keys), then run 'casebook sync'.")
+                }
+            }
+        }
+    }
+}

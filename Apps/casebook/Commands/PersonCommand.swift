@@ -1,0 +1,70 @@
+import ArgumentParser
+import CasebookModels
+import CasebookStorage
+import CasebookSync
+import Foundation
+
+struct PersonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "person", abstract: "People of the organisation: invite, list.", subcommands: [Invite.self, List.self])
+
+    struct Invite: AsyncVaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Invite a person (administrators); prints their one-time enrolment code.",
+            discussion: """
+                The code is generated on this laptop; the server receives only its SHA-256. The person's name \
+                is stored encrypted in the organisation records, never on the server. Give the code to the \
+                person privately; after they run 'casebook enrol', run 'casebook sync' to vouch for their keys.
+                """)
+        @OptionGroup var options: VaultOptions
+        @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+        @Option(help: "The person's name (stored encrypted).") var name: String
+        @Option(help: "Their role: practitioner, dsl or admin.") var role: Role
+        @Option(help: "Who they are: staff, volunteer or external.") var type: PersonType
+
+        func run(vault: Vault, client: SyncClient) async throws {
+            guard [.practitioner, .dsl, .admin].contains(role) else {
+                throw CasebookError(.invalidInput, "--role must be practitioner, dsl or admin")
+            }
+            let invitation = try await client.invite(name: name, role: role, type: type)
+            if options.json {
+                Output.json(["id": invitation.person.rawValue, "enrolment_code": invitation.code])
+            } else {
+                print("Invited \(invitation.person) as \(role.rawValue).")
+                print("Enrolment code (one use; give it to them privately):")
+                print("  \(invitation.code)")
+                print("They run: casebook enrol --server URL --code CODE --name NAME; then you run: casebook sync")
+            }
+        }
+    }
+
+    struct List: VaultCommand {
+        static let configuration = CommandConfiguration(abstract: "Show everyone in the organisation records.")
+        @OptionGroup var options: VaultOptions
+
+        struct Row: Encodable {
+            var id: String
+            var name: String
+            var roles: [String]
+            var type: String
+            var active: Bool
+            var pendingCertification: Bool
+            var devices: Int
+        }
+
+        func run(vault: Vault) throws {
+            let org = try vault.organisation()
+            let pending = Set(try vault.pendingInvitations())
+            let rows = try org.people.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }.map { p in
+                Row(id: p.id.rawValue, name: p.name, roles: p.roles.map(\.rawValue), type: p.type.rawValue, active: p.active,
+                    pendingCertification: pending.contains(p.id), devices: try vault.trustedDevices(of: p.id).count)
+            }
+            if options.json { Output.json(rows); return }
+            if rows.isEmpty { print("No people yet (sync first if you have just enrolled).") }
+            for r in rows {
+                let state = r.pendingCertification ? "  (invited, not yet enrolled and vouched for)" : r.devices == 0 ? "  (no certified device yet)" : ""
+                print("\(r.id)  \(r.name)  \(r.roles.joined(separator: ","))  \(r.type)\(r.active ? "" : "  inactive")\(state)")
+            }
+        }
+    }
+}

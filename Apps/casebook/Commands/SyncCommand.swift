@@ -1,0 +1,50 @@
+import ArgumentParser
+import CasebookModels
+import CasebookStorage
+import CasebookSync
+import Foundation
+
+struct SyncCommand: AsyncVaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Push your changes, then pull everyone else's (what you may read).",
+        discussion: """
+            The server is --server, else $CASEBOOK_SERVER, else the address you enrolled with. Every request \
+            has a deadline ($CASEBOOK_SYNC_TIMEOUT seconds, default 30); failures are retried with backoff. \
+            An interrupted sync resumes where it stopped. Revisions that fail verification (bad signature, \
+            unknown device, clock more than five minutes ahead) are reported and not stored.
+            """)
+
+    @OptionGroup var options: VaultOptions
+    @Option(help: "Sync server URL.") var server: String?
+
+    struct Report: Encodable {
+        var pushed: Int
+        var pulled: Int
+        var stored: Int
+        var rejected: [RejectedRevision]
+        var pushRejected: [RejectedRevision]
+        var keysReceived: Int
+        var keysDistributed: Int
+        var certified: Int
+        var backfilled: [String]
+        var cursor: String?
+        var retries: Int
+    }
+
+    func run(vault: Vault, client: SyncClient) async throws {
+        if let server, !server.isEmpty, try vault.serverURL() == nil { try vault.setServerURL(server) }
+        let r = try await client.run()
+        if options.json {
+            Output.json(Report(pushed: r.pushed, pulled: r.pulled, stored: r.stored, rejected: r.rejected, pushRejected: r.pushRejected,
+                               keysReceived: r.keysReceived, keysDistributed: r.keysDistributed, certified: r.certified,
+                               backfilled: r.backfilled.map(\.rawValue), cursor: r.cursor, retries: r.retries))
+            return
+        }
+        print("Sent \(r.pushed) revision(s); received \(r.pulled) (\(r.stored) new).")
+        if r.certified > 0 { print("Vouched for \(r.certified) newly enrolled device(s).") }
+        if r.keysReceived > 0 { print("Received \(r.keysReceived) case key(s).") }
+        for rejected in r.rejected { Output.warn("refused revision \(rejected.id.prefix(12)): \(rejected.message)") }
+        for rejected in r.pushRejected { Output.warn("the server refused revision \(rejected.id.prefix(12)): \(rejected.message) (kept locally)") }
+    }
+}

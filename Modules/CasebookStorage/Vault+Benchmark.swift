@@ -1,0 +1,40 @@
+public import CasebookCrypto
+public import CasebookModels
+import Foundation
+import GRDB
+
+/// Access for the benchmark's floor measurement only (same package; not public API).
+extension Vault {
+    package func sealedRevisionsForBenchmark() throws(CasebookError) -> [SealedRevision] {
+        do { return try pool.read { db in try sealedRevisions(db) } } catch { throw storageError(error, "reading revisions") }
+    }
+
+    package func authorKeysForBenchmark() throws(CasebookError) -> [DeviceID: DevicePublicKeys] {
+        do {
+            return try pool.read { db in
+                var out: [DeviceID: DevicePublicKeys] = [:]
+                for id in try String.fetchAll(db, sql: "SELECT device_id FROM devices") {
+                    if let keys = try devicePublicKeys(db, DeviceID(rawValue: id)) { out[keys.deviceID] = keys }
+                }
+                return out
+            }
+        } catch { throw storageError(error, "reading devices") }
+    }
+
+    package func caseKeysForBenchmark() throws(CasebookError) -> [String: CaseKey] {
+        do {
+            return try pool.read { db in
+                var out: [String: CaseKey] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT case_id, epoch FROM case_keys WHERE recipient = ?", arguments: [device.rawValue]) {
+                    let caseID = CaseID(rawValue: row["case_id"]), epoch = UInt32(row["epoch"] as Int64)
+                    if let key = try caseKey(db, caseID: caseID, epoch: epoch) { out["\(caseID.rawValue)#\(epoch)"] = key }
+                }
+                return out
+            }
+        } catch { throw storageError(error, "reading keys") }
+    }
+
+    package static func verifyConcurrentlyForBenchmark(_ items: [SealedRevision], _ check: @Sendable (SealedRevision) -> Bool) -> [Bool] {
+        verifyConcurrently(items, check)
+    }
+}

@@ -1,0 +1,217 @@
+public import CasebookCrypto
+public import CasebookModels
+import Crypto
+public import Foundation
+import GRDB
+import Synchronization
+
+/// What receiving wrapped keys from the server did.
+public struct KeyReceipt: Sendable, Hashable {
+    public var stored = 0
+    /// Cases this device could not read before: pull their history (backfill).
+    public var newCases: [CaseID] = []
+    /// Served keys that were not for this device or failed to open (a hostile or broken server).
+    public var rejected = 0
+}
+
+extension Vault {
+    // MARK: - Granting
+
+    /// Every key of a case this device holds, wrapped for the given devices. Not stored: the caller
+    /// uploads them first and then calls `storeWrappedKeys`, so a failed upload is retried later.
+    public func wrapHeldKeys(of caseID: CaseID, for recipients: [DevicePublicKeys]) throws(CasebookError) -> [WrappedCaseKey] {
+        do {
+            return try pool.read { db in
+                let epochs = try Int64.fetchAll(db, sql: "SELECT epoch FROM case_keys WHERE case_id = ? AND recipient = ? ORDER BY epoch",
+                                                arguments: [caseID.rawValue, device.rawValue])
+                guard !epochs.isEmpty else {
+                    throw CasebookError(.notAuthorised, "you hold no key for case \(caseID), so you cannot grant it")
+                }
+                var wraps: [WrappedCaseKey] = []
+                for epoch in epochs {
+                    guard let key = try caseKey(db, caseID: caseID, epoch: UInt32(epoch)) else { continue }
+                    for recipient in recipients { wraps.append(try KeyWrap.wrap(key, for: recipient)) }
+                }
+                return wraps
+            }
+        } catch { throw storageError(error, "wrapping case keys") }
+    }
+
+    /// Records wrapped keys (after a successful upload) so this replica knows who holds what.
+    public func storeWrappedKeys(_ keys: [WrappedCaseKey]) throws(CasebookError) {
+        guard !keys.isEmpty else { return }
+        do {
+            try pool.write { db in
+                for key in keys { try storeWrappedKey(db, key) }
+                for (slot, group) in Dictionary(grouping: keys, by: { Self.uploadedKey($0.caseID, $0.epoch) }) {
+                    let old = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [slot]) ?? ""
+                    var set = Set(old.split(separator: ",").map(String.init))
+                    for key in group { set.insert(key.recipient.rawValue) }
+                    try Self.setSyncValue(db, slot, set.sorted().joined(separator: ","))
+                }
+            }
+        } catch {
+            throw storageError(error, "storing wrapped keys")
+        }
+    }
+
+    /// Revocation: a new epoch key for the case, wrapped for every remaining reader this replica
+    /// knows of (devices it wrapped earlier keys for, minus the removed person's), every DSL
+    /// device, the recovery key and this device. Not stored until uploaded (`storeWrappedKeys`);
+    /// from then on new revisions of the case use the new epoch.
+    public func rotateCaseKey(_ caseID: CaseID, removing removed: PersonID) throws(CasebookError) -> [WrappedCaseKey] {
+        guard caseID != .organisation else { throw CasebookError(.invalidInput, "the organisation case is not granted or revoked") }
+        guard removed != person else { throw CasebookError(.invalidInput, "you cannot revoke your own access") }
+        do {
+            return try pool.read { db in
+                guard try holdsKey(db, for: caseID) else {
+                    throw CasebookError(.notAuthorised, "you hold no key for case \(caseID), so you cannot rotate it")
+                }
+                let maxEpoch = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM case_keys WHERE case_id = ?", arguments: [caseID.rawValue]) ?? 0
+                let key = CaseKey.generate(caseID: caseID, epoch: UInt32(maxEpoch + 1))
+                var recipients: [DeviceID: DevicePublicKeys] = [:]
+                for keys in try caseKeyRecipients(db) { recipients[keys.deviceID] = keys }
+                for grantee in try grantees(db, caseID) where grantee != removed {
+                    for keys in try devices(db, of: grantee) { recipients[keys.deviceID] = keys }
+                }
+                let earlier = try String.fetchAll(db, sql: "SELECT DISTINCT recipient FROM case_keys WHERE case_id = ?", arguments: [caseID.rawValue])
+                for id in earlier.map(DeviceID.init(rawValue:)) where recipients[id] == nil {
+                    if let keys = try devicePublicKeys(db, id), keys.person != removed { recipients[id] = keys }
+                }
+                for (id, keys) in recipients where keys.person == removed && id != DeviceTrust.recoveryDevice {
+                    // A DSL being revoked still receives keys as DSL: say so rather than pretend.
+                    if try trustedDevice(db, id)?.roles.contains(Role.dsl.rawValue) == true {
+                        throw CasebookError(.invalidInput, "person \(removed) is a Designated Safeguarding Lead and reads every case; change their role instead")
+                    }
+                }
+                return try recipients.values.sorted { $0.deviceID < $1.deviceID }.map { r throws(CasebookError) in try KeyWrap.wrap(key, for: r) }
+            }
+        } catch { throw storageError(error, "rotating the case key") }
+    }
+
+    private static func grantKey(_ caseID: CaseID, _ person: PersonID) -> String { "grant:\(caseID.rawValue)|\(person.rawValue)" }
+
+    /// Remembers (locally) that a person was granted a case, so keys reach devices they enrol later
+    /// and a rotation keeps them as readers.
+    public func recordGrant(_ caseID: CaseID, to person: PersonID, granted: Bool) throws(CasebookError) {
+        try setSyncValue(Self.grantKey(caseID, person), granted ? "1" : nil)
+    }
+
+    func grantees(_ db: Database, _ caseID: CaseID) throws -> [PersonID] {
+        try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key LIKE ?", arguments: ["grant:\(caseID.rawValue)|%"]).compactMap {
+            $0.split(separator: "|").last.map { PersonID(rawValue: String($0)) }
+        }
+    }
+
+    func devices(_ db: Database, of person: PersonID) throws -> [DevicePublicKeys] {
+        try Row.fetchAll(db, sql: "SELECT device_id, signing, agreement FROM devices WHERE person_id = ? AND device_id != ?",
+                         arguments: [person.rawValue, DeviceTrust.recoveryDevice.rawValue]).map { row in
+            DevicePublicKeys(deviceID: DeviceID(rawValue: row["device_id"]), person: person, signing: row["signing"], agreement: row["agreement"])
+        }
+    }
+
+    // MARK: - Receiving keys
+
+    /// Stores keys the server holds for this device, checking each opens with this device's key.
+    public func receiveKeys(_ keys: [WrappedCaseKey]) throws(CasebookError) -> KeyReceipt {
+        var receipt = KeyReceipt()
+        do {
+            try pool.write { db in
+                let exists = try db.cachedStatement(sql: "SELECT 1 FROM case_keys WHERE case_id = ? AND epoch = ? AND recipient = ?")
+                for wrapped in keys {
+                    guard wrapped.recipient == device else { receipt.rejected += 1; continue }
+                    // Already held: nothing to do (a no-op sync costs no key unwrapping).
+                    if try Int.fetchOne(exists, arguments: [wrapped.caseID.rawValue, Int64(wrapped.epoch), device.rawValue]) != nil { continue }
+                    guard (try? KeyWrap.unwrap(wrapped, with: identity)) != nil else { receipt.rejected += 1; continue }
+                    let heldBefore = try holdsKey(db, for: wrapped.caseID)
+                    try storeWrappedKey(db, wrapped)
+                    receipt.stored += 1
+                    if !heldBefore, !receipt.newCases.contains(wrapped.caseID) { receipt.newCases.append(wrapped.caseID) }
+                }
+                if receipt.stored > 0 {
+                    cache.withLock { $0.organisation = nil; $0.knownNames = nil }
+                    try adoptRecoveryKey(db)
+                }
+            }
+        } catch { throw storageError(error, "storing received keys") }
+        return receipt
+    }
+
+    private static func uploadedKey(_ caseID: CaseID, _ epoch: UInt32) -> String { "wrapped:\(caseID.rawValue)#\(epoch)" }
+
+    /// Keys other devices must hold but this replica has not yet uploaded for them: every key
+    /// of every case it holds for every DSL device, the recovery key and the case's grantees, and
+    /// the organisation key for every certified member. Not marked as uploaded until
+    /// `storeWrappedKeys` runs after a successful upload, so a failed upload is retried next sync.
+    public func missingKeyWraps() throws(CasebookError) -> [WrappedCaseKey] {
+        do {
+            return try pool.read { db in
+                let required = try caseKeyRecipients(db)
+                let members = try Row.fetchAll(db, sql: "SELECT device_id, person_id, signing, agreement FROM devices").map { row in
+                    DevicePublicKeys(deviceID: DeviceID(rawValue: row["device_id"]), person: PersonID(rawValue: row["person_id"]),
+                                     signing: row["signing"], agreement: row["agreement"])
+                }
+                // Every epoch held, so a DSL or grantee who joins after a rotation still reads older records.
+                let held = try Row.fetchAll(db, sql: "SELECT case_id, epoch FROM case_keys WHERE recipient = ? ORDER BY case_id, epoch",
+                                            arguments: [device.rawValue])
+                let uploadedStatement = try db.cachedStatement(sql: "SELECT value FROM sync_state WHERE key = ?")
+                var wraps: [WrappedCaseKey] = []
+                for row in held {
+                    let caseID = CaseID(rawValue: row["case_id"]), epoch = UInt32(row["epoch"] as Int64)
+                    var recipients = caseID == .organisation ? members : required
+                    if caseID != .organisation {
+                        for grantee in try grantees(db, caseID) { recipients += try devices(db, of: grantee) }
+                    }
+                    let uploaded = Set((try String.fetchOne(uploadedStatement, arguments: [Self.uploadedKey(caseID, epoch)]) ?? "")
+                        .split(separator: ",").map(String.init))
+                    var key: CaseKey?
+                    var seen: Set<DeviceID> = []
+                    for recipient in recipients where recipient.deviceID != device && !uploaded.contains(recipient.deviceID.rawValue) {
+                        guard seen.insert(recipient.deviceID).inserted else { continue }
+                        if key == nil { key = try caseKey(db, caseID: caseID, epoch: epoch) }
+                        guard let key else { break }
+                        wraps.append(try KeyWrap.wrap(key, for: recipient))
+                    }
+                }
+                return wraps
+            }
+        } catch { throw storageError(error, "checking key recipients") }
+    }
+
+    /// Whether this device can read a case.
+    public func canRead(_ caseID: CaseID) throws(CasebookError) -> Bool {
+        do { return try pool.read { db in try holdsKey(db, for: caseID) } } catch { throw storageError(error, "reading keys") }
+    }
+
+    /// Decrypts a revision with the keys this device holds (nil when it holds none for its epoch).
+    public func decryptIfHeld(_ sealed: SealedRevision) throws(CasebookError) -> Revision? {
+        do {
+            return try pool.read { db in
+                guard let key = try caseKey(db, caseID: sealed.header.caseID, epoch: sealed.header.keyEpoch) else { return nil }
+                return try RevisionSealer.decrypt(sealed, key: key)
+            }
+        } catch { throw storageError(error, "decrypting") }
+    }
+
+    /// Every stored revision id with its merged state fingerprint, for convergence checks.
+    public func revisionIDs() throws(CasebookError) -> Set<RevisionID> {
+        do { return try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM revisions").map(RevisionID.init(rawValue:))) } } catch {
+            throw storageError(error, "reading revisions")
+        }
+    }
+
+    /// The merged state of every record this device can read.
+    public func mergedState() throws(CasebookError) -> [MergedRecord] {
+        do { return try pool.read { db in try mergedRecords(db) } } catch { throw storageError(error, "merging records") }
+    }
+
+    /// Stored revisions of a case, sealed (for tests and export of ciphertext).
+    public func sealedRevisions(of caseID: CaseID) throws(CasebookError) -> [SealedRevision] {
+        do { return try pool.read { db in try sealedRevisions(db, caseID: caseID) } } catch { throw storageError(error, "reading revisions") }
+    }
+
+    /// Appends an audit entry for a sync-related action (grant, revoke, sync).
+    public func auditSync(_ action: AuditAction, caseID: CaseID? = nil) throws(CasebookError) {
+        try audit(action, caseID: caseID)
+    }
+}

@@ -1,0 +1,254 @@
+public import CasebookCrypto
+public import CasebookModels
+public import Foundation
+import GRDB
+import Synchronization
+
+/// A revision received from the server, with the server's sequence number.
+public struct PulledRevision: Sendable {
+    public var sealed: SealedRevision
+    public var seq: Int64?
+    public init(sealed: SealedRevision, seq: Int64?) {
+        self.sealed = sealed
+        self.seq = seq
+    }
+}
+
+/// A received revision the replica refused to store: identifiers and a reason, never content.
+public struct RejectedRevision: Sendable, Hashable, Codable {
+    public var id: String
+    public var reason: String
+    public var message: String
+    public init(id: String, reason: String, message: String) {
+        self.id = id
+        self.reason = reason
+        self.message = message
+    }
+}
+
+/// What applying one pulled page did.
+public struct ApplyResult: Sendable, Hashable {
+    /// Revisions stored for the first time.
+    public var stored: Int = 0
+    /// Revisions already held (a replay, or this replica's own revisions coming back).
+    public var duplicates: Int = 0
+    /// This replica's own outbox entries the server has now proven it holds (cleared from the outbox).
+    public var acknowledged: Int = 0
+    public var rejected: [RejectedRevision] = []
+    public init() {}
+}
+
+/// Names of sync cursors kept in `sync_state`.
+public enum SyncCursorName {
+    public static let main = "cursor"
+    public static func backfill(_ caseID: CaseID) -> String { "cursor:case:\(caseID.rawValue)" }
+}
+
+extension Vault {
+    // MARK: - Outbox
+
+    /// (`CROSS JOIN` keeps the outbox as the outer loop: an empty outbox costs nothing however
+    /// many revisions the vault holds, where a plain join may scan `revisions` in `local_seq` order.)
+    /// Up to `limit` queued revisions, oldest first, after local position `after` (so a batch the
+    /// server rejected is not offered again in the same run).
+    public func outboxBatch(limit: Int, after localSeq: Int64 = 0) throws(CasebookError) -> [(localSeq: Int64, revision: SealedRevision)] {
+        do {
+            return try pool.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT r.local_seq, r.id, r.header, r.ciphertext, r.signature FROM outbox o
+                    CROSS JOIN revisions r ON r.id = o.revision_id WHERE r.local_seq > ? ORDER BY r.local_seq LIMIT ?
+                    """, arguments: [localSeq, limit])
+                return try rows.map { row throws(CasebookError) in
+                    (row["local_seq"], try SealedRevision(headerBytes: row["header"], ciphertext: row["ciphertext"],
+                                                          signature: row["signature"], claimedID: RevisionID(rawValue: row["id"])))
+                }
+            }
+        } catch { throw storageError(error, "reading the outbox") }
+    }
+
+    public func outboxCount() throws(CasebookError) -> Int {
+        do { return try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 } } catch {
+            throw storageError(error, "reading the outbox")
+        }
+    }
+
+    /// Records the server's acknowledgement: sets `server_seq` and clears the outbox entry, in one
+    /// transaction. The outbox is cleared only here and when a pull proves the server holds a revision.
+    public func acknowledge(_ acks: [(id: RevisionID, seq: Int64)]) throws(CasebookError) {
+        guard !acks.isEmpty else { return }
+        do {
+            try pool.write { db in
+                let update = try db.cachedStatement(sql: "UPDATE revisions SET server_seq = ? WHERE id = ?")
+                let delete = try db.cachedStatement(sql: "DELETE FROM outbox WHERE revision_id = ?")
+                for ack in acks {
+                    try update.execute(arguments: [ack.seq, ack.id.rawValue])
+                    try delete.execute(arguments: [ack.id.rawValue])
+                }
+            }
+        } catch { throw storageError(error, "acknowledging pushed revisions") }
+    }
+
+    // MARK: - Cursors
+
+    public func syncValue(_ key: String) throws(CasebookError) -> String? {
+        do { return try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [key]) } } catch {
+            throw storageError(error, "reading the sync state")
+        }
+    }
+
+    public func setSyncValue(_ key: String, _ value: String?) throws(CasebookError) {
+        do { try pool.write { db in try Self.setSyncValue(db, key, value) } } catch { throw storageError(error, "saving the sync state") }
+    }
+
+    static func setSyncValue(_ db: Database, _ key: String, _ value: String?) throws {
+        if let value {
+            try db.execute(sql: "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [key, value])
+        } else {
+            try db.execute(sql: "DELETE FROM sync_state WHERE key = ?", arguments: [key])
+        }
+    }
+
+    // MARK: - Applying pulled pages
+
+    /// Authors of the page this replica does not know (yet): the caller refreshes the
+    /// organisation's devices before applying, and anything still unknown is then rejected.
+    public func unknownAuthors(in page: [PulledRevision]) throws(CasebookError) -> Set<DeviceID> {
+        let authors = Set(page.map(\.sealed.header.authorDevice))
+        do {
+            return try pool.read { db in
+                var unknown: Set<DeviceID> = []
+                for author in authors where try trustedDevice(db, author) == nil { unknown.insert(author) }
+                return unknown
+            }
+        } catch { throw storageError(error, "reading devices") }
+    }
+
+    /// Applies one pulled page and saves its cursor in ONE transaction, so a client killed
+    /// mid-sync resumes from the last applied page with nothing lost and nothing doubled.
+    ///
+    /// Each revision must be signed by a known, certified device, be stamped no more than five
+    /// minutes in the future, and (when this replica holds the case key) decrypt. A revision that
+    /// fails is reported by id and reason and not stored. Nothing local is ever deleted because
+    /// the server lacks it.
+    public func applyPulled(_ page: [PulledRevision], cursor: String?, cursorName: String = SyncCursorName.main)
+        throws(CasebookError) -> ApplyResult {
+        do {
+            return try pool.write { db in
+                let result = try applyPage(db, page)
+                if let cursor { try Self.setSyncValue(db, cursorName, cursor) }
+                return result
+            }
+        } catch { throw storageError(error, "applying pulled revisions") }
+    }
+
+    private struct AuthorInfo {
+        var keys: DevicePublicKeys
+        var isAdmin: Bool
+    }
+
+    private func applyPage(_ db: Database, _ page: [PulledRevision]) throws -> ApplyResult {
+        var result = ApplyResult()
+        guard !page.isEmpty else { return result }
+        // Gather what verification needs: authors and case keys (cached per process).
+        var authors: [DeviceID: AuthorInfo] = [:]
+        var keys: [String: CaseKey] = [:]
+        for item in page {
+            let h = item.sealed.header
+            if authors[h.authorDevice] == nil, let device = try trustedDevice(db, h.authorDevice) {
+                authors[h.authorDevice] = AuthorInfo(keys: device.keys, isAdmin: device.isAdmin)
+            }
+            let k = "\(h.caseID.rawValue)#\(h.keyEpoch)"
+            if keys[k] == nil, let key = try caseKey(db, caseID: h.caseID, epoch: h.keyEpoch) { keys[k] = key }
+        }
+        let now = clock.nowMillis
+        let authorsFound = authors, keysFound = keys
+        // Verify in parallel: signature checks dominate the cost of a large initial sync.
+        let verdicts = Self.verifyConcurrently(page.map(\.sealed)) { sealed -> RejectedRevision? in
+            let h = sealed.header
+            func reject(_ reason: String, _ message: String) -> RejectedRevision {
+                RejectedRevision(id: sealed.id.rawValue, reason: reason, message: message)
+            }
+            guard let author = authorsFound[h.authorDevice] else {
+                return reject("unknown-device", "revision \(sealed.id.rawValue.prefix(12)) is signed by device \(h.authorDevice), which is not certified by the organisation")
+            }
+            do throws(CasebookError) { try RevisionSealer.verifySignature(sealed, author: author.keys) } catch {
+                return reject(error.code.rawValue, error.message)
+            }
+            if h.recordType.isOrganisationWide != (h.caseID == .organisation) {
+                return reject("tampered", "revision \(sealed.id.rawValue.prefix(12)) puts a \(h.recordType.rawValue) record in case \(h.caseID)")
+            }
+            if [.person, .settings, .policyVersion].contains(h.recordType), !author.isAdmin {
+                return reject("not-authorised", "revision \(sealed.id.rawValue.prefix(12)) changes organisation records but its author is not a certified administrator")
+            }
+            guard HybridLogicalClock.isAcceptable(h.hlc, wallMillis: now) else {
+                return reject("clock-skew", "revision \(sealed.id.rawValue.prefix(12)) is stamped more than five minutes in the future")
+            }
+            if let key = keysFound["\(h.caseID.rawValue)#\(h.keyEpoch)"] {
+                do throws(CasebookError) { _ = try RevisionSealer.decrypt(sealed, key: key) } catch {
+                    return reject(error.code.rawValue, error.message)
+                }
+            }
+            return nil
+        }
+        var hlc = HybridLogicalClock(last: try currentHLC(db))
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO revisions (id, case_id, record_id, record_type, author_device, hlc, key_epoch, header, ciphertext, signature, server_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+            """)
+        let setSeq = try db.cachedStatement(sql: "UPDATE revisions SET server_seq = ? WHERE id = ? AND server_seq IS NULL")
+        let clearOutbox = try db.cachedStatement(sql: "DELETE FROM outbox WHERE revision_id = ?")
+        for (item, verdict) in zip(page, verdicts) {
+            if let verdict { result.rejected.append(verdict); continue }
+            let sealed = item.sealed, h = sealed.header
+            try insert.execute(arguments: [sealed.id.rawValue, h.caseID.rawValue, h.recordID.rawValue, h.recordType.rawValue,
+                                           h.authorDevice.rawValue, h.hlc.description, Int64(h.keyEpoch), sealed.headerBytes,
+                                           sealed.ciphertext, sealed.signature, item.seq])
+            if db.changesCount > 0 {
+                result.stored += 1
+                try hlc.receive(h.hlc, wallMillis: now)
+            } else {
+                result.duplicates += 1
+                if let seq = item.seq { try setSeq.execute(arguments: [seq, sealed.id.rawValue]) }
+                // The server serves it back: it holds it, so a lost push acknowledgement is recovered here.
+                try clearOutbox.execute(arguments: [sealed.id.rawValue])
+                if db.changesCount > 0 { result.acknowledged += 1 }
+            }
+        }
+        if result.stored > 0 {
+            try Meta.set(db, .hlc, Data(hlc.last.description.utf8))
+            cache.withLock { $0.organisation = nil; $0.knownNames = nil }
+        }
+        return result
+    }
+
+    /// Runs `check` over every element on all cores; results keep the input order.
+    static func verifyConcurrently<T: Sendable>(_ items: [SealedRevision], _ check: @Sendable (SealedRevision) -> T) -> [T] {
+        guard !items.isEmpty else { return [] }
+        let results = ResultSlots<T>(count: items.count)
+        let chunk = max(64, items.count / (ProcessInfo.processInfo.activeProcessorCount * 4))
+        let chunks = (items.count + chunk - 1) / chunk
+        items.withUnsafeBufferPointer { buffer in
+            nonisolated(unsafe) let buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lower = c * chunk, upper = min(items.count, lower + chunk)
+                var local: [T] = []
+                local.reserveCapacity(upper - lower)
+                for i in lower..<upper { local.append(check(buffer[i])) }
+                results.set(lower, local)
+            }
+        }
+        return results.values
+    }
+}
+
+/// Slots written in disjoint ranges by the workers, read after all finish.
+private final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    private var storage: [T?]
+    private let lock = Mutex(())
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ start: Int, _ values: [T]) {
+        lock.withLock { _ in for (i, v) in values.enumerated() { storage[start + i] = v } }
+    }
+    var values: [T] { lock.withLock { _ in storage.map { $0! } } }
+}

@@ -1,0 +1,217 @@
+public import CasebookCrypto
+public import CasebookModels
+public import CasebookStorage
+public import Foundation
+
+/// Progress of a long sync, for the CLI to show on stderr.
+public struct SyncProgress: Sendable, Hashable {
+    public enum Phase: String, Sendable { case organisation, keys, push, pull, backfill }
+    public var phase: Phase
+    public var pushed: Int
+    public var pulled: Int
+}
+
+/// Drives a `SyncEngine` against a vault and a transport: performs each action the engine asks
+/// for, bounded by its deadline, and feeds the outcome back. All protocol decisions (order,
+/// retries, backoff, when to stop) are the engine's; all storage rules (verification, atomic
+/// page + cursor) are the vault's.
+public struct SyncClient: Sendable {
+    public let vault: Vault
+    public let transport: any SyncTransport
+    public let configuration: SyncConfiguration
+    let now: @Sendable () -> Date
+    let progress: (@Sendable (SyncProgress) -> Void)?
+
+    public init(vault: Vault, transport: any SyncTransport, configuration: SyncConfiguration = SyncConfiguration(),
+                now: @escaping @Sendable () -> Date = { Date() }, progress: (@Sendable (SyncProgress) -> Void)? = nil) {
+        self.vault = vault
+        self.transport = transport
+        self.configuration = configuration
+        self.now = now
+        self.progress = progress
+    }
+
+    /// One sync run: organisation, keys, push, pull, key distribution, backfills.
+    public func run() async throws(CasebookError) -> SyncReport {
+        var engine = SyncEngine(configuration: configuration)
+        var pushPosition: Int64 = 0
+        var timings: [String: Double] = [:]
+        var prefetch: Prefetch?
+        defer { prefetch?.task.cancel() }
+        var action = engine.handle(.start(now: now(), cursor: try vault.syncValue(SyncCursorName.main)))
+        while true {
+            let event: SyncEngine.Event
+            switch action {
+            case .done(var report):
+                let auditStart = ContinuousClock.now
+                try? vault.auditSync(.sync)
+                timings["audit", default: 0] += Self.millis(ContinuousClock.now - auditStart)
+                report.timings = timings
+                return report
+            case .fail(let failure, _):
+                throw failure.casebookError
+            case .wait(let until):
+                let delay = until.timeIntervalSince(now())
+                if delay > 0 { try? await Task.sleep(for: .milliseconds(Int(delay * 1000))) }
+                event = .tick(now: now())
+            default:
+                do {
+                    let started = ContinuousClock.now
+                    event = try await perform(action, engine: engine, pushPosition: &pushPosition, prefetch: &prefetch)
+                    timings[action.kind, default: 0] += Self.millis(ContinuousClock.now - started)
+                } catch let error as CasebookError where error.code != .network && error.code != .notAuthorised {
+                    throw error  // local storage or integrity problems are not retried
+                } catch {
+                    event = .failed(SyncFailure.from(error), now: now())
+                }
+            }
+            action = engine.handle(event)
+        }
+    }
+
+    static func millis(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    private func call<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Duration) async throws -> T) async throws -> T {
+        let timeout = configuration.requestTimeout
+        return try await withDeadline(timeout, what: what) { try await body(timeout) }
+    }
+
+    /// The next pull page, requested while the current one is verified and applied (pages are still
+    /// applied one at a time, in order, each with its cursor in one transaction).
+    struct Prefetch {
+        var after: String
+        var task: Task<PullResponse, any Error>
+    }
+
+    private func perform(_ action: SyncEngine.Action, engine: SyncEngine, pushPosition: inout Int64,
+                         prefetch: inout Prefetch?) async throws -> SyncEngine.Event {
+        let transport = self.transport
+        switch action {
+        case .refreshOrganisation:
+            progress?(SyncProgress(phase: .organisation, pushed: engine.report.pushed, pulled: engine.report.pulled))
+            return .organisationRefreshed(certified: try await refreshOrganisation(), now: now())
+
+        case .fetchKeys:
+            let list = try await call("the key list") { try await transport.keys(timeout: $0) }
+            let receipt = try vault.receiveKeys(list.keys)
+            return .keysFetched(received: receipt.stored, newCases: receipt.newCases, now: now())
+
+        case .push(let limit, _):
+            let batch = try vault.outboxBatch(limit: limit, after: pushPosition)
+            guard let last = batch.last else { return .pushed(accepted: 0, rejected: [], outboxEmpty: true, now: now()) }
+            let request = PushRequest(revisions: batch.map { WireRevision($0.revision) })
+            let response = try await call("a push") { try await transport.push(request, timeout: $0) }
+            let sent = Set(batch.map(\.revision.id.rawValue))
+            try vault.acknowledge(response.accepted.filter { sent.contains($0.id) }.map { (RevisionID(rawValue: $0.id), $0.seq) })
+            pushPosition = last.localSeq
+            let rejected = response.rejected.map { RejectedRevision(id: $0.id, reason: $0.error, message: $0.message) }
+            progress?(SyncProgress(phase: .push, pushed: engine.report.pushed + response.accepted.count, pulled: engine.report.pulled))
+            return .pushed(accepted: response.accepted.count, rejected: rejected, outboxEmpty: batch.count < limit, now: now())
+
+        case .pull(let after, let limit, _):
+            let pending = prefetch
+            prefetch = nil
+            let response: PullResponse
+            if let pending, pending.after == after {
+                response = try await pending.task.value
+            } else {
+                pending?.task.cancel()
+                response = try await call("a pull") { try await transport.pull(after: after, limit: limit, timeout: $0) }
+            }
+            if response.hasMore, !response.revisions.isEmpty {
+                let next = response.cursor
+                let fetch: @Sendable (Duration) async throws -> PullResponse = { try await transport.pull(after: next, limit: limit, timeout: $0) }
+                prefetch = Prefetch(after: next, task: Task { try await self.call("a pull", fetch) })
+            }
+            let outcome = try await apply(response, cursorName: SyncCursorName.main)
+            progress?(SyncProgress(phase: .pull, pushed: engine.report.pushed, pulled: engine.report.pulled + outcome.received))
+            return .pulled(outcome, now: now())
+
+        case .distributeKeys:
+            return .keysDistributed(count: try await distributeKeys(), now: now())
+
+        case .backfill(let caseID, let after, let limit, _):
+            let response = try await call("a backfill of case \(caseID)") {
+                try await transport.caseRevisions(caseID, after: after, limit: limit, timeout: $0)
+            }
+            let outcome = try await apply(response, cursorName: SyncCursorName.backfill(caseID))
+            progress?(SyncProgress(phase: .backfill, pushed: engine.report.pushed, pulled: engine.report.pulled + outcome.received))
+            return .backfilled(caseID, outcome, now: now())
+
+        case .reauthenticate:
+            try await call("authentication") { try await transport.authenticate(timeout: $0) }
+            return .reauthenticated(now: now())
+
+        case .wait, .done, .fail:
+            return .tick(now: now())
+        }
+    }
+
+    /// Verifies structure, learns unknown authors once, then applies the page and its cursor atomically.
+    private func apply(_ response: PullResponse, cursorName: String) async throws -> PageOutcome {
+        var page: [PulledRevision] = []
+        page.reserveCapacity(response.revisions.count)
+        var malformed: [RejectedRevision] = []
+        for wire in response.revisions {
+            do { page.append(PulledRevision(sealed: try wire.sealed(), seq: wire.seq)) } catch {
+                malformed.append(RejectedRevision(id: String(wire.id.prefix(64)), reason: error.code.rawValue, message: error.message))
+            }
+        }
+        if !(try vault.unknownAuthors(in: page)).isEmpty { _ = try await refreshOrganisation() }
+        var applied = try vault.applyPulled(page, cursor: response.cursor, cursorName: cursorName)
+        applied.rejected = malformed + applied.rejected
+        return PageOutcome(received: response.revisions.count, applied: applied, cursor: response.cursor, hasMore: response.hasMore)
+    }
+
+    /// Refreshes devices and certifications; an administrator's replica certifies the devices of
+    /// people it invited once their enrolment proof checks out. Returns how many it certified.
+    @discardableResult
+    public func refreshOrganisation() async throws -> Int {
+        let transport = self.transport
+        let info = try await call("the organisation") { try await transport.organisation(timeout: $0) }
+        if let pinned = try vault.rootDevice(), let served = info.rootDevice, served != pinned {
+            throw CasebookError(.tampered, "the server names another organisation root device than the one pinned at enrolment; do not trust this server")
+        }
+        let certificates = info.devices.map(DeviceCertificate.init(record:))
+        try vault.updateDevices(certificates)
+        var certified = 0
+        for issue in try vault.certificationsToIssue(certificates) {
+            let request = CertificationRequest(certifiedBy: issue.certifiedBy, certification: issue.certification, roles: issue.roles)
+            try await call("a certification") { try await transport.certify(issue.device, request, timeout: $0) }
+            try vault.completeInvitation(issue.person)
+            certified += 1
+        }
+        if certified > 0 {
+            let again = try await call("the organisation") { try await transport.organisation(timeout: $0) }
+            try vault.updateDevices(again.devices.map(DeviceCertificate.init(record:)))
+        }
+        return certified
+    }
+
+    /// Uploads keys other members need from this replica (new DSL devices, new members, grantees'
+    /// new devices). A case the server refuses is skipped, not fatal.
+    public func distributeKeys() async throws -> Int {
+        let transport = self.transport
+        let wraps = try vault.missingKeyWraps()
+        var uploaded = 0
+        for (caseID, keys) in Dictionary(grouping: wraps, by: \.caseID).sorted(by: { $0.key < $1.key }) {
+            do {
+                try await call("a key upload") { try await transport.uploadKeys(caseID, KeyUpload(keys: keys), timeout: $0) }
+            } catch let failure as SyncFailure where failure.kind == .forbidden || failure.kind == .rejected {
+                continue
+            }
+            try vault.storeWrappedKeys(keys)
+            uploaded += keys.count
+        }
+        return uploaded
+    }
+}
+
+extension DeviceCertificate {
+    public init(record: DeviceRecord) {
+        self.init(keys: record.publicKeys, certifiedBy: record.certifiedBy, certification: record.certification,
+                  roles: record.certifiedRoles, enrolmentProof: record.enrolmentProof)
+    }
+}

@@ -1,0 +1,53 @@
+public import CasebookModels
+
+/// Why a sync request failed, as the engine needs to know it: whether to retry, re-authenticate
+/// or stop. Converted to `CasebookError` (and from there to exit codes) only at the edge.
+public struct SyncFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Hashable, Sendable {
+        /// Connection refused, reset or DNS failure: retried with backoff.
+        case unreachable
+        /// The request's deadline passed (a hung or half-open connection): retried with backoff.
+        case timeout
+        /// 401: the token expired or was revoked; re-authenticate once.
+        case unauthenticated
+        /// 403: this device may not do that; never retried.
+        case forbidden
+        /// 5xx or 429: retried with backoff.
+        case server
+        /// 4xx other than the above, or a malformed response: never retried.
+        case rejected
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var isRetryable: Bool { [.unreachable, .timeout, .server].contains(kind) }
+
+    public var description: String { message }
+
+    public var casebookError: CasebookError {
+        switch kind {
+        case .unreachable, .timeout, .server: CasebookError(.network, message)
+        case .unauthenticated, .forbidden: CasebookError(.notAuthorised, message)
+        case .rejected: CasebookError(.invalidInput, message)
+        }
+    }
+
+    /// Any error from a transport, as a failure the engine understands.
+    public static func from(_ error: any Error) -> SyncFailure {
+        if let failure = error as? SyncFailure { return failure }
+        if let error = error as? CasebookError {
+            switch error.code {
+            case .network: return SyncFailure(.unreachable, error.message)
+            case .notAuthorised: return SyncFailure(.forbidden, error.message)
+            default: return SyncFailure(.rejected, error.message)
+            }
+        }
+        return SyncFailure(.unreachable, "the sync server could not be reached (\(type(of: error)))")
+    }
+}

@@ -1,0 +1,168 @@
+import AsyncHTTPClient
+public import CasebookCrypto
+public import CasebookModels
+public import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The v1 HTTP API over AsyncHTTPClient. Every request has a deadline; the bearer token comes
+/// from a challenge signed with the device key and is kept in memory only (never on disk).
+/// A 401 triggers one re-authentication and one retry of that request.
+public final class HTTPSyncTransport: SyncTransport {
+    public let baseURL: String
+    let identity: DeviceIdentity?
+    let client: HTTPClient
+    private let token = Mutex<String?>(nil)
+    private static let maxBody = 256 * 1024 * 1024
+
+    /// `identity` is nil only for enrolment (the one unauthenticated call besides health).
+    public init(baseURL: String, identity: DeviceIdentity?, client: HTTPClient = .shared) throws(CasebookError) {
+        var base = baseURL.trimmingCharacters(in: .whitespaces)
+        while base.hasSuffix("/") { base.removeLast() }
+        guard let url = URL(string: base), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw CasebookError(.invalidInput, "the server address '\(baseURL.prefix(80))' is not an http:// or https:// URL")
+        }
+        self.baseURL = base
+        self.identity = identity
+        self.client = client
+    }
+
+    // MARK: - Endpoints
+
+    public func enrol(_ request: EnrolRequest, timeout: Duration) async throws -> EnrolResponse {
+        try await send(.POST, SyncAPI.Path.enrol, body: request, authenticated: false, timeout: timeout)
+    }
+
+    public func authenticate(timeout: Duration) async throws {
+        guard let identity else { throw SyncFailure(.unauthenticated, "this vault is not enrolled; run 'casebook enrol' first") }
+        let challenge: ChallengeResponse = try await send(.POST, SyncAPI.Path.challenge, body: ChallengeRequest(deviceID: identity.deviceID),
+                                                          authenticated: false, timeout: timeout)
+        let signature = try identity.sign(ChallengeResponse.signedBytes(challenge: challenge.challenge, deviceID: identity.deviceID))
+        let response: TokenResponse = try await send(.POST, SyncAPI.Path.token,
+                                                     body: TokenRequest(deviceID: identity.deviceID, challenge: challenge.challenge, signature: signature),
+                                                     authenticated: false, timeout: timeout)
+        token.withLock { $0 = response.token }
+    }
+
+    public func organisation(timeout: Duration) async throws -> OrganisationInfo {
+        try await send(.GET, SyncAPI.Path.organisation, body: Empty?.none, timeout: timeout)
+    }
+
+    public func invite(_ request: InviteRequest, timeout: Duration) async throws {
+        try await sendNoContent(.POST, SyncAPI.Path.people, body: request, timeout: timeout)
+    }
+
+    public func certify(_ device: DeviceID, _ request: CertificationRequest, timeout: Duration) async throws {
+        try await sendNoContent(.POST, SyncAPI.Path.certification(device), body: request, timeout: timeout)
+    }
+
+    public func push(_ request: PushRequest, timeout: Duration) async throws -> PushResponse {
+        try await send(.POST, SyncAPI.Path.revisions, body: request, timeout: timeout)
+    }
+
+    public func pull(after cursor: String?, limit: Int, timeout: Duration) async throws -> PullResponse {
+        try await send(.GET, SyncAPI.Path.revisions + Self.query(after: cursor, limit: limit), body: Empty?.none, timeout: timeout)
+    }
+
+    public func caseRevisions(_ caseID: CaseID, after cursor: String?, limit: Int, timeout: Duration) async throws -> PullResponse {
+        try await send(.GET, SyncAPI.Path.caseRevisions(caseID) + Self.query(after: cursor, limit: limit), body: Empty?.none, timeout: timeout)
+    }
+
+    public func keys(timeout: Duration) async throws -> KeyList {
+        try await send(.GET, SyncAPI.Path.keys, body: Empty?.none, timeout: timeout)
+    }
+
+    public func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws {
+        try await sendNoContent(.PUT, SyncAPI.Path.caseKeys(caseID), body: upload, timeout: timeout)
+    }
+
+    public func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws {
+        try await sendNoContent(.POST, SyncAPI.Path.grants(caseID), body: request, timeout: timeout)
+    }
+
+    public func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws {
+        try await sendNoContent(.DELETE, SyncAPI.Path.grant(caseID, person), body: Empty?.none, timeout: timeout)
+    }
+
+    // MARK: - Plumbing
+
+    struct Empty: Codable {}
+
+    static func query(after cursor: String?, limit: Int) -> String {
+        var items = ["limit=\(limit)"]
+        if let cursor, let escaped = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_"))) {
+            items.insert("after=\(escaped)", at: 0)
+        }
+        return "?" + items.joined(separator: "&")
+    }
+
+    private func sendNoContent<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, timeout: Duration) async throws {
+        _ = try await raw(method, path, body: body, authenticated: true, timeout: timeout)
+    }
+
+    private func send<B: Encodable, R: Decodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool = true,
+                                                   timeout: Duration) async throws -> R {
+        let data = try await raw(method, path, body: body, authenticated: authenticated, timeout: timeout)
+        do { return try SyncAPI.makeDecoder().decode(R.self, from: data) } catch {
+            throw SyncFailure(.rejected, "the sync server sent a response this client does not understand (\(R.self))")
+        }
+    }
+
+    private func raw<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool, timeout: Duration) async throws -> Data {
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9))
+        if authenticated, token.withLock({ $0 }) == nil { try await authenticate(timeout: timeout) }
+        let (status, data) = try await execute(method, path, body: body, authenticated: authenticated, deadline: deadline)
+        if status == 401, authenticated {
+            try await authenticate(timeout: timeout)
+            let (again, retried) = try await execute(method, path, body: body, authenticated: true, deadline: NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9)))
+            return try Self.check(again, retried, method: method, path: path)
+        }
+        return try Self.check(status, data, method: method, path: path)
+    }
+
+    private static func check(_ status: Int, _ data: Data, method: HTTPMethod, path: String) throws -> Data {
+        if (200..<300).contains(status) { return data }
+        let detail = (try? SyncAPI.makeDecoder().decode(APIErrorBody.self, from: data)).map { "\($0.message) (\($0.error))" }
+            ?? "HTTP \(status)"
+        let what = "\(method.rawValue) \(path.split(separator: "?").first ?? "")"
+        switch status {
+        case 401: throw SyncFailure(.unauthenticated, "the server refused this device's credentials for \(what): \(detail)")
+        case 403: throw SyncFailure(.forbidden, "not permitted: \(detail)")
+        case 408, 429, 500...599: throw SyncFailure(.server, "the sync server failed \(what): \(detail)")
+        default: throw SyncFailure(.rejected, "the sync server refused \(what): \(detail)")
+        }
+    }
+
+    private func execute<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool,
+                                       deadline: NIODeadline) async throws -> (Int, Data) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "casebook-sync/1")
+        if authenticated, let token = token.withLock({ $0 }) { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            let data: Data
+            do { data = try SyncAPI.makeEncoder().encode(body) } catch { throw SyncFailure(.rejected, "could not encode the request") }
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: data))
+        }
+        do {
+            let response = try await client.execute(request, deadline: deadline)
+            var buffer = try await response.body.collect(upTo: Self.maxBody)
+            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            return (Int(response.status.code), Data(bytes))
+        } catch let failure as SyncFailure {
+            throw failure
+        } catch let error as HTTPClientError {
+            if error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout || error == .writeTimeout {
+                throw SyncFailure(.timeout, "the sync server at \(baseURL) did not answer in time")
+            }
+            throw SyncFailure(.unreachable, "the sync server at \(baseURL) could not be reached (\(error))")
+        } catch is CancellationError {
+            throw SyncFailure(.timeout, "the request to \(baseURL) was cancelled at its deadline")
+        } catch {
+            throw SyncFailure(.unreachable, "the sync server at \(baseURL) could not be reached (\(String(describing: error).prefix(120)))")
+        }
+    }
+}

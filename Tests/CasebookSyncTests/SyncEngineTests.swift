@@ -1,0 +1,145 @@
+import CasebookCrypto
+import CasebookModels
+import CasebookStorage
+import CasebookSync
+import Foundation
+import Testing
+
+/// The pure sync state machine, driven by hand with a test clock: no sockets, no vault.
+@Suite struct SyncEngineTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func page(_ n: Int, cursor: String, more: Bool) -> PageOutcome {
+        var applied = ApplyResult()
+        applied.stored = n
+        return PageOutcome(received: n, applied: applied, cursor: cursor, hasMore: more)
+    }
+
+    @Test func aRunGoesOrganisationKeysPushPullDistributeDone() {
+        var engine = SyncEngine()
+        #expect(engine.handle(.start(now: t0, cursor: nil)) == .refreshOrganisation(deadline: t0 + 30))
+        #expect(engine.handle(.organisationRefreshed(certified: 0, now: t0)) == .fetchKeys(deadline: t0 + 30))
+        #expect(engine.handle(.keysFetched(received: 0, newCases: [], now: t0)) == .push(limit: 1_000, deadline: t0 + 30))
+        #expect(engine.handle(.pushed(accepted: 1_000, rejected: [], outboxEmpty: false, now: t0 + 1)) == .push(limit: 1_000, deadline: t0 + 31))
+        #expect(engine.handle(.pushed(accepted: 5, rejected: [], outboxEmpty: true, now: t0 + 2))
+                == .pull(after: nil, limit: 2_000, deadline: t0 + 32))
+        #expect(engine.handle(.pulled(page(2_000, cursor: "a", more: true), now: t0 + 3)) == .pull(after: "a", limit: 2_000, deadline: t0 + 33))
+        #expect(engine.handle(.pulled(page(3, cursor: "b", more: false), now: t0 + 4)) == .distributeKeys(deadline: t0 + 34))
+        guard case .done(let report) = engine.handle(.keysDistributed(count: 2, now: t0 + 5)) else {
+            Issue.record("expected done"); return
+        }
+        #expect(report.pushed == 1_005)
+        #expect(report.pulled == 2_003)
+        #expect(report.cursor == "b")
+        #expect(report.keysDistributed == 2)
+    }
+
+    @Test func retryableFailuresBackOffThenRetryTheSameRequestWithAFreshDeadline() {
+        var c = SyncConfiguration()
+        c.maxAttempts = 3
+        var engine = SyncEngine(configuration: c)
+        _ = engine.handle(.start(now: t0, cursor: "x"))
+        #expect(engine.handle(.failed(SyncFailure(.timeout, "t"), now: t0 + 30)) == .wait(until: t0 + 30.25))
+        #expect(engine.handle(.tick(now: t0 + 30.1)) == .wait(until: t0 + 30.25))
+        #expect(engine.handle(.tick(now: t0 + 30.3)) == .refreshOrganisation(deadline: t0 + 60.3))
+        #expect(engine.handle(.failed(SyncFailure(.unreachable, "u"), now: t0 + 31)) == .wait(until: t0 + 31.5))
+        #expect(engine.handle(.tick(now: t0 + 32)) == .refreshOrganisation(deadline: t0 + 62))
+        guard case .fail(let failure, _) = engine.handle(.failed(SyncFailure(.server, "s"), now: t0 + 33)) else {
+            Issue.record("the third failure must end the run"); return
+        }
+        #expect(failure.kind == .server)
+    }
+
+    @Test func backoffIsExponentialAndCapped() {
+        let engine = SyncEngine()
+        #expect(engine.backoff(attempt: 1) == .milliseconds(250))
+        #expect(engine.backoff(attempt: 2) == .milliseconds(500))
+        #expect(engine.backoff(attempt: 4) == .seconds(2))
+        #expect(engine.backoff(attempt: 30) == .seconds(8))
+    }
+
+    @Test func unauthenticatedReauthenticatesOnceThenResumes() {
+        var engine = SyncEngine()
+        _ = engine.handle(.start(now: t0, cursor: nil))
+        #expect(engine.handle(.failed(SyncFailure(.unauthenticated, "401"), now: t0)) == .reauthenticate(deadline: t0 + 30))
+        #expect(engine.handle(.reauthenticated(now: t0 + 1)) == .refreshOrganisation(deadline: t0 + 31))
+        guard case .fail(let failure, _) = engine.handle(.failed(SyncFailure(.unauthenticated, "401"), now: t0 + 2)) else {
+            Issue.record("a second 401 must end the run"); return
+        }
+        #expect(failure.kind == .unauthenticated)
+    }
+
+    @Test func forbiddenIsNeverRetried() {
+        var engine = SyncEngine()
+        _ = engine.handle(.start(now: t0, cursor: nil))
+        guard case .fail = engine.handle(.failed(SyncFailure(.forbidden, "403"), now: t0)) else {
+            Issue.record("403 must end the run"); return
+        }
+        #expect(engine.isFinished)
+    }
+
+    @Test func newlyReadableCasesAreBackfilledOnlyAfterAFirstSync() {
+        let c = CaseID(rawValue: "c1")
+        var fresh = SyncEngine()
+        _ = fresh.handle(.start(now: t0, cursor: nil))
+        _ = fresh.handle(.organisationRefreshed(certified: 0, now: t0))
+        _ = fresh.handle(.keysFetched(received: 1, newCases: [c], now: t0))
+        _ = fresh.handle(.pushed(accepted: 0, rejected: [], outboxEmpty: true, now: t0))
+        _ = fresh.handle(.pulled(page(0, cursor: "z", more: false), now: t0))
+        guard case .done = fresh.handle(.keysDistributed(count: 0, now: t0)) else { Issue.record("a first sync pulls all; no backfill"); return }
+
+        var engine = SyncEngine()
+        _ = engine.handle(.start(now: t0, cursor: "k"))
+        _ = engine.handle(.organisationRefreshed(certified: 0, now: t0))
+        _ = engine.handle(.keysFetched(received: 1, newCases: [c], now: t0))
+        _ = engine.handle(.pushed(accepted: 0, rejected: [], outboxEmpty: true, now: t0))
+        _ = engine.handle(.pulled(page(0, cursor: "k", more: false), now: t0))
+        #expect(engine.handle(.keysDistributed(count: 0, now: t0)) == .backfill(c, after: nil, limit: 2_000, deadline: t0 + 30))
+        #expect(engine.handle(.backfilled(c, page(2_000, cursor: "p1", more: true), now: t0 + 1))
+                == .backfill(c, after: "p1", limit: 2_000, deadline: t0 + 31))
+        guard case .done(let report) = engine.handle(.backfilled(c, page(1, cursor: "p2", more: false), now: t0 + 2)) else {
+            Issue.record("expected done"); return
+        }
+        #expect(report.backfilled == [c])
+        #expect(report.cursor == "k")
+    }
+
+    @Test func aServerThatAlwaysSaysHasMoreCannotLoopForever() {
+        var c = SyncConfiguration()
+        c.maxRequests = 10
+        var engine = SyncEngine(configuration: c)
+        var action = engine.handle(.start(now: t0, cursor: nil))
+        action = engine.handle(.organisationRefreshed(certified: 0, now: t0))
+        action = engine.handle(.keysFetched(received: 0, newCases: [], now: t0))
+        action = engine.handle(.pushed(accepted: 0, rejected: [], outboxEmpty: true, now: t0))
+        for i in 0..<20 {
+            action = engine.handle(.pulled(page(1, cursor: "\(i)", more: true), now: t0))
+            if case .fail = action { break }
+        }
+        guard case .fail = action else { Issue.record("expected the request limit to stop the run"); return }
+        // And an empty page that claims more is treated as the end.
+        var other = SyncEngine()
+        _ = other.handle(.start(now: t0, cursor: nil))
+        _ = other.handle(.organisationRefreshed(certified: 0, now: t0))
+        _ = other.handle(.keysFetched(received: 0, newCases: [], now: t0))
+        _ = other.handle(.pushed(accepted: 0, rejected: [], outboxEmpty: true, now: t0))
+        #expect(other.handle(.pulled(page(0, cursor: "same", more: true), now: t0)) == .distributeKeys(deadline: t0 + 30))
+    }
+}
+
+/// The wire coders round-trip every id-bearing field (`device_id` ↔ `deviceID`).
+@Suite struct WireCodingTests {
+    @Test func idFieldsRoundTripThroughSnakeCase() throws {
+        let keys = DevicePublicKeys(deviceID: .random(), person: .random(), signing: Data([1]), agreement: Data([2]))
+        let record = DeviceRecord(deviceID: keys.deviceID, person: keys.person, signing: keys.signing, agreement: keys.agreement,
+                                  certifiedBy: .random(), certification: Data([3]), certifiedRoles: [.dsl], enrolmentProof: Data([4]))
+        let request = EnrolRequest(code: "c", device: record, recoveryKey: Data([5]))
+        let data = try SyncAPI.makeEncoder().encode(request)
+        #expect(String(decoding: data, as: UTF8.self).contains("\"device_id\""))
+        #expect(try SyncAPI.makeDecoder().decode(EnrolRequest.self, from: data) == request)
+        let pull = PullResponse(revisions: [], cursor: "x", hasMore: true)
+        #expect(try SyncAPI.makeDecoder().decode(PullResponse.self, from: try SyncAPI.makeEncoder().encode(pull)) == pull)
+        #expect(SyncAPI.camelCase("organisation_id") == "organisationID")
+        #expect(SyncAPI.camelCase("encapsulated_key") == "encapsulatedKey")
+    }
+}
