@@ -27,6 +27,7 @@ public struct SessionEntry: Sendable {
 extension Vault {
     /// Known identifiers for redaction: the client's own, plus every other client's and person's names.
     func redactor(_ db: Database, for clientID: ClientID) throws -> Redactor {
+        if let cached = cache.withLock({ $0.redactors[clientID] }) { return cached }
         let client = try client(db, clientID)
         var names = cache.withLock { $0.knownNames }
         if names == nil {
@@ -41,7 +42,9 @@ extension Vault {
         }
         let known = KnownIdentifiers(names: [client.name] + client.related.map(\.name) + (names ?? []),
                                      dates: client.bornOn.map { [$0.iso] } ?? [], contacts: client.contacts)
-        return Redactor(known: known)
+        let redactor = Redactor(known: known)
+        cache.withLock { $0.redactors[clientID] = redactor }
+        return redactor
     }
 
     /// P6: passes narrative text through redaction according to the organisation's setting.

@@ -1,5 +1,6 @@
 public import CasebookCrypto
 public import CasebookModels
+import CasebookRedaction
 public import Foundation
 import GRDB
 import Synchronization
@@ -124,6 +125,8 @@ struct VaultCache: ~Copyable {
     var organisation: OrganisationState?
     var clients: [CaseID: Client] = [:]
     var consents: [CaseID: [ConsentRecord]] = [:]
+    /// Redactors per client (their known-identifier index is costly to build).
+    var redactors: [CaseID: Redactor] = [:]
 
     /// Forgets derived state that a new revision with this header may change.
     mutating func invalidate(for header: RevisionHeader) {
@@ -132,7 +135,10 @@ struct VaultCache: ~Copyable {
         case .client:
             clients[header.caseID] = nil
             knownNames = nil
-        case .person: knownNames = nil
+            redactors = [:]
+        case .person:
+            knownNames = nil
+            redactors = [:]
         case .consent: consents[header.caseID] = nil
         default: break
         }
@@ -144,6 +150,7 @@ struct VaultCache: ~Copyable {
         organisation = nil
         clients = [:]
         consents = [:]
+        redactors = [:]
     }
 }
 
