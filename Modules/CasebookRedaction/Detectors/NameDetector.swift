@@ -215,7 +215,9 @@ enum NameDetector {
         // 1. Known identifiers from the vault.
         if known.nameParts.contains(t.hash) {
             if !commonWord { return .yes(.knownIdentifier, 0.99) }
-            if cap && (!start || nextIsPersonVerb || afterTitle) { return .yes(.knownIdentifier, 0.95) }
+            // A capitalised known name is masked even when it is also a word ("Robin talked…" for a
+            // client called Robin): over-masking the client's own name is the safe error (P6).
+            if cap { return .yes(.knownIdentifier, start && !nextIsPersonVerb && !afterTitle ? 0.9 : 0.95) }
         }
         // 2. Titles: "Mr Okafor", "Dr. Lee".
         if afterTitle && cap && !f.contains(.nonIdentifying) { return .yes(.context, 0.95) }
