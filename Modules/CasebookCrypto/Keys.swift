@@ -118,8 +118,6 @@ extension DeviceIdentity: CustomStringConvertible {
 extension SymmetricKey {
     /// 256 random bits rendered in base64url for a session token (never logged).
     public static func randomToken() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncodedString()
     }
 }

@@ -22,15 +22,14 @@ enum UnlockSession {
         let sealed = try SealedIdentity.seal(identity, key: key, context: context(id: id, expiresAt: expiresAt))
         try db.execute(sql: "INSERT INTO unlock_sessions (id, expires_at_ms, sealed) VALUES (?, ?, ?)",
                        arguments: [id, expiresAt, sealed.ciphertext])
-        let keyText = key.withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        let keyText = key.withUnsafeBytes { Data($0) }.base64URLEncodedString()
         return "\(prefix).\(id).\(keyText)"
     }
 
     static func open(_ db: Database, token: String, sealedIdentity: SealedIdentity, now: UInt64) throws -> DeviceIdentity {
         let parts = token.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".", maxSplits: 2).map(String.init)
         guard parts.count == 3, parts[0] == prefix,
-              let keyData = Data(base64Encoded: parts[2].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")),
+              let keyData = Data(base64URLEncoded: parts[2]),
               keyData.count == 32 else {
             throw CasebookError(.invalidInput, "CASEBOOK_SESSION is not a Casebook session token; run 'casebook unlock' again")
         }

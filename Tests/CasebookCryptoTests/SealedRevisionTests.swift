@@ -148,3 +148,16 @@ import Testing
         #expect(throws: failure) { try sealed.open(key: key, context: SealedIdentity.passphraseContext(weaker), failure: failure) }
     }
 }
+
+@Suite struct Base64URLTests {
+    @Test(arguments: [0, 1, 2, 3, 31, 32, 33])
+    func roundTripsWithAndWithoutPadding(_ count: Int) throws {
+        let data = Data((0..<count).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 251) })
+        let text = data.base64URLEncodedString()
+        #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
+        #expect(Data(base64URLEncoded: text) == data)
+        let padded = data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        #expect(Data(base64URLEncoded: padded) == data)
+        #expect(Data(base64URLEncoded: "not*base64") == nil)
+    }
+}

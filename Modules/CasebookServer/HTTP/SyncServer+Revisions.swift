@@ -11,15 +11,12 @@ import HTTPTypes
 /// breaking clients; versioned so an old cursor is recognised.
 enum PullCursor {
     static func encode(_ seq: Int64) -> String {
-        Data("v1:\(seq)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Data("v1:\(seq)".utf8).base64URLEncodedString()
     }
 
     static func decode(_ text: String?) throws(CasebookError) -> Int64 {
         guard let text, !text.isEmpty else { return 0 }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8), plain.hasPrefix("v1:"),
+        guard let data = Data(base64URLEncoded: text), let plain = String(data: data, encoding: .utf8), plain.hasPrefix("v1:"),
               let seq = Int64(plain.dropFirst(3)), seq >= 0 else {
             throw CasebookError(.invalidInput, "the cursor is not valid")
         }
