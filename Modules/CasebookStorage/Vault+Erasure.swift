@@ -87,7 +87,9 @@ extension Vault {
 
     /// Cases erased on this replica (tombstones).
     func erasedCases(_ db: Database) throws -> Set<CaseID> {
-        Set(try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key LIKE ?", arguments: [Self.erasedCasePrefix + "%"])
+        // A key range (not LIKE, which is case-insensitive and cannot use the primary key index).
+        Set(try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key >= ? AND key < ?",
+                                arguments: [Self.erasedCasePrefix, "erased;"])
             .map { CaseID(rawValue: String($0.dropFirst(Self.erasedCasePrefix.count))) })
     }
 
