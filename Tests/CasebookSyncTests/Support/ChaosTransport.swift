@@ -69,6 +69,8 @@ final class ChaosTransport: SyncTransport, Sendable {
 
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await inner.grant(caseID, request, timeout: timeout) }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await inner.revoke(caseID, person: person, timeout: timeout) }
+    func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await chaos { try await inner.eraseCase(caseID, timeout: timeout) } }
+    func isReachable(timeout: Duration) async -> Bool { await inner.isReachable(timeout: timeout) }
 }
 
 /// A transport whose calls never return (a half-open connection).
@@ -90,6 +92,8 @@ struct HangingTransport: SyncTransport {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws { try await hang() as Void }
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await hang() as Void }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await hang() as Void }
+    func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await hang() as Void }
+    func isReachable(timeout: Duration) async -> Bool { (try? await withDeadline(timeout, what: "a probe") { try await hang() as Bool }) ?? false }
 }
 
 /// A transport that stops answering pulls after `pages` pages (a client killed mid-pull).
@@ -121,4 +125,6 @@ final class DyingTransport: SyncTransport, Sendable {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws { try await inner.uploadKeys(caseID, upload, timeout: timeout) }
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await inner.grant(caseID, request, timeout: timeout) }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await inner.revoke(caseID, person: person, timeout: timeout) }
+    func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await inner.eraseCase(caseID, timeout: timeout) }
+    func isReachable(timeout: Duration) async -> Bool { await inner.isReachable(timeout: timeout) }
 }
