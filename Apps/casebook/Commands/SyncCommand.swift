@@ -26,6 +26,7 @@ struct SyncCommand: AsyncVaultCommand {
         var pushRejected: [RejectedRevision]
         var keysReceived: Int
         var keysDistributed: Int
+        var trainingPublished: Int
         var certified: Int
         var backfilled: [String]
         var cursor: String?
@@ -37,13 +38,15 @@ struct SyncCommand: AsyncVaultCommand {
         let r = try await client.run()
         if options.json {
             Output.json(Report(pushed: r.pushed, pulled: r.pulled, stored: r.stored, rejected: r.rejected, pushRejected: r.pushRejected,
-                               keysReceived: r.keysReceived, keysDistributed: r.keysDistributed, certified: r.certified,
+                               keysReceived: r.keysReceived, keysDistributed: r.keysDistributed,
+                               trainingPublished: r.trainingPublished, certified: r.certified,
                                backfilled: r.backfilled.map(\.rawValue), cursor: r.cursor, retries: r.retries))
             return
         }
         print("Sent \(r.pushed) revision(s); received \(r.pulled) (\(r.stored) new).")
         if r.certified > 0 { print("Vouched for \(r.certified) newly enrolled device(s).") }
         if r.keysReceived > 0 { print("Received \(r.keysReceived) case key(s).") }
+        if r.trainingPublished > 0 { print("Told the server the training of \(r.trainingPublished) person(s).") }
         for rejected in r.rejected { Output.warn("refused revision \(rejected.id.prefix(12)): \(rejected.message)") }
         for rejected in r.pushRejected { Output.warn("the server refused revision \(rejected.id.prefix(12)): \(rejected.message) (kept locally)") }
     }

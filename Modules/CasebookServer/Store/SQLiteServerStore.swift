@@ -86,6 +86,11 @@ public final class SQLiteServerStore: ServerStore {
         "CREATE TABLE IF NOT EXISTS case_owners (case_id TEXT PRIMARY KEY, creator TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS sequence_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL)",
         "INSERT OR IGNORE INTO sequence_counter (id, last) VALUES (1, 0)",
+        // The training gate (P10): per person and required course, the last valid day (NULL = missing).
+        """
+        CREATE TABLE IF NOT EXISTS training_status (person TEXT NOT NULL, course TEXT NOT NULL, valid_until TEXT,
+            updated_ms INTEGER NOT NULL, PRIMARY KEY (person, course))
+        """,
     ]
 }
 

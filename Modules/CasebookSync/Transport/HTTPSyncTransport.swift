@@ -85,6 +85,10 @@ public final class HTTPSyncTransport: SyncTransport {
         try await sendNoContent(.DELETE, SyncAPI.Path.grant(caseID, person), body: Empty?.none, timeout: timeout)
     }
 
+    public func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
+        try await sendNoContent(.PUT, SyncAPI.Path.training(person), body: update, timeout: timeout)
+    }
+
     // MARK: - Plumbing
 
     struct Empty: Codable {}

@@ -38,6 +38,8 @@ public actor InMemorySyncServer {
     var grants: [CaseID: [PersonID: LocalDate?]] = [:]
     var owners: [CaseID: PersonID] = [:]
     var keys: [KeySlot: WrappedCaseKey] = [:]
+    /// Training summaries published by administrators (the training gate, P10).
+    var training: [PersonID: TrainingSummary] = [:]
     /// Requests served, per kind (for tests that count round trips).
     public private(set) var requestCounts: [String: Int] = [:]
 
@@ -221,6 +223,7 @@ public actor InMemorySyncServer {
         guard caller.role == .dsl || caller.role == .admin || canRead(caseID, caller) || owners[caseID] == nil else {
             throw SyncFailure(.forbidden, "not permitted to upload keys of this case")
         }
+        try requireTrainedRecipients(caseID, upload.keys)
         for key in upload.keys { keys[KeySlot(caseID: key.caseID, epoch: key.epoch, recipient: key.recipient)] = key }
     }
 
@@ -231,6 +234,7 @@ public actor InMemorySyncServer {
             throw SyncFailure(.forbidden, "not permitted to manage grants of this case")
         }
         guard people[request.person]?.record.active == true else { throw SyncFailure(.rejected, "not an active member") }
+        try requireTrained(request.person)
         grants[caseID, default: [:]][request.person] = .some(request.until)
     }
 
@@ -280,4 +284,7 @@ public struct InMemoryTransport: SyncTransport {
     }
     public func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await server.grant(caseID, request, device) }
     public func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await server.revoke(caseID, person, device) }
+    public func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
+        try await server.putTraining(person, update, device)
+    }
 }

@@ -20,6 +20,8 @@ public protocol SyncTransport: Sendable {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws
+    /// Administrators: tells the server a person's training summary (the training gate, P10).
+    func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws
 }
 
 /// Runs an async operation with a deadline: whichever finishes first wins, and a hung call is

@@ -69,6 +69,9 @@ final class ChaosTransport: SyncTransport, Sendable {
 
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await inner.grant(caseID, request, timeout: timeout) }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await inner.revoke(caseID, person: person, timeout: timeout) }
+    func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
+        try await chaos { try await inner.putTraining(person, update, timeout: timeout) }
+    }
 }
 
 /// A transport whose calls never return (a half-open connection).
@@ -90,6 +93,7 @@ struct HangingTransport: SyncTransport {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws { try await hang() as Void }
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await hang() as Void }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await hang() as Void }
+    func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws { try await hang() as Void }
 }
 
 /// A transport that stops answering pulls after `pages` pages (a client killed mid-pull).
@@ -121,4 +125,7 @@ final class DyingTransport: SyncTransport, Sendable {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws { try await inner.uploadKeys(caseID, upload, timeout: timeout) }
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await inner.grant(caseID, request, timeout: timeout) }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await inner.revoke(caseID, person: person, timeout: timeout) }
+    func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
+        try await inner.putTraining(person, update, timeout: timeout)
+    }
 }
