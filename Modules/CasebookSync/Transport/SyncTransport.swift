@@ -25,6 +25,8 @@ public protocol SyncTransport: Sendable {
     func eraseCase(_ caseID: CaseID, timeout: Duration) async throws
     /// `GET /health` without credentials: whether the server answers at all within `timeout`.
     func isReachable(timeout: Duration) async -> Bool
+    /// Administrators: tells the server a person's training summary (the training gate, P10).
+    func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws
 }
 
 /// Runs an async operation with a deadline: whichever finishes first wins, and a hung call is
