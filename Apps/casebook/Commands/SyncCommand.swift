@@ -12,7 +12,8 @@ struct SyncCommand: AsyncVaultCommand {
             The server is --server, else $CASEBOOK_SERVER, else the address you enrolled with. Every request \
             has a deadline ($CASEBOOK_SYNC_TIMEOUT seconds, default 30); failures are retried with backoff. \
             An interrupted sync resumes where it stopped. Revisions that fail verification (bad signature, \
-            unknown device, clock more than five minutes ahead) are reported and not stored.
+            unknown device, clock more than five minutes ahead) are reported and not stored; so are case keys \
+            not signed by a certified device of someone who may read that case.
             """)
 
     @OptionGroup var options: VaultOptions
@@ -25,6 +26,7 @@ struct SyncCommand: AsyncVaultCommand {
         var rejected: [RejectedRevision]
         var pushRejected: [RejectedRevision]
         var keysReceived: Int
+        var keysRejected: [RejectedKey]
         var keysDistributed: Int
         var certified: Int
         var backfilled: [String]
@@ -37,7 +39,7 @@ struct SyncCommand: AsyncVaultCommand {
         let r = try await client.run()
         if options.json {
             Output.json(Report(pushed: r.pushed, pulled: r.pulled, stored: r.stored, rejected: r.rejected, pushRejected: r.pushRejected,
-                               keysReceived: r.keysReceived, keysDistributed: r.keysDistributed, certified: r.certified,
+                               keysReceived: r.keysReceived, keysRejected: r.keysRejected, keysDistributed: r.keysDistributed, certified: r.certified,
                                backfilled: r.backfilled.map(\.rawValue), cursor: r.cursor, retries: r.retries))
             return
         }
@@ -45,6 +47,7 @@ struct SyncCommand: AsyncVaultCommand {
         if r.certified > 0 { print("Vouched for \(r.certified) newly enrolled device(s).") }
         if r.keysReceived > 0 { print("Received \(r.keysReceived) case key(s).") }
         for rejected in r.rejected { Output.warn("refused revision \(rejected.id.prefix(12)): \(rejected.message)") }
+        for rejected in r.keysRejected { Output.warn("refused a case key: \(rejected.message)") }
         for rejected in r.pushRejected { Output.warn("the server refused revision \(rejected.id.prefix(12)): \(rejected.message) (kept locally)") }
     }
 }

@@ -97,5 +97,8 @@ public final class PostgresServerStore: ServerStore {
         "CREATE TABLE IF NOT EXISTS case_owners (case_id TEXT PRIMARY KEY, creator TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS sequence_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL)",
         "INSERT INTO sequence_counter (id, last) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        // Signed wrapped keys (ADR 0007); NULL in rows uploaded before signatures existed.
+        "ALTER TABLE wrapped_keys ADD COLUMN IF NOT EXISTS wrapped_by TEXT",
+        "ALTER TABLE wrapped_keys ADD COLUMN IF NOT EXISTS signature BYTEA",
     ]
 }

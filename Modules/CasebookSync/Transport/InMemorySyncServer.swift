@@ -218,6 +218,11 @@ public actor InMemorySyncServer {
         count("upload-keys")
         let caller = try caller(device)
         guard upload.keys.allSatisfy({ $0.caseID == caseID }) else { throw SyncFailure(.rejected, "keys of another case") }
+        // Defence in depth (replicas check for themselves): only the caller's own signed wraps.
+        guard let uploader = devices[caller.device]?.publicKeys,
+              upload.keys.allSatisfy({ $0.wrappedBy == caller.device && $0.isSigned(by: uploader) }) else {
+            throw SyncFailure(.rejected, "every key must be wrapped and signed by the uploading device")
+        }
         guard caller.role == .dsl || caller.role == .admin || canRead(caseID, caller) || owners[caseID] == nil else {
             throw SyncFailure(.forbidden, "not permitted to upload keys of this case")
         }
@@ -241,6 +246,23 @@ public actor InMemorySyncServer {
             throw SyncFailure(.forbidden, "not permitted to manage grants of this case")
         }
         grants[caseID]?[person] = nil
+    }
+
+    /// A hostile server's powers, for tests: serve a wrapped key of its own making (or a moved,
+    /// altered or unsigned one) to its recipient, bypassing every upload rule.
+    public func inject(_ key: WrappedCaseKey) {
+        keys[KeySlot(caseID: key.caseID, epoch: key.epoch, recipient: key.recipient)] = key
+    }
+
+    /// A hostile server's powers, for tests: stop serving one wrapped key (returned, to serve later).
+    public func withhold(_ caseID: CaseID, epoch: UInt32, recipient: DeviceID) -> WrappedCaseKey? {
+        keys.removeValue(forKey: KeySlot(caseID: caseID, epoch: epoch, recipient: recipient))
+    }
+
+    /// A hostile server's powers, for tests: register a device nobody certified (its own).
+    public func registerUncertified(_ record: DeviceRecord) {
+        devices[record.deviceID] = record
+        deviceOrder.append(record.deviceID)
     }
 
     /// A hostile server's powers, for tests: serve anything to anyone.
