@@ -130,7 +130,7 @@ import Testing
         // A legitimate rotation still goes through: the owner grants, then revokes, the outsider;
         // the DSL (which already holds the case) accepts the new epoch from the owner.
         _ = await f.org.server.withhold(f.caseID, epoch: 1, recipient: f.owner.vault.device)
-        try await f.owner.client().grant(f.caseID, to: f.outsider.person, until: nil)
+        _ = try await f.owner.client().grant(f.caseID, to: f.outsider.person, until: nil)
         try await f.outsider.sync()
         let revoke = try await f.owner.client().revoke(f.caseID, from: f.outsider.person)
         #expect(revoke.newEpoch == 1)
@@ -144,7 +144,7 @@ import Testing
 
     @Test func replicaNeverSealsUnderAnOlderEpochOnceItSawANewerOne() async throws {
         let f = try await Self.fixture()
-        try await f.owner.client().grant(f.caseID, to: f.outsider.person, until: nil)
+        _ = try await f.owner.client().grant(f.caseID, to: f.outsider.person, until: nil)
         try await f.outsider.sync()
         _ = try await f.owner.client().revoke(f.caseID, from: f.outsider.person)
         // The server withholds the DSL's copy of the new epoch, then serves a record sealed under it.
