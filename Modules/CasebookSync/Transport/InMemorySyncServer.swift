@@ -218,13 +218,13 @@ public actor InMemorySyncServer {
         count("upload-keys")
         let caller = try caller(device)
         guard upload.keys.allSatisfy({ $0.caseID == caseID }) else { throw SyncFailure(.rejected, "keys of another case") }
+        guard caller.role == .dsl || caller.role == .admin || canRead(caseID, caller) || owners[caseID] == nil else {
+            throw SyncFailure(.forbidden, "not permitted to upload keys of this case")
+        }
         // Defence in depth (replicas check for themselves): only the caller's own signed wraps.
         guard let uploader = devices[caller.device]?.publicKeys,
               upload.keys.allSatisfy({ $0.wrappedBy == caller.device && $0.isSigned(by: uploader) }) else {
             throw SyncFailure(.rejected, "every key must be wrapped and signed by the uploading device")
-        }
-        guard caller.role == .dsl || caller.role == .admin || canRead(caseID, caller) || owners[caseID] == nil else {
-            throw SyncFailure(.forbidden, "not permitted to upload keys of this case")
         }
         for key in upload.keys { keys[KeySlot(caseID: key.caseID, epoch: key.epoch, recipient: key.recipient)] = key }
     }
