@@ -97,7 +97,7 @@ let package = Package(
         tests("CasebookStorageTests", ["CasebookStorage", "CasebookTestSupport", propertyBased, grdb]),
         tests("CasebookSyncTests", ["CasebookSync", "CasebookServer", "CasebookTestSupport", propertyBased, hummingbirdTesting]),
         tests("CasebookServerTests", [
-            "CasebookServer", "CasebookSync", "CasebookTestSupport", hummingbirdTesting, crypto, postgresNIO, configuration, logging,
+            "CasebookServer", "CasebookSync", "CasebookTestSupport", hummingbirdTesting, crypto, postgresNIO, grdb, configuration, logging,
             asyncHTTPClient,
         ]),
         tests("CasebookExportTests", ["CasebookExport", "CasebookTestSupport"]),

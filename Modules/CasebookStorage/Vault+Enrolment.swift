@@ -136,7 +136,7 @@ extension Vault {
                 guard isRoot else { return }
                 if let recoveryKey { try vault.storeRecoveryKey(db, recoveryKey) }
                 let orgKey = CaseKey.generate(caseID: .organisation, epoch: 0)
-                for recipient in try vault.caseKeyRecipients(db) { try vault.storeWrappedKey(db, try KeyWrap.wrap(orgKey, for: recipient)) }
+                for recipient in try vault.caseKeyRecipients(db) { try vault.storeWrappedKey(db, try KeyWrap.wrap(orgKey, for: recipient, by: identity)) }
                 let owner = Person(id: identity.person, name: name, type: type, roles: Array(Set([role, .admin])).sorted { $0.rawValue < $1.rawValue })
                 var settings = OrganisationSettings()
                 settings.organisationName = organisation.name

@@ -1,18 +1,9 @@
 public import CasebookCrypto
 public import CasebookModels
 import Crypto
-public import Foundation
+import Foundation
 import GRDB
 import Synchronization
-
-/// What receiving wrapped keys from the server did.
-public struct KeyReceipt: Sendable, Hashable {
-    public var stored = 0
-    /// Cases this device could not read before: pull their history (backfill).
-    public var newCases: [CaseID] = []
-    /// Served keys that were not for this device or failed to open (a hostile or broken server).
-    public var rejected = 0
-}
 
 extension Vault {
     // MARK: - Granting
@@ -30,7 +21,7 @@ extension Vault {
                 var wraps: [WrappedCaseKey] = []
                 for epoch in epochs {
                     guard let key = try caseKey(db, caseID: caseID, epoch: UInt32(epoch)) else { continue }
-                    for recipient in recipients { wraps.append(try KeyWrap.wrap(key, for: recipient)) }
+                    for recipient in recipients { wraps.append(try KeyWrap.wrap(key, for: recipient, by: identity)) }
                 }
                 return wraps
             }
@@ -84,7 +75,7 @@ extension Vault {
                         throw CasebookError(.invalidInput, "person \(removed) is a Designated Safeguarding Lead and reads every case; change their role instead")
                     }
                 }
-                return try recipients.values.sorted { $0.deviceID < $1.deviceID }.map { r throws(CasebookError) in try KeyWrap.wrap(key, for: r) }
+                return try recipients.values.sorted { $0.deviceID < $1.deviceID }.map { r throws(CasebookError) in try KeyWrap.wrap(key, for: r, by: identity) }
             }
         } catch { throw storageError(error, "rotating the case key") }
     }
@@ -108,36 +99,6 @@ extension Vault {
                          arguments: [person.rawValue, DeviceTrust.recoveryDevice.rawValue]).map { row in
             DevicePublicKeys(deviceID: DeviceID(rawValue: row["device_id"]), person: person, signing: row["signing"], agreement: row["agreement"])
         }
-    }
-
-    // MARK: - Receiving keys
-
-    /// Stores keys the server holds for this device, checking each opens with this device's key.
-    public func receiveKeys(_ keys: [WrappedCaseKey]) throws(CasebookError) -> KeyReceipt {
-        var receipt = KeyReceipt()
-        do {
-            try pool.write { db in
-                let exists = try db.cachedStatement(sql: "SELECT 1 FROM case_keys WHERE case_id = ? AND epoch = ? AND recipient = ?")
-                let erased = try erasedCases(db)
-                for wrapped in keys {
-                    guard wrapped.recipient == device else { receipt.rejected += 1; continue }
-                    // An erased case's key is never held again (a server that has not erased it yet still serves it).
-                    if erased.contains(wrapped.caseID) { continue }
-                    // Already held: nothing to do (a no-op sync costs no key unwrapping).
-                    if try Int.fetchOne(exists, arguments: [wrapped.caseID.rawValue, Int64(wrapped.epoch), device.rawValue]) != nil { continue }
-                    guard (try? KeyWrap.unwrap(wrapped, with: identity)) != nil else { receipt.rejected += 1; continue }
-                    let heldBefore = try holdsKey(db, for: wrapped.caseID)
-                    try storeWrappedKey(db, wrapped)
-                    receipt.stored += 1
-                    if !heldBefore, !receipt.newCases.contains(wrapped.caseID) { receipt.newCases.append(wrapped.caseID) }
-                }
-                if receipt.stored > 0 {
-                    cache.withLock { $0.organisation = nil; $0.knownNames = nil }
-                    try adoptRecoveryKey(db)
-                }
-            }
-        } catch { throw storageError(error, "storing received keys") }
-        return receipt
     }
 
     private static func uploadedKey(_ caseID: CaseID, _ epoch: UInt32) -> String { "wrapped:\(caseID.rawValue)#\(epoch)" }
@@ -175,7 +136,7 @@ extension Vault {
                         guard seen.insert(recipient.deviceID).inserted else { continue }
                         if key == nil { key = try caseKey(db, caseID: caseID, epoch: epoch) }
                         guard let key else { break }
-                        wraps.append(try KeyWrap.wrap(key, for: recipient))
+                        wraps.append(try KeyWrap.wrap(key, for: recipient, by: identity))
                     }
                 }
                 return wraps

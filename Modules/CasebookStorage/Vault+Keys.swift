@@ -13,19 +13,25 @@ extension Vault {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT encapsulated, ciphertext FROM case_keys WHERE case_id = ? AND epoch = ? AND recipient = ?
             """, arguments: [caseID.rawValue, Int64(epoch), device.rawValue]) else { return nil }
-        let wrapped = WrappedCaseKey(caseID: caseID, epoch: epoch, recipient: device,
-                                     encapsulatedKey: row["encapsulated"], ciphertext: row["ciphertext"])
-        let key = try KeyWrap.unwrap(wrapped, with: identity)
+        let key = try KeyWrap.open(caseID: caseID, epoch: epoch, recipient: device, encapsulatedKey: row["encapsulated"],
+                                   ciphertext: row["ciphertext"], with: identity)
         cache.withLock { $0.caseKeys[cacheKey] = key }
         return key
     }
 
-    /// The newest key of a case this device holds: the one new revisions are sealed with.
+    /// The newest key of a case this device holds: the one new revisions are sealed with. Keys are
+    /// never deleted, so the epoch never goes down; and a device that has stored a (signature-checked)
+    /// revision of the case under a newer epoch than it holds refuses to seal under the older key,
+    /// which a reader revoked since may hold (the server withheld or delayed the newer key).
     func currentKey(_ db: Database, for caseID: CaseID) throws -> CaseKey {
         let epoch = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM case_keys WHERE case_id = ? AND recipient = ?",
                                        arguments: [caseID.rawValue, device.rawValue])
         guard let epoch, let key = try caseKey(db, caseID: caseID, epoch: UInt32(epoch)) else {
             throw CasebookError(.notAuthorised, "you hold no key for case \(caseID); ask the Designated Safeguarding Lead or an administrator for a grant")
+        }
+        if let newer = try Int64.fetchOne(db, sql: "SELECT MAX(key_epoch) FROM revisions WHERE case_id = ? AND key_epoch > ?",
+                                          arguments: [caseID.rawValue, epoch]) {
+            throw CasebookError(.notAuthorised, "case \(caseID) has records under key epoch \(newer) but this device holds only epoch \(epoch); run 'casebook sync' to receive the newer key before writing")
         }
         return key
     }
@@ -41,7 +47,7 @@ extension Vault {
     func createCaseKey(_ db: Database, for caseID: CaseID) throws -> CaseKey {
         let key = CaseKey.generate(caseID: caseID, epoch: 0)
         for recipient in try caseKeyRecipients(db) {
-            try storeWrappedKey(db, try KeyWrap.wrap(key, for: recipient))
+            try storeWrappedKey(db, try KeyWrap.wrap(key, for: recipient, by: identity))
         }
         cache.withLock { $0.caseKeys["\(caseID.rawValue)#0"] = key }
         return key
@@ -66,9 +72,9 @@ extension Vault {
 
     func storeWrappedKey(_ db: Database, _ wrapped: WrappedCaseKey) throws {
         try db.execute(sql: """
-            INSERT OR REPLACE INTO case_keys (case_id, epoch, recipient, encapsulated, ciphertext) VALUES (?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO case_keys (case_id, epoch, recipient, encapsulated, ciphertext, wrapped_by) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [wrapped.caseID.rawValue, Int64(wrapped.epoch), wrapped.recipient.rawValue,
-                             wrapped.encapsulatedKey, wrapped.ciphertext])
+                             wrapped.encapsulatedKey, wrapped.ciphertext, wrapped.wrappedBy.rawValue])
     }
 
     /// Records a device's public keys (and, when certified, the roles vouched for).

@@ -62,7 +62,7 @@ public final class Vault: Sendable {
                 try Meta.setJSON(db, .devicePublicKeys, identity.publicKeys)
                 try vault.storeDevice(db, identity.publicKeys, roles: nil)
                 let orgKey = CaseKey.generate(caseID: .organisation, epoch: 0)
-                try vault.storeWrappedKey(db, try KeyWrap.wrap(orgKey, for: identity.publicKeys))
+                try vault.storeWrappedKey(db, try KeyWrap.wrap(orgKey, for: identity.publicKeys, by: identity))
                 let roles = Array(Set([role, .admin])).sorted { $0.rawValue < $1.rawValue }
                 let owner = Person(id: person, name: ownerName.trimmingCharacters(in: .whitespaces), type: type, roles: roles)
                 var settings = OrganisationSettings()

@@ -62,6 +62,11 @@ enum VaultSchema {
                 );
                 """)
         }
+        // Who wrapped each case key this device holds (signed wrapped keys, ADR 0009): evidence
+        // that a person could read a case when they later hand out a newer key of it.
+        migrator.registerMigration("v2-wrapped-by") { db in
+            try db.execute(sql: "ALTER TABLE case_keys ADD COLUMN wrapped_by TEXT")
+        }
         return migrator
     }
 }

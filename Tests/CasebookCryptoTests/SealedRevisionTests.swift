@@ -97,7 +97,7 @@ import Testing
     @Test func wrapsForTheRecipientOnly() throws {
         let alice = DeviceIdentity.generate(person: .random()), bob = DeviceIdentity.generate(person: .random())
         let key = CaseKey.generate(caseID: .random(), epoch: 3)
-        let wrapped = try KeyWrap.wrap(key, for: alice.publicKeys)
+        let wrapped = try KeyWrap.wrap(key, for: alice.publicKeys, by: alice)
         let unwrapped = try KeyWrap.unwrap(wrapped, with: alice)
         #expect(unwrapped.epoch == 3 && unwrapped.caseID == key.caseID)
         #expect(throws: CasebookError.self) { try KeyWrap.unwrap(wrapped, with: bob) }
@@ -109,6 +109,58 @@ import Testing
         var moved = wrapped
         moved.epoch = 4
         #expect(throws: CasebookError.self) { try KeyWrap.unwrap(moved, with: alice) }
+    }
+
+    @Test func wrappedKeyIsSignedByItsWrapper() throws {
+        let wrapper = DeviceIdentity.generate(person: .random()), recipient = DeviceIdentity.generate(person: .random())
+        let wrapped = try KeyWrap.wrap(CaseKey.generate(caseID: .random(), epoch: 1), for: recipient.publicKeys, by: wrapper)
+        #expect(wrapped.wrappedBy == wrapper.deviceID)
+        #expect(wrapped.isSigned(by: wrapper.publicKeys))
+        // Another device's keys (even the recipient's) do not verify it.
+        #expect(!wrapped.isSigned(by: recipient.publicKeys))
+        // A rogue identity reusing the wrapper's device id signs with another key: refused.
+        let rogue = DeviceIdentity.generate(person: wrapper.person)
+        var forged = wrapped
+        forged.signature = try rogue.sign(wrapped.signedBytes)
+        #expect(!forged.isSigned(by: wrapper.publicKeys))
+    }
+
+    @Test func everySignedFieldIsCovered() throws {
+        let wrapper = DeviceIdentity.generate(person: .random()), recipient = DeviceIdentity.generate(person: .random())
+        let wrapped = try KeyWrap.wrap(CaseKey.generate(caseID: .random(), epoch: 1), for: recipient.publicKeys, by: wrapper)
+        func flip(_ data: Data) -> Data {
+            var d = data
+            d[d.startIndex] ^= 0x01
+            return d
+        }
+        let tampered: [(String, (inout WrappedCaseKey) -> Void)] = [
+            ("case", { $0.caseID = .random() }),
+            ("epoch", { $0.epoch += 1 }),
+            ("recipient", { $0.recipient = .random() }),
+            ("wrapped_by", { $0.wrappedBy = .random() }),
+            ("encapsulated key", { $0.encapsulatedKey = flip($0.encapsulatedKey) }),
+            ("ciphertext", { $0.ciphertext = flip($0.ciphertext) }),
+            ("signature", { $0.signature = flip($0.signature) }),
+            ("empty signature", { $0.signature = Data() }),
+        ]
+        for (field, change) in tampered {
+            var copy = wrapped
+            change(&copy)
+            #expect(!copy.isSigned(by: wrapper.publicKeys), "changing the \(field) must break the signature")
+        }
+        // Length prefixes: moving bytes between adjacent fields changes the signed bytes.
+        var shifted = wrapped
+        shifted.ciphertext = shifted.encapsulatedKey.suffix(1) + shifted.ciphertext
+        shifted.encapsulatedKey = shifted.encapsulatedKey.dropLast()
+        #expect(shifted.signedBytes != wrapped.signedBytes)
+        #expect(wrapped.signedBytes.starts(with: Data("casebook/wrapped-key/v1".utf8)))
+    }
+
+    @Test func wireFormCarriesWrapperAndSignature() throws {
+        let wrapper = DeviceIdentity.generate(person: .random())
+        let wrapped = try KeyWrap.wrap(CaseKey.generate(caseID: .random(), epoch: 0), for: wrapper.publicKeys, by: wrapper)
+        let decoded = try JSONDecoder().decode(WrappedCaseKey.self, from: try JSONEncoder().encode(wrapped))
+        #expect(decoded == wrapped && decoded.isSigned(by: wrapper.publicKeys))
     }
 
     @Test func keyMaterialIsNeverPrinted() {

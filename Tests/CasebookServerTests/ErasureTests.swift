@@ -28,7 +28,7 @@ struct ServerErasureTests {
             #expect(try await api.push(revisions, as: alice).accepted.count == 4)
             #expect(try await api.push([try sealer.seal(case: keeper, type: .client, record: keeper.clientRecordID)], as: alice)
                 .accepted.count == 1)
-            let wrapped = try [alice, bob, dsl].map { try KeyWrap.wrap(key, for: $0.identity.publicKeys) }
+            let wrapped = try [alice, bob, dsl].map { try KeyWrap.wrap(key, for: $0.identity.publicKeys, by: alice.identity) }
             #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: alice.token,
                                        json: KeyUpload(keys: wrapped)).status == .noContent)
             #expect(try await api.send(.post, SyncAPI.Path.grants(caseID), token: alice.token,

@@ -48,7 +48,8 @@ struct OpenAPITests {
         let org = OrganisationInfo(organisationID: .random(), name: "n", rootDevice: .random(), people: [person], devices: [device],
                                    recoveryKey: Data([5]))
         let wire = WireRevision(id: "a", header: Data([1]), ciphertext: Data([2]), signature: Data([3]), seq: 1)
-        let key = WrappedCaseKey(caseID: .random(), epoch: 0, recipient: .random(), encapsulatedKey: Data([1]), ciphertext: Data([2]))
+        let key = WrappedCaseKey(caseID: .random(), epoch: 0, recipient: .random(), encapsulatedKey: Data([1]), ciphertext: Data([2]),
+                                 wrappedBy: .random(), signature: Data([3]))
         return [
             ("APIErrorBody", APIErrorBody(error: "e", message: "m")),
             ("ChallengeRequest", ChallengeRequest(deviceID: .random())),

@@ -185,23 +185,35 @@ struct StoreConformanceTests {
             let key = CaseKey.generate(caseID: caseID, epoch: 0)
             #expect(try await api.push([try Sealer(member: alice, clock: fixture.clock).seal(case: caseID, type: .client)], as: alice)
                 .accepted.count == 1)
-            let forAlice = try KeyWrap.wrap(key, for: alice.identity.publicKeys)
-            let forBob = try KeyWrap.wrap(key, for: bob.identity.publicKeys)
+            let forAlice = try KeyWrap.wrap(key, for: alice.identity.publicKeys, by: alice.identity)
+            let forBob = try KeyWrap.wrap(key, for: bob.identity.publicKeys, by: alice.identity)
+            // Defence in depth: only keys wrapped and validly signed by the uploading device are stored.
+            var unsigned = forBob
+            unsigned.signature = Data(repeating: 0, count: 64)
+            var claimed = try KeyWrap.wrap(key, for: bob.identity.publicKeys, by: bob.identity)
+            claimed.wrappedBy = alice.identity.deviceID
+            for bad in [unsigned, claimed, try KeyWrap.wrap(key, for: bob.identity.publicKeys, by: bob.identity)] {
+                #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: alice.token,
+                                           json: KeyUpload(keys: [bad])).status == .badRequest)
+            }
             #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: alice.token,
                                        json: KeyUpload(keys: [forAlice, forBob])).status == .noContent)
             // Idempotent.
             #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: alice.token,
                                        json: KeyUpload(keys: [forAlice])).status == .noContent)
             // A different key for the same slot is refused.
-            let other = try KeyWrap.wrap(CaseKey.generate(caseID: caseID, epoch: 0), for: alice.identity.publicKeys)
+            let other = try KeyWrap.wrap(CaseKey.generate(caseID: caseID, epoch: 0), for: alice.identity.publicKeys, by: alice.identity)
             #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: alice.token,
                                        json: KeyUpload(keys: [other])).status == .conflict)
             // Bob may not upload to a case he cannot read.
             #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: bob.token,
                                        json: KeyUpload(keys: [forBob])).status == .forbidden)
 
+            // Served exactly as uploaded, wrapper and signature included (the new columns round-trip).
             let aliceKeys = try api.decode(KeyList.self, try await api.send(.get, SyncAPI.Path.keys, token: alice.token))
             #expect(aliceKeys.keys == [forAlice])
+            #expect(aliceKeys.keys[0].wrappedBy == alice.identity.deviceID)
+            #expect(aliceKeys.keys[0].isSigned(by: alice.identity.publicKeys))
             #expect(try KeyWrap.unwrap(aliceKeys.keys[0], with: alice.identity).caseID == caseID)
             // Bob's key is stored but not served until he is granted.
             #expect(try api.decode(KeyList.self, try await api.send(.get, SyncAPI.Path.keys, token: bob.token)).keys.isEmpty)

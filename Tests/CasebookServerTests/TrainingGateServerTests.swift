@@ -116,7 +116,7 @@ struct TrainingGateServerTests {
             let current = Self.update([.confidentiality: today, .dataProtection: today])
             #expect(try await api.send(.put, SyncAPI.Path.training(bob.person), token: admin.token, json: current).status == .noContent)
             #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: alice.token,
-                                       json: KeyUpload(keys: [try KeyWrap.wrap(epoch0, for: bob.identity.publicKeys)])).status == .noContent)
+                                       json: KeyUpload(keys: [try KeyWrap.wrap(epoch0, for: bob.identity.publicKeys, by: alice.identity)])).status == .noContent)
             let expired = Self.update([.confidentiality: today.addingDays(-1), .dataProtection: today])
             #expect(try await api.send(.put, SyncAPI.Path.training(bob.person), token: admin.token, json: expired).status == .noContent)
 
@@ -125,15 +125,15 @@ struct TrainingGateServerTests {
                                             signing: Data(), agreement: Curve25519.KeyAgreement.PrivateKey().publicKey.rawRepresentation)
             let orgKey = CaseKey.generate(caseID: .organisation, epoch: 0)
             let table: [(String, CaseID, String, [WrappedCaseKey], HTTPResponse.Status)] = [
-                ("untrained Carol, new to the case", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: carol.identity.publicKeys)], .forbidden),
+                ("untrained Carol, new to the case", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: carol.identity.publicKeys, by: alice.identity)], .forbidden),
                 ("with others in one upload: all refused", caseID, alice.token,
-                 [try KeyWrap.wrap(epoch1, for: dsl.identity.publicKeys), try KeyWrap.wrap(epoch1, for: carol.identity.publicKeys)], .forbidden),
-                ("untrained DSL (receives every case)", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: dsl.identity.publicKeys)], .noContent),
-                ("the recovery key (no person)", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: recovery)], .noContent),
+                 [try KeyWrap.wrap(epoch1, for: dsl.identity.publicKeys, by: alice.identity), try KeyWrap.wrap(epoch1, for: carol.identity.publicKeys, by: alice.identity)], .forbidden),
+                ("untrained DSL (receives every case)", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: dsl.identity.publicKeys, by: alice.identity)], .noContent),
+                ("the recovery key (no person)", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: recovery, by: alice.identity)], .noContent),
                 ("expired Bob, who already reads the case (rotation)", caseID, alice.token,
-                 [try KeyWrap.wrap(epoch1, for: bob.identity.publicKeys)], .noContent),
-                ("untrained owner Alice's own new key", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: alice.identity.publicKeys)], .noContent),
-                ("the organisation key for untrained Carol", .organisation, admin.token, [try KeyWrap.wrap(orgKey, for: carol.identity.publicKeys)], .noContent),
+                 [try KeyWrap.wrap(epoch1, for: bob.identity.publicKeys, by: alice.identity)], .noContent),
+                ("untrained owner Alice's own new key", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: alice.identity.publicKeys, by: alice.identity)], .noContent),
+                ("the organisation key for untrained Carol", .organisation, admin.token, [try KeyWrap.wrap(orgKey, for: carol.identity.publicKeys, by: admin.identity)], .noContent),
             ]
             for (label, target, token, keys, status) in table {
                 let response = try await api.send(.put, SyncAPI.Path.caseKeys(target), token: token, json: KeyUpload(keys: keys))

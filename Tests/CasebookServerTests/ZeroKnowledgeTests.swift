@@ -36,7 +36,7 @@ struct ZeroKnowledgeTests {
             }
             #expect(try await api.push(revisions, as: alice).accepted.count == revisions.count)
             #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: alice.token,
-                                       json: KeyUpload(keys: [try KeyWrap.wrap(key, for: alice.identity.publicKeys)])).status == .noContent)
+                                       json: KeyUpload(keys: [try KeyWrap.wrap(key, for: alice.identity.publicKeys, by: alice.identity)])).status == .noContent)
             _ = try await api.pullAll(as: alice)
         }
         let haystack: Data

@@ -86,7 +86,7 @@ import Testing
         try await owner.sync()
         let key = CaseKey.generate(caseID: caseID, epoch: 7)
         func wrap(_ member: Member) throws -> WrappedCaseKey {
-            try KeyWrap.wrap(key, for: try #require(owner.vault.trustedDevices(of: member.person).first))
+            try KeyWrap.wrap(key, for: try #require(owner.vault.trustedDevices(of: member.person).first), by: owner.vault.identity)
         }
 
         // Given no training published yet, the gate is not engaged (bootstrapping).

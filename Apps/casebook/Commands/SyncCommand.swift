@@ -12,7 +12,8 @@ struct SyncCommand: AsyncVaultCommand {
             The server is --server, else $CASEBOOK_SERVER, else the address you enrolled with. Every request \
             has a deadline ($CASEBOOK_SYNC_TIMEOUT seconds, default 30); failures are retried with backoff. \
             An interrupted sync resumes where it stopped. Revisions that fail verification (bad signature, \
-            unknown device, clock more than five minutes ahead) are reported and not stored.
+            unknown device, clock more than five minutes ahead) are reported and not stored; so are case keys \
+            not signed by a certified device of someone who may read that case.
 
             Erasure: a case you erased ('casebook erase') is erased on the server first; a destruction \
             certificate you receive makes this replica crypto-shred its own copy of that case. The report \
@@ -29,6 +30,7 @@ struct SyncCommand: AsyncVaultCommand {
         var rejected: [RejectedRevision]
         var pushRejected: [RejectedRevision]
         var keysReceived: Int
+        var keysRejected: [RejectedKey]
         var keysDistributed: Int
         var trainingPublished: Int
         var certified: Int
@@ -45,7 +47,7 @@ struct SyncCommand: AsyncVaultCommand {
         let r = try await client.run()
         if options.json {
             Output.json(Report(pushed: r.pushed, pulled: r.pulled, stored: r.stored, rejected: r.rejected, pushRejected: r.pushRejected,
-                               keysReceived: r.keysReceived, keysDistributed: r.keysDistributed,
+                               keysReceived: r.keysReceived, keysRejected: r.keysRejected, keysDistributed: r.keysDistributed,
                                trainingPublished: r.trainingPublished, certified: r.certified,
                                backfilled: r.backfilled.map(\.rawValue), serverErased: r.serverErased.map(\.rawValue),
                                serverErasureRefused: r.serverErasureRefused.map(\.rawValue),
@@ -64,6 +66,7 @@ struct SyncCommand: AsyncVaultCommand {
             Output.warn("the server refused to erase case \(caseID); it stays queued for the next sync")
         }
         for rejected in r.rejected { Output.warn("refused revision \(rejected.id.prefix(12)): \(rejected.message)") }
+        for rejected in r.keysRejected { Output.warn("refused a case key: \(rejected.message)") }
         for rejected in r.pushRejected { Output.warn("the server refused revision \(rejected.id.prefix(12)): \(rejected.message) (kept locally)") }
     }
 }

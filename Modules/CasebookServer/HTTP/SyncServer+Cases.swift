@@ -7,7 +7,8 @@ import Logging
 import HTTPTypes
 
 extension SyncServer {
-    /// `PUT /v1/cases/{case_id}/keys`: wrapped case keys (HPKE, opaque to the server).
+    /// `PUT /v1/cases/{case_id}/keys`: wrapped case keys (HPKE, opaque to the server), each signed by
+    /// the uploading device.
     @Sendable func putKeys(_ request: Request, context: ServerRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let caseID = try caseID(context)
@@ -17,6 +18,12 @@ extension SyncServer {
         }
         let facts = try await store.caseFacts(caseID, person: caller.person, today: today)
         guard AccessPolicy.canUploadKeys(caseID, caller: caller, facts: facts) else { throw ServerError.forbidden }
+        // Defence in depth (each replica checks for itself, ADR 0009): only the caller's own wraps,
+        // signed with the signing key the caller's device registered.
+        guard let uploader = try await store.device(caller.device)?.publicKeys,
+              body.keys.allSatisfy({ $0.wrappedBy == caller.device && $0.isSigned(by: uploader) }) else {
+            throw CasebookError(.invalidInput, "every key must be wrapped and signed by the uploading device")
+        }
         try await requireTrainedRecipients(caseID, body.keys)  // P10: SyncServer+Training.swift
         try await store.putKeys(body.keys)
         return Response(status: .noContent)

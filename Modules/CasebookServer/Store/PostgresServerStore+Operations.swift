@@ -236,16 +236,26 @@ extension PostgresServerStore {
         try await transaction { conn in
             for key in keys {
                 let rows = try await conn.query("""
-                    INSERT INTO wrapped_keys (case_id, epoch, recipient_device, encapsulated, ciphertext)
-                    VALUES (\(key.caseID.rawValue), \(Int64(key.epoch)), \(key.recipient.rawValue), \(key.encapsulatedKey), \(key.ciphertext))
+                    INSERT INTO wrapped_keys (case_id, epoch, recipient_device, encapsulated, ciphertext, wrapped_by, signature)
+                    VALUES (\(key.caseID.rawValue), \(Int64(key.epoch)), \(key.recipient.rawValue), \(key.encapsulatedKey), \(key.ciphertext),
+                            \(key.wrappedBy.rawValue), \(key.signature))
                     ON CONFLICT (case_id, epoch, recipient_device) DO NOTHING RETURNING 1
                     """, logger: logger)
                 if try await Self.first(rows, Int32.self) != nil { continue }
+                // A slot holding an unsigned key from before signatures: the signed key replaces it.
+                let replaced = try await conn.query("""
+                    UPDATE wrapped_keys SET encapsulated = \(key.encapsulatedKey), ciphertext = \(key.ciphertext),
+                        wrapped_by = \(key.wrappedBy.rawValue), signature = \(key.signature)
+                    WHERE case_id = \(key.caseID.rawValue) AND epoch = \(Int64(key.epoch))
+                      AND recipient_device = \(key.recipient.rawValue) AND wrapped_by IS NULL RETURNING 1
+                    """, logger: logger)
+                if try await Self.first(replaced, Int32.self) != nil { continue }
                 let existing = try await conn.query("""
-                    SELECT encapsulated, ciphertext FROM wrapped_keys WHERE case_id = \(key.caseID.rawValue)
+                    SELECT encapsulated, ciphertext, wrapped_by, signature FROM wrapped_keys WHERE case_id = \(key.caseID.rawValue)
                     AND epoch = \(Int64(key.epoch)) AND recipient_device = \(key.recipient.rawValue)
                     """, logger: logger)
-                guard let row = try await Self.firstRow(existing, (Data, Data).self), row.0 == key.encapsulatedKey, row.1 == key.ciphertext else {
+                guard let row = try await Self.firstRow(existing, (Data, Data, String?, Data?).self), row.0 == key.encapsulatedKey,
+                      row.1 == key.ciphertext, row.2 == key.wrappedBy.rawValue, row.3 == key.signature else {
                     throw CasebookError(.conflict, "a different key of case \(key.caseID) epoch \(key.epoch) is already stored for device \(key.recipient)")
                 }
             }
@@ -255,16 +265,19 @@ extension PostgresServerStore {
     public func keys(for caller: Caller, today: LocalDate) async throws -> [WrappedCaseKey] {
         let everything = caller.role == .dsl
         let rows = try await client.query("""
-            SELECT case_id, epoch, recipient_device, encapsulated, ciphertext FROM wrapped_keys
+            SELECT case_id, epoch, recipient_device, encapsulated, ciphertext, wrapped_by, signature FROM wrapped_keys
             WHERE recipient_device = \(caller.device.rawValue)
               AND (\(everything) OR case_id = 'organisation' OR case_id IN (SELECT case_id FROM grants WHERE person = \(caller.person.rawValue)
                    AND revoked_ms IS NULL AND (until IS NULL OR until >= \(today.iso))))
             ORDER BY case_id, epoch
             """, logger: logger)
         var result: [WrappedCaseKey] = []
-        for try await (caseID, epoch, recipient, encapsulated, ciphertext) in rows.decode((String, Int64, String, Data, Data).self) {
+        for try await (caseID, epoch, recipient, encapsulated, ciphertext, wrappedBy, signature)
+            in rows.decode((String, Int64, String, Data, Data, String?, Data?).self) {
+            // An unsigned key from before signatures is served as it is: replicas refuse it.
             result.append(WrappedCaseKey(caseID: CaseID(rawValue: caseID), epoch: UInt32(clamping: epoch),
-                                         recipient: DeviceID(rawValue: recipient), encapsulatedKey: encapsulated, ciphertext: ciphertext))
+                                         recipient: DeviceID(rawValue: recipient), encapsulatedKey: encapsulated, ciphertext: ciphertext,
+                                         wrappedBy: DeviceID(rawValue: wrappedBy ?? ""), signature: signature ?? Data()))
         }
         return result
     }

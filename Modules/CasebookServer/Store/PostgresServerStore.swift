@@ -103,5 +103,8 @@ public final class PostgresServerStore: ServerStore {
         CREATE TABLE IF NOT EXISTS training_status (person TEXT NOT NULL, course TEXT NOT NULL, valid_until TEXT,
             updated_ms BIGINT NOT NULL, PRIMARY KEY (person, course))
         """,
+        // Signed wrapped keys (ADR 0009); NULL in rows uploaded before signatures existed.
+        "ALTER TABLE wrapped_keys ADD COLUMN IF NOT EXISTS wrapped_by TEXT",
+        "ALTER TABLE wrapped_keys ADD COLUMN IF NOT EXISTS signature BYTEA",
     ]
 }

@@ -218,18 +218,23 @@ extension SQLiteServerStore {
     public func putKeys(_ keys: [WrappedCaseKey]) async throws {
         try await write { db in
             for key in keys {
+                let slot: StatementArguments = [key.caseID.rawValue, Int64(key.epoch), key.recipient.rawValue]
                 let existing = try Row.fetchOne(db, sql: """
-                    SELECT encapsulated, ciphertext FROM wrapped_keys WHERE case_id = ? AND epoch = ? AND recipient_device = ?
-                    """, arguments: [key.caseID.rawValue, Int64(key.epoch), key.recipient.rawValue])
-                if let existing {
-                    guard existing["encapsulated"] == key.encapsulatedKey, existing["ciphertext"] == key.ciphertext else {
+                    SELECT encapsulated, ciphertext, wrapped_by, signature FROM wrapped_keys
+                    WHERE case_id = ? AND epoch = ? AND recipient_device = ?
+                    """, arguments: slot)
+                if let existing, existing["wrapped_by"] as String? != nil {
+                    guard existing["encapsulated"] == key.encapsulatedKey, existing["ciphertext"] == key.ciphertext,
+                          existing["wrapped_by"] == key.wrappedBy.rawValue, existing["signature"] == key.signature else {
                         throw CasebookError(.conflict, "a different key of case \(key.caseID) epoch \(key.epoch) is already stored for device \(key.recipient)")
                     }
                     continue
                 }
+                // A new slot, or one holding an unsigned key from before signatures: the signed key replaces it.
                 try db.execute(sql: """
-                    INSERT INTO wrapped_keys (case_id, epoch, recipient_device, encapsulated, ciphertext) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [key.caseID.rawValue, Int64(key.epoch), key.recipient.rawValue, key.encapsulatedKey, key.ciphertext])
+                    INSERT OR REPLACE INTO wrapped_keys (case_id, epoch, recipient_device, encapsulated, ciphertext, wrapped_by, signature)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: slot + [key.encapsulatedKey, key.ciphertext, key.wrappedBy.rawValue, key.signature])
             }
         }
     }
@@ -248,9 +253,11 @@ extension SQLiteServerStore {
             sql += " ORDER BY case_id, epoch"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let epoch: Int64 = row["epoch"]
+                // An unsigned key from before signatures is served as it is: replicas refuse it.
                 return WrappedCaseKey(caseID: CaseID(rawValue: row["case_id"]), epoch: UInt32(epoch),
                                       recipient: DeviceID(rawValue: row["recipient_device"]),
-                                      encapsulatedKey: row["encapsulated"], ciphertext: row["ciphertext"])
+                                      encapsulatedKey: row["encapsulated"], ciphertext: row["ciphertext"],
+                                      wrappedBy: DeviceID(rawValue: row["wrapped_by"] ?? ""), signature: row["signature"] ?? Data())
             }
         }
     }

@@ -29,6 +29,10 @@ public final class SQLiteServerStore: ServerStore {
     public func migrate() async throws {
         try await pool.write { db in
             for statement in SQLiteServerStore.schema { try db.execute(sql: statement) }
+            for (table, column, definition) in SQLiteServerStore.addedColumns {
+                let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String }
+                if !columns.contains(column) { try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(column) \(definition)") }
+            }
         }
     }
 
@@ -94,6 +98,14 @@ public final class SQLiteServerStore: ServerStore {
         CREATE TABLE IF NOT EXISTS training_status (person TEXT NOT NULL, course TEXT NOT NULL, valid_until TEXT,
             updated_ms INTEGER NOT NULL, PRIMARY KEY (person, course))
         """,
+    ]
+
+    /// Columns added after a table was first created, applied in order after `schema` when the
+    /// table lacks them (SQLite has no `ADD COLUMN IF NOT EXISTS`). Append only.
+    static let addedColumns: [(table: String, column: String, definition: String)] = [
+        // Signed wrapped keys (ADR 0009); NULL in rows uploaded before signatures existed.
+        ("wrapped_keys", "wrapped_by", "TEXT"),
+        ("wrapped_keys", "signature", "BLOB"),
     ]
 }
 

@@ -98,8 +98,10 @@ public struct SyncClient: Sendable {
 
         case .fetchKeys:
             let list = try await call("the key list") { try await transport.keys(timeout: $0) }
+            // A key wrapped by a device this replica does not know yet: learn the organisation once.
+            if !(try vault.unknownWrappers(in: list.keys)).isEmpty { _ = try await refreshOrganisation() }
             let receipt = try vault.receiveKeys(list.keys)
-            return .keysFetched(received: receipt.stored, newCases: receipt.newCases, now: now())
+            return .keysFetched(received: receipt.stored, newCases: receipt.newCases, rejected: receipt.rejected, now: now())
 
         case .eraseOnServer(let caseID, _):
             try await call("the erasure of case \(caseID)") { try await transport.eraseCase(caseID, timeout: $0) }

@@ -29,6 +29,8 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var duplicates = 0
     public var rejected: [RejectedRevision] = []
     public var keysReceived = 0
+    /// Served keys refused by this replica (unsigned, unknown or unentitled wrapper, tampered).
+    public var keysRejected: [RejectedKey] = []
     public var keysDistributed = 0
     /// Training summaries told to the server (administrators' replicas; P10 gate).
     public var trainingPublished = 0
@@ -90,7 +92,7 @@ public struct SyncEngine: Sendable {
     public enum Event: Sendable, Hashable {
         case start(now: Date, cursor: String?, pendingErasures: [CaseID] = [])
         case organisationRefreshed(certified: Int, now: Date)
-        case keysFetched(received: Int, newCases: [CaseID], now: Date)
+        case keysFetched(received: Int, newCases: [CaseID], rejected: [RejectedKey] = [], now: Date)
         case erasedOnServer(CaseID, now: Date)
         case pushed(accepted: Int, rejected: [RejectedRevision], outboxEmpty: Bool, now: Date)
         case pulled(PageOutcome, now: Date)
@@ -141,8 +143,9 @@ public struct SyncEngine: Sendable {
             step = .keys
             return issue(.fetchKeys(deadline: deadline(now)))
 
-        case .keysFetched(let received, let newCases, let now):
+        case .keysFetched(let received, let newCases, let rejected, let now):
             report.keysReceived += received
+            report.keysRejected += rejected
             // A replica that has pulled before missed the history of cases it could not read then.
             if cursorAtStart != nil {
                 for c in newCases where !backfillQueue.contains(c) { backfillQueue.append(c) }

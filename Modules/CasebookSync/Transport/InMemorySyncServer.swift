@@ -243,6 +243,11 @@ public actor InMemorySyncServer {
         guard caller.role == .dsl || caller.role == .admin || canRead(caseID, caller) || owners[caseID] == nil else {
             throw SyncFailure(.forbidden, "not permitted to upload keys of this case")
         }
+        // Defence in depth (replicas check for themselves): only the caller's own signed wraps.
+        guard let uploader = devices[caller.device]?.publicKeys,
+              upload.keys.allSatisfy({ $0.wrappedBy == caller.device && $0.isSigned(by: uploader) }) else {
+            throw SyncFailure(.rejected, "every key must be wrapped and signed by the uploading device")
+        }
         try requireTrainedRecipients(caseID, upload.keys)
         for key in upload.keys { keys[KeySlot(caseID: key.caseID, epoch: key.epoch, recipient: key.recipient)] = key }
     }
@@ -283,6 +288,23 @@ public actor InMemorySyncServer {
         keys = keys.filter { $0.key.caseID != caseID }
         grants[caseID] = nil
         owners[caseID] = nil
+    }
+
+    /// A hostile server's powers, for tests: serve a wrapped key of its own making (or a moved,
+    /// altered or unsigned one) to its recipient, bypassing every upload rule.
+    public func inject(_ key: WrappedCaseKey) {
+        keys[KeySlot(caseID: key.caseID, epoch: key.epoch, recipient: key.recipient)] = key
+    }
+
+    /// A hostile server's powers, for tests: stop serving one wrapped key (returned, to serve later).
+    public func withhold(_ caseID: CaseID, epoch: UInt32, recipient: DeviceID) -> WrappedCaseKey? {
+        keys.removeValue(forKey: KeySlot(caseID: caseID, epoch: epoch, recipient: recipient))
+    }
+
+    /// A hostile server's powers, for tests: register a device nobody certified (its own).
+    public func registerUncertified(_ record: DeviceRecord) {
+        devices[record.deviceID] = record
+        deviceOrder.append(record.deviceID)
     }
 
     /// A hostile server's powers, for tests: serve anything to anyone.
