@@ -44,11 +44,15 @@ func runSyncBenchmark(revisions: Int = 100_000, small: Int = 1_000, cases: Int =
                                                          passphrase: passphrase, logger: logger, progress: progress)
     defer { smallOrg.stop() }
 
-    // Initial sync into an empty replica: one thread of verification first, then every core.
+    // Initial sync into an empty replica, each followed at once by its floor (same load on the
+    // machine): every core first, then one thread. The floor: the same sealed revisions, verified,
+    // decrypted and inserted straight into SQLite.
     var initial: [Int: (rate: Double, seconds: Double, timings: [String: Double])] = [:]
-    var floorSource: SyncBenchOrganisation.Replica?
-    for concurrency in [1, 0] {
-        progress("sync bench: measuring the initial sync (\(concurrency == 1 ? "one thread" : "every core"))")
+    var floor: [Int: Double] = [:]
+    var source: (sealed: [SealedRevision], authors: [DeviceID: DevicePublicKeys], keys: [String: CaseKey])?
+    for concurrency in [0, 1] {
+        let label = concurrency == 1 ? "one thread" : "every core"
+        progress("sync bench: measuring the initial sync (\(label))")
         let fresh = try await large.freshDSL(passphrase: passphrase)
         var configuration = SyncConfiguration()
         configuration.pullLimit = 5_000
@@ -60,23 +64,19 @@ func runSyncBenchmark(revisions: Int = 100_000, small: Int = 1_000, cases: Int =
             throw CasebookError(.storage, "the benchmark replica did not receive every revision (\(report.rejected.count) rejected)")
         }
         initial[concurrency] = (Double(report.pulled) / elapsed, elapsed, report.timings)
-        floorSource = fresh
-    }
-
-    // The floor: the same sealed revisions, verified, decrypted and inserted straight into SQLite.
-    guard let floorSource else { return lines }
-    let sealed = try floorSource.vault.sealedRevisionsForBenchmark()
-    let authors = try floorSource.vault.authorKeysForBenchmark()
-    let keys = try floorSource.vault.caseKeysForBenchmark()
-    var floor: [Int: Double] = [:]
-    for concurrency in [1, 0] {
-        progress("sync bench: measuring the floor (\(concurrency == 1 ? "one thread" : "every core"))")
+        if source == nil {
+            source = (try fresh.vault.sealedRevisionsForBenchmark(), try fresh.vault.authorKeysForBenchmark(), try fresh.vault.caseKeysForBenchmark())
+        }
+        guard let source else { break }
+        progress("sync bench: measuring the floor (\(label))")
         let path = dir.appendingPathComponent("floor-\(concurrency).sqlite").path
         let floorStart = ContinuousClock.now
-        try insertFloor(sealed, authors: authors, keys: keys, path: path, page: 5_000, concurrency: concurrency)
-        floor[concurrency] = Double(sealed.count) / seconds(ContinuousClock.now - floorStart)
+        try insertFloor(source.sealed, authors: source.authors, keys: source.keys, path: path, page: 5_000, concurrency: concurrency)
+        floor[concurrency] = Double(source.sealed.count) / seconds(ContinuousClock.now - floorStart)
     }
-    lines.append("  one thread's cost per revision (µs, median of 5 passes over 2,000): " + (try stepCosts(sealed, authors: authors, keys: keys)))
+    guard let source else { return lines }
+    lines.append("  one thread's cost per revision (µs, median of 5 passes over 2,000): "
+                 + (try stepCosts(source.sealed, authors: source.authors, keys: source.keys)))
     for (concurrency, label) in [(0, "every core"), (1, "one thread")] {
         guard let sync = initial[concurrency], let floorRate = floor[concurrency] else { continue }
         lines.append(String(format: "  initial sync, verification on %@: %d revisions in %.2f s = %.0f revisions/s%@",
