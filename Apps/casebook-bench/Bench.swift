@@ -11,6 +11,12 @@ struct Bench: AsyncParsableCommand {
     @Argument(help: "Suites to run: vault (default: all).")
     var suites: [String] = []
 
+    @Option(help: "Revisions in the sync suite's large replica (smaller for a quick look; the documented figures use the default).")
+    var syncRevisions = 100_000
+
+    @Option(help: "Measured no-op syncs per replica size in the sync suite.")
+    var noOpRuns = 41
+
     func run() async throws {
         let all = ["vault", "redaction", "export", "sync", "server"]
         let chosen = suites.isEmpty ? all : suites
@@ -21,7 +27,7 @@ struct Bench: AsyncParsableCommand {
             case "redaction": runRedactionBenchmark().forEach { print($0) }
             case "export": try runExportBenchmark().forEach { print($0) }
             case "sync":
-                let lines = try await runSyncBenchmark(progress: { FileHandle.standardError.write(Data(("  " + $0 + "\n").utf8)) })
+                let lines = try await runSyncBenchmark(revisions: syncRevisions, noOpRuns: noOpRuns, progress: { FileHandle.standardError.write(Data(("  " + $0 + "\n").utf8)) })
                 lines.forEach { print($0) }
             case "server": try await runServerBenchmark().forEach { print($0) }
             default: throw ValidationError("unknown suite '\(suite)'; choose from \(all.joined(separator: ", "))")

@@ -135,12 +135,15 @@ extension Vault {
     /// the server lacks it; a case is deleted only when a destruction certificate signed by an
     /// administrator or DSL device names it (crypto-shredding, in the same transaction, then the
     /// freed pages are scrubbed from the file and the WAL).
-    public func applyPulled(_ page: [PulledRevision], cursor: String?, cursorName: String = SyncCursorName.main)
-        throws(CasebookError) -> ApplyResult {
+    ///
+    /// Verification (signature, decryption) runs on `concurrency` threads (0: one per core) while
+    /// this transaction inserts the revisions already verified, in page order.
+    public func applyPulled(_ page: [PulledRevision], cursor: String?, cursorName: String = SyncCursorName.main,
+                            concurrency: Int = 0) throws(CasebookError) -> ApplyResult {
         let result: ApplyResult
         do {
             result = try pool.write { db in
-                var result = try applyPage(db, page)
+                var result = try applyPage(db, page, concurrency: concurrency)
                 if let cursor { try Self.setSyncValue(db, cursorName, cursor) }
                 if page.contains(where: { $0.sealed.header.recordType == .destructionCertificate }) {
                     result.erased = try eraseFromCertificates(db)
@@ -158,7 +161,7 @@ extension Vault {
         var isDSL: Bool
     }
 
-    private func applyPage(_ db: Database, _ page: [PulledRevision]) throws -> ApplyResult {
+    private func applyPage(_ db: Database, _ page: [PulledRevision], concurrency: Int) throws -> ApplyResult {
         var result = ApplyResult()
         guard !page.isEmpty else { return result }
         // Gather what verification needs: authors and case keys (cached per process).
@@ -176,8 +179,9 @@ extension Vault {
         }
         let now = clock.nowMillis
         let authorsFound = authors, keysFound = keys
-        // Verify in parallel: signature checks dominate the cost of a large initial sync.
-        let verdicts = Self.verifyConcurrently(page.map(\.sealed)) { sealed -> RejectedRevision? in
+        // Verify in parallel: signature checks dominate the cost of a large initial sync. Verdicts
+        // arrive in page order while the loop below inserts the revisions already verified.
+        let verdicts = Self.verifyStreaming(page.map(\.sealed), concurrency: concurrency) { sealed -> RejectedRevision? in
             let h = sealed.header
             func reject(_ reason: String, _ message: String) -> RejectedRevision {
                 RejectedRevision(id: sealed.id.rawValue, reason: reason, message: message)
@@ -218,8 +222,8 @@ extension Vault {
             """)
         let setSeq = try db.cachedStatement(sql: "UPDATE revisions SET server_seq = ? WHERE id = ? AND server_seq IS NULL")
         let clearOutbox = try db.cachedStatement(sql: "DELETE FROM outbox WHERE revision_id = ?")
-        for (item, verdict) in zip(page, verdicts) {
-            if let verdict { result.rejected.append(verdict); continue }
+        for (index, item) in page.enumerated() {
+            if let verdict = verdicts.wait(index) { result.rejected.append(verdict); continue }
             let sealed = item.sealed, h = sealed.header
             try insert.execute(arguments: [sealed.id.rawValue, h.caseID.rawValue, h.recordID.rawValue, h.recordType.rawValue,
                                            h.authorDevice.rawValue, h.hlc.description, Int64(h.keyEpoch), sealed.headerBytes,
@@ -242,11 +246,15 @@ extension Vault {
         return result
     }
 
-    /// Runs `check` over every element on all cores; results keep the input order.
-    static func verifyConcurrently<T: Sendable>(_ items: [SealedRevision], _ check: @Sendable (SealedRevision) -> T) -> [T] {
+    /// Runs `check` over every element on `concurrency` threads (0: one per core; 1: this thread
+    /// only); results keep the input order.
+    static func verifyConcurrently<T: Sendable>(_ items: [SealedRevision], concurrency: Int = 0,
+                                                _ check: @Sendable (SealedRevision) -> T) -> [T] {
         guard !items.isEmpty else { return [] }
+        let workers = concurrency > 0 ? concurrency : ProcessInfo.processInfo.activeProcessorCount
+        guard workers > 1, items.count > 64 else { return items.map(check) }
         let results = ResultSlots<T>(count: items.count)
-        let chunk = max(64, items.count / (ProcessInfo.processInfo.activeProcessorCount * 4))
+        let chunk = max(64, items.count / (workers * 4))
         let chunks = (items.count + chunk - 1) / chunk
         items.withUnsafeBufferPointer { buffer in
             nonisolated(unsafe) let buffer = buffer
@@ -259,6 +267,81 @@ extension Vault {
             }
         }
         return results.values
+    }
+}
+
+extension Vault {
+    /// Starts `check` over `items` on `concurrency` worker threads (0: one per core) and returns at
+    /// once; `wait(i)` blocks until item `i`'s result is ready. Workers take chunks in order, so the
+    /// caller can consume results (e.g. insert verified revisions) while later chunks are checked.
+    /// With one thread, everything is checked here before returning.
+    static func verifyStreaming<T: Sendable>(_ items: [SealedRevision], concurrency: Int,
+                                             _ check: @escaping @Sendable (SealedRevision) -> T) -> StreamedResults<T> {
+        let workers = concurrency > 0 ? concurrency : ProcessInfo.processInfo.activeProcessorCount
+        guard workers > 1, items.count > 128 else { return StreamedResults(ready: items.map(check)) }
+        let chunk = min(256, max(32, items.count / (workers * 4)))
+        let results = StreamedResults<T>(count: items.count, chunk: chunk)
+        for _ in 0..<min(workers, results.chunks) {
+            let thread = Thread {
+                while let c = results.claim() {
+                    let lower = c * chunk, upper = min(items.count, lower + chunk)
+                    results.fill(c, items[lower..<upper].map(check))
+                }
+            }
+            thread.start()
+        }
+        return results
+    }
+}
+
+/// Results of `verifyStreaming`: chunks filled by worker threads, each signalled when done.
+final class StreamedResults<T: Sendable>: @unchecked Sendable {
+    private let state: Mutex<(next: Int, filled: [[T]?])>
+    private let signals: [DispatchSemaphore]
+    private var local: [[T]?]
+    let chunk: Int
+    var chunks: Int { signals.count }
+
+    init(count: Int, chunk: Int) {
+        self.chunk = chunk
+        let chunks = (count + chunk - 1) / chunk
+        state = Mutex((next: 0, filled: Array(repeating: nil, count: chunks)))
+        signals = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
+        local = Array(repeating: nil, count: chunks)
+    }
+
+    init(ready: [T]) {
+        chunk = max(1, ready.count)
+        state = Mutex((next: 1, filled: [ready]))
+        signals = []
+        local = [ready]
+    }
+
+    /// The next chunk to check (workers only).
+    func claim() -> Int? {
+        state.withLock { s in
+            guard s.next < s.filled.count else { return nil }
+            defer { s.next += 1 }
+            return s.next
+        }
+    }
+
+    func fill(_ c: Int, _ values: [T]) {
+        state.withLock { $0.filled[c] = values }
+        signals[c].signal()
+    }
+
+    /// Item `i`'s result, waiting for its chunk if needed (the consuming thread only).
+    func wait(_ i: Int) -> T {
+        let c = i / chunk
+        if local[c] == nil {
+            signals[c].wait()
+            local[c] = state.withLock { s in
+                defer { s.filled[c] = nil }
+                return s.filled[c]
+            }
+        }
+        return local[c]![i - c * chunk]
     }
 }
 

@@ -98,6 +98,32 @@ import Testing
         try Self.expectRejected(f.dsl.vault, sealed, reason: "tampered")
     }
 
+    @Test func largePageVerifiedOnWorkerThreadsRejectsExactlyTheTamperedOnes() async throws {
+        let f = try await Self.fixture()
+        let sealed = try f.practitioner.vault.commitForTesting((0..<600).map { i in
+            PendingChange(record: .random(), type: .session, caseID: f.caseID, fields: ["minutes": .int(Int64(i))])
+        })
+        var page = sealed.map { PulledRevision(sealed: $0, seq: nil) }
+        // Tampered revisions at the edges of the worker threads' chunks and of the page.
+        let tampered = [0, 74, 75, 300, 599]
+        for i in tampered {
+            var ciphertext = page[i].sealed.ciphertext
+            ciphertext[ciphertext.startIndex + 20] ^= 0x01
+            page[i] = PulledRevision(sealed: try SealedRevision(headerBytes: page[i].sealed.headerBytes, ciphertext: ciphertext,
+                                                                signature: page[i].sealed.signature), seq: nil)
+        }
+        for concurrency in [2, 1] {
+            let result = try f.dsl.vault.applyPulled(page, cursor: nil, concurrency: concurrency)
+            #expect(result.rejected.map(\.id) == tampered.map { page[$0].sealed.id.rawValue })
+            #expect(result.rejected.allSatisfy { $0.reason == "tampered" })
+            // The second pass (one thread) finds every accepted revision already held.
+            #expect(result.stored == (concurrency == 2 ? 595 : 0))
+            #expect(result.duplicates == (concurrency == 2 ? 0 : 595))
+        }
+        let held = try f.dsl.vault.revisionIDs()
+        for (i, item) in page.enumerated() { #expect(held.contains(item.sealed.id) != tampered.contains(i)) }
+    }
+
     @Test func replayedOldRevisionHasNoEffect() async throws {
         let f = try await Self.fixture()
         try await f.dsl.sync()

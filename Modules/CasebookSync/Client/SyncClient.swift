@@ -81,11 +81,33 @@ public struct SyncClient: Sendable {
         return try await withDeadline(timeout, what: what) { try await body(timeout) }
     }
 
-    /// The next pull page, requested while the current one is verified and applied (pages are still
-    /// applied one at a time, in order, each with its cursor in one transaction).
+    /// The next pull page, requested (and checked for structure) while the current one is verified
+    /// and applied (pages are still applied one at a time, in order, each with its cursor in one transaction).
     struct Prefetch {
         var after: String
-        var task: Task<PullResponse, any Error>
+        var task: Task<ReceivedPage, any Error>
+    }
+
+    /// A pull response with each revision rebuilt from its wire form (structure and content
+    /// address checked); what fails is kept as a rejection, by id.
+    struct ReceivedPage: Sendable {
+        var page: [PulledRevision] = []
+        var malformed: [RejectedRevision] = []
+        var received: Int
+        var cursor: String
+        var hasMore: Bool
+
+        init(_ response: PullResponse) {
+            received = response.revisions.count
+            cursor = response.cursor
+            hasMore = response.hasMore
+            page.reserveCapacity(response.revisions.count)
+            for wire in response.revisions {
+                do { page.append(PulledRevision(sealed: try wire.sealed(), seq: wire.seq)) } catch {
+                    malformed.append(RejectedRevision(id: String(wire.id.prefix(64)), reason: error.code.rawValue, message: error.message))
+                }
+            }
+        }
     }
 
     private func perform(_ action: SyncEngine.Action, engine: SyncEngine, pushPosition: inout Int64,
@@ -123,19 +145,19 @@ public struct SyncClient: Sendable {
         case .pull(let after, let limit, _):
             let pending = prefetch
             prefetch = nil
-            let response: PullResponse
+            let received: ReceivedPage
             if let pending, pending.after == after {
-                response = try await pending.task.value
+                received = try await pending.task.value
             } else {
                 pending?.task.cancel()
-                response = try await call("a pull") { try await transport.pull(after: after, limit: limit, timeout: $0) }
+                received = ReceivedPage(try await call("a pull") { try await transport.pull(after: after, limit: limit, timeout: $0) })
             }
-            if response.hasMore, !response.revisions.isEmpty {
-                let next = response.cursor
+            if received.hasMore, received.received > 0 {
+                let next = received.cursor
                 let fetch: @Sendable (Duration) async throws -> PullResponse = { try await transport.pull(after: next, limit: limit, timeout: $0) }
-                prefetch = Prefetch(after: next, task: Task { try await self.call("a pull", fetch) })
+                prefetch = Prefetch(after: next, task: Task { ReceivedPage(try await self.call("a pull", fetch)) })
             }
-            let outcome = try await apply(response, cursorName: SyncCursorName.main)
+            let outcome = try await apply(received, cursorName: SyncCursorName.main)
             progress?(SyncProgress(phase: .pull, pushed: engine.report.pushed, pulled: engine.report.pulled + outcome.received))
             return .pulled(outcome, now: now())
 
@@ -149,7 +171,7 @@ public struct SyncClient: Sendable {
             let response = try await call("a backfill of case \(caseID)") {
                 try await transport.caseRevisions(caseID, after: after, limit: limit, timeout: $0)
             }
-            let outcome = try await apply(response, cursorName: SyncCursorName.backfill(caseID))
+            let outcome = try await apply(ReceivedPage(response), cursorName: SyncCursorName.backfill(caseID))
             progress?(SyncProgress(phase: .backfill, pushed: engine.report.pushed, pulled: engine.report.pulled + outcome.received))
             return .backfilled(caseID, outcome, now: now())
 
@@ -163,19 +185,12 @@ public struct SyncClient: Sendable {
     }
 
     /// Verifies structure, learns unknown authors once, then applies the page and its cursor atomically.
-    private func apply(_ response: PullResponse, cursorName: String) async throws -> PageOutcome {
-        var page: [PulledRevision] = []
-        page.reserveCapacity(response.revisions.count)
-        var malformed: [RejectedRevision] = []
-        for wire in response.revisions {
-            do { page.append(PulledRevision(sealed: try wire.sealed(), seq: wire.seq)) } catch {
-                malformed.append(RejectedRevision(id: String(wire.id.prefix(64)), reason: error.code.rawValue, message: error.message))
-            }
-        }
-        if !(try vault.unknownAuthors(in: page)).isEmpty { _ = try await refreshOrganisation() }
-        var applied = try vault.applyPulled(page, cursor: response.cursor, cursorName: cursorName)
-        applied.rejected = malformed + applied.rejected
-        return PageOutcome(received: response.revisions.count, applied: applied, cursor: response.cursor, hasMore: response.hasMore)
+    private func apply(_ received: ReceivedPage, cursorName: String) async throws -> PageOutcome {
+        if !(try vault.unknownAuthors(in: received.page)).isEmpty { _ = try await refreshOrganisation() }
+        var applied = try vault.applyPulled(received.page, cursor: received.cursor, cursorName: cursorName,
+                                            concurrency: configuration.applyConcurrency)
+        applied.rejected = received.malformed + applied.rejected
+        return PageOutcome(received: received.received, applied: applied, cursor: received.cursor, hasMore: received.hasMore)
     }
 
     /// Refreshes devices and certifications; an administrator's replica certifies the devices of

@@ -14,6 +14,9 @@ public struct SyncConfiguration: Sendable, Hashable {
     public var maxAttempts = 4
     public var backoffBase: Duration = .milliseconds(250)
     public var backoffCap: Duration = .seconds(8)
+    /// Threads that verify and decrypt each pulled page (0: one per core; the benchmark sets 1 to
+    /// show what the parallelism buys). Pages are still applied one at a time, in order.
+    public var applyConcurrency = 0
     /// Upper bound on requests in one run (a server that keeps saying `has_more` cannot loop us forever).
     public var maxRequests = 1_000_000
 
