@@ -145,6 +145,8 @@ extension Vault {
     private struct AuthorInfo {
         var keys: DevicePublicKeys
         var isAdmin: Bool
+        /// Set when an administrator removed the device: its revisions stamped later are refused.
+        var removedAt: HLCTimestamp?
     }
 
     private func applyPage(_ db: Database, _ page: [PulledRevision]) throws -> ApplyResult {
@@ -156,7 +158,8 @@ extension Vault {
         for item in page {
             let h = item.sealed.header
             if authors[h.authorDevice] == nil, let device = try trustedDevice(db, h.authorDevice) {
-                authors[h.authorDevice] = AuthorInfo(keys: device.keys, isAdmin: device.isAdmin)
+                authors[h.authorDevice] = AuthorInfo(keys: device.keys, isAdmin: device.isAdmin,
+                                                     removedAt: try removalStamp(db, h.authorDevice))
             }
             let k = "\(h.caseID.rawValue)#\(h.keyEpoch)"
             if keys[k] == nil, let key = try caseKey(db, caseID: h.caseID, epoch: h.keyEpoch) { keys[k] = key }
@@ -174,6 +177,9 @@ extension Vault {
             }
             do throws(CasebookError) { try RevisionSealer.verifySignature(sealed, author: author.keys) } catch {
                 return reject(error.code.rawValue, error.message)
+            }
+            if let removedAt = author.removedAt, h.hlc > removedAt {
+                return reject("device-removed", "revision \(sealed.id.rawValue.prefix(12)) was written by device \(h.authorDevice) after an administrator removed it")
             }
             if h.recordType.isOrganisationWide != (h.caseID == .organisation) {
                 return reject("tampered", "revision \(sealed.id.rawValue.prefix(12)) puts a \(h.recordType.rawValue) record in case \(h.caseID)")

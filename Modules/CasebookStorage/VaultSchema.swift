@@ -62,6 +62,17 @@ enum VaultSchema {
                 );
                 """)
         }
+        // Membership (docs/adr/0007-membership.md): devices an administrator removed, verified.
+        migrator.registerMigration("v2-removed-devices") { db in
+            try db.execute(sql: """
+                CREATE TABLE removed_devices (
+                    device_id TEXT PRIMARY KEY NOT NULL,
+                    removed_at TEXT NOT NULL,
+                    removed_by TEXT NOT NULL,
+                    signature BLOB NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

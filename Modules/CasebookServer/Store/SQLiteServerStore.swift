@@ -86,6 +86,11 @@ public final class SQLiteServerStore: ServerStore {
         "CREATE TABLE IF NOT EXISTS case_owners (case_id TEXT PRIMARY KEY, creator TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS sequence_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL)",
         "INSERT OR IGNORE INTO sequence_counter (id, last) VALUES (1, 0)",
+        // Membership (docs/adr/0007-membership.md): removed devices with the administrator's signed statement.
+        """
+        CREATE TABLE IF NOT EXISTS removed_devices (device_id TEXT PRIMARY KEY, removed_by TEXT NOT NULL,
+            removed_at TEXT NOT NULL, signature BLOB NOT NULL, removed_ms INTEGER NOT NULL)
+        """,
     ]
 }
 

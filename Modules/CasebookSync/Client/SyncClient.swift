@@ -176,6 +176,7 @@ public struct SyncClient: Sendable {
         }
         let certificates = info.devices.map(DeviceCertificate.init(record:))
         try vault.updateDevices(certificates)
+        try vault.recordDeviceRemovals((info.removedDevices ?? []).compactMap(DeviceRemovalNotice.init(wire:)))
         var certified = 0
         for issue in try vault.certificationsToIssue(certificates) {
             let request = CertificationRequest(certifiedBy: issue.certifiedBy, certification: issue.certification, roles: issue.roles)
@@ -194,8 +195,9 @@ public struct SyncClient: Sendable {
     /// new devices). A case the server refuses is skipped, not fatal.
     public func distributeKeys() async throws -> Int {
         let transport = self.transport
+        try vault.refreshRecoveryKey()
+        var uploaded = try await rotateAfterRemovals()
         let wraps = try vault.missingKeyWraps()
-        var uploaded = 0
         for (caseID, keys) in Dictionary(grouping: wraps, by: \.caseID).sorted(by: { $0.key < $1.key }) {
             do {
                 try await call("a key upload") { try await transport.uploadKeys(caseID, KeyUpload(keys: keys), timeout: $0) }

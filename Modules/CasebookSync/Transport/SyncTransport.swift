@@ -20,6 +20,11 @@ public protocol SyncTransport: Sendable {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws
+    /// Membership (docs/adr/0007-membership.md): remove a device, deactivate a person, and the
+    /// recovery key's copies of the keys of the cases a person may read.
+    func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws
+    func deactivate(_ person: PersonID, timeout: Duration) async throws
+    func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList
 }
 
 /// Runs an async operation with a deadline: whichever finishes first wins, and a hung call is

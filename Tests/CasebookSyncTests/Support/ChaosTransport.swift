@@ -69,6 +69,13 @@ final class ChaosTransport: SyncTransport, Sendable {
 
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await inner.grant(caseID, request, timeout: timeout) }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await inner.revoke(caseID, person: person, timeout: timeout) }
+    func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
+        try await inner.removeDevice(device, request, timeout: timeout)
+    }
+    func deactivate(_ person: PersonID, timeout: Duration) async throws { try await inner.deactivate(person, timeout: timeout) }
+    func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList {
+        try await inner.recoveryKeys(for: person, caseID: caseID, timeout: timeout)
+    }
 }
 
 /// A transport whose calls never return (a half-open connection).
@@ -90,6 +97,9 @@ struct HangingTransport: SyncTransport {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws { try await hang() as Void }
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await hang() as Void }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await hang() as Void }
+    func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws { try await hang() as Void }
+    func deactivate(_ person: PersonID, timeout: Duration) async throws { try await hang() as Void }
+    func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList { try await hang() }
 }
 
 /// A transport that stops answering pulls after `pages` pages (a client killed mid-pull).
@@ -121,4 +131,11 @@ final class DyingTransport: SyncTransport, Sendable {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws { try await inner.uploadKeys(caseID, upload, timeout: timeout) }
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await inner.grant(caseID, request, timeout: timeout) }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await inner.revoke(caseID, person: person, timeout: timeout) }
+    func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
+        try await inner.removeDevice(device, request, timeout: timeout)
+    }
+    func deactivate(_ person: PersonID, timeout: Duration) async throws { try await inner.deactivate(person, timeout: timeout) }
+    func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList {
+        try await inner.recoveryKeys(for: person, caseID: caseID, timeout: timeout)
+    }
 }

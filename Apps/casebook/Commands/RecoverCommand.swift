@@ -1,0 +1,62 @@
+import ArgumentParser
+import CasebookCrypto
+import CasebookModels
+import CasebookStorage
+import CasebookSync
+import Foundation
+
+struct RecoverCommand: AsyncVaultCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recover",
+        abstract: "Re-wrap case keys from the organisation recovery key (administrators), after a lost device.",
+        discussion: """
+            Every case key is also wrapped for the organisation recovery key, whose private half was \
+            written once, at the first administrator's enrolment, to the file kept offline. This command \
+            reads that file, asks the server for the recovery key's copies of the keys, opens them on \
+            this laptop, and wraps them for the certified devices of a person. The server never sees the \
+            recovery key or a case key. Bring the file to this laptop only for the command (for example \
+            on removable media), and take it away again.
+
+            A practitioner lost their laptop (a new laptop joins under a new person id):
+              casebook person remove OLD-PERSON        # their devices stop signing in; keys rotate
+              casebook person invite --name "..." --role practitioner --type staff   # prints NEW-PERSON's code
+              (on the new laptop: casebook enrol ...)   then here: casebook sync   # vouches for it
+              casebook recover --recovery-key /media/usb/recovery.key --from OLD-PERSON --for NEW-PERSON
+              (they run: casebook sync   - every case OLD-PERSON could read comes back)
+
+            A person whose other device still works, with a new certified device: \
+            'casebook recover --recovery-key FILE --for PERSON' wraps their cases' keys for it.
+
+            Every reader of a case is gone and it must be read or exported:
+              casebook recover --recovery-key FILE --case CLIENT     # grants it to you, wraps for your devices
+              casebook sync
+
+            Without --case: every case PERSON may read now (their grants; every case for a DSL), or \
+            that --from PERSON could read (each granted to --for). With --case: only that case, granted \
+            to --for first. --for defaults to you. Each recovered case is written to the audit log.
+            """)
+
+    @OptionGroup var options: VaultOptions
+    @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+    @Option(help: ArgumentHelp("The organisation recovery key file (kept offline).", valueName: "file")) var recoveryKey: String
+    @Option(help: ArgumentHelp("Person whose devices receive the keys (default: you).", valueName: "person-id")) var `for`: String?
+    @Option(help: ArgumentHelp("Only this client's case (granted to the person first).", valueName: "client-id")) var `case`: String?
+    @Option(help: ArgumentHelp("Recover the cases this person could read (each is granted to --for).", valueName: "person-id")) var from: String?
+
+    func run(vault: Vault, client: SyncClient) async throws {
+        let person = try `for`.map { try Parse.id($0, as: PersonID.self, what: "--for") } ?? vault.person
+        let caseID = try `case`.map { try Parse.id($0, as: ClientID.self, what: "--case") }
+        guard let data = FileManager.default.contents(atPath: recoveryKey) else {
+            throw CasebookError(.notFound, "cannot read the recovery key file \(recoveryKey)")
+        }
+        let key = try RecoveryKey(fileContents: String(decoding: data, as: UTF8.self))
+        let source = try from.map { try Parse.id($0, as: PersonID.self, what: "--from") }
+        let outcome = try await client.recover(with: key, for: person, from: source, caseID: caseID)
+        if options.json { Output.json(outcome); return }
+        print("Recovered \(outcome.cases.count) case(s) for \(person): \(outcome.keys) key(s) wrapped for \(outcome.devices.count) device(s).")
+        if outcome.alreadyHeld > 0 { print("\(outcome.alreadyHeld) key(s) were already held by those devices.") }
+        if outcome.unreadable > 0 { Output.warn("\(outcome.unreadable) recovery copies did not open with this key (tampered?)") }
+        if outcome.cases.isEmpty, caseID == nil { print("Nothing to recover: the server lists no case \(person) may read.") }
+        print(person == vault.person ? "Run 'casebook sync' to receive them." : "They run 'casebook sync' to receive them.")
+    }
+}
