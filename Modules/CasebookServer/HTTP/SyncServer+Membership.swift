@@ -1,6 +1,7 @@
 import CasebookCrypto
 import CasebookModels
 import CasebookSync
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
