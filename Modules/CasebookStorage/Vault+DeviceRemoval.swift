@@ -113,7 +113,7 @@ extension Vault {
     }
 
     /// Folds signed removals into the trusted set. Each must be signed by a trusted administrator
-    /// device that is not itself removed, and never names the root. A removed device's keys stay
+    /// device that was not itself removed before the statement's stamp, and never names the root. A removed device's keys stay
     /// known (its earlier revisions still verify), but it receives no key from now on, and its
     /// revisions stamped after the removal are refused. Cases this replica holds that the device
     /// could read are queued for a key rotation (`removalRotations`). Returns the devices newly removed.
@@ -125,9 +125,10 @@ extension Vault {
                 var recorded: [DeviceID] = []
                 let root = try rootDeviceID(db)
                 for notice in notices where notice.device != root && notice.device != DeviceTrust.recoveryDevice {
+                    let signerRemoved = try removalStamp(db, notice.removedBy)
                     guard try removalStamp(db, notice.device) == nil,
                           let signer = try trustedDevice(db, notice.removedBy), signer.isAdmin,
-                          try removalStamp(db, notice.removedBy) == nil,
+                          signerRemoved.map({ notice.removedAt < $0 }) ?? true,
                           (try? signer.keys.signingKey().isValidSignature(
                             notice.signature, for: DeviceTrust.removalBytes(device: notice.device, removedAt: notice.removedAt))) == true
                     else { continue }

@@ -107,6 +107,33 @@ import Testing
         _ = caseID
     }
 
+    @Test func whatARemovedAdministratorSignedBeforeItsRemovalStillCounts() async throws {
+        let org = try await TestOrganisation.make()
+        let deputy = try await org.join("Dana Deputy", role: .admin)
+        let leaver = try await org.join("Lee Leaver", role: .practitioner)
+        let early = try await deputy.client().removeDevice(leaver.vault.device)
+        #expect(early.device == leaver.vault.device)
+        try await Task.sleep(for: .milliseconds(5))
+        try await org.admin.client().removeDevice(deputy.vault.device)
+        // A replica that learns both at once, the deputy's removal first: the earlier statement stands.
+        let late = try await org.join("Nia Newcomer", role: .practitioner, syncAfter: false)
+        try await org.admin.sync()
+        let info = try await late.transport.organisation(timeout: .seconds(5))
+        try late.vault.updateDevices(info.devices.map(DeviceCertificate.init(record:)))
+        let served = try #require(info.removedDevices).compactMap(DeviceRemovalNotice.init(wire:))
+        let ordered = served.filter { $0.device == deputy.vault.device } + served.filter { $0.device == leaver.vault.device }
+        #expect(try late.vault.recordDeviceRemovals(ordered) == [deputy.vault.device, leaver.vault.device])
+        try await late.sync()
+        let removed = Set(try late.vault.knownDevices().filter { $0.removedAt != nil }.map(\.device))
+        #expect(removed == [deputy.vault.device, leaver.vault.device])
+        // A statement the removed deputy signs afterwards is ignored.
+        let stamp = HLCTimestamp(physical: UInt64(Date().timeIntervalSince1970 * 1000) + 1000, logical: 0)
+        let after = DeviceRemovalNotice(device: org.admin.vault.device, removedBy: deputy.vault.device, removedAt: stamp,
+                                        signature: try deputy.vault.identity.sign(DeviceTrust.removalBytes(device: org.admin.vault.device,
+                                                                                                             removedAt: stamp)))
+        #expect(try late.vault.recordDeviceRemovals([after]).isEmpty)
+    }
+
     @Test func removingAPersonRemovesEveryDeviceAndDeactivatesThem() async throws {
         let org = try await TestOrganisation.make()
         let leaver = try await org.join("Lee Leaver", role: .practitioner)

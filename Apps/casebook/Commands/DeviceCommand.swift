@@ -90,12 +90,18 @@ struct DeviceCommand: ParsableCommand {
         @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
         @Argument(help: "Device id (see 'casebook device list').") var device: String
 
+        struct Removed: Encodable {
+            var id: String
+            var person: String?
+            var rotatedCases: [String]
+        }
+
         func run(vault: Vault, client: SyncClient) async throws {
             let id = try Parse.id(device, as: DeviceID.self, what: "device")
             let outcome = try await client.removeDevice(id)
             if options.json {
-                Output.json(["id": outcome.device.rawValue, "person": outcome.person?.rawValue ?? "",
-                             "rotated_cases": outcome.rotatedCases.map(\.rawValue).joined(separator: ",")])
+                Output.json(Removed(id: outcome.device.rawValue, person: outcome.person?.rawValue,
+                                    rotatedCases: outcome.rotatedCases.map(\.rawValue)))
                 return
             }
             print("Removed device \(outcome.device)\(outcome.person.map { " (person \($0))" } ?? ""): it can no longer sign in or receive keys.")

@@ -20,12 +20,18 @@ extension PersonCommand {
         @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
         @Argument(help: "Person id (see 'casebook person list').") var person: String
 
+        struct Removed: Encodable {
+            var id: String
+            var devices: [String]
+            var rotatedCases: [String]
+        }
+
         func run(vault: Vault, client: SyncClient) async throws {
             let id = try Parse.id(person, as: PersonID.self, what: "person")
             let outcome = try await client.removePerson(id)
             if options.json {
-                Output.json(["id": outcome.person.rawValue, "devices": outcome.devices.map(\.rawValue).joined(separator: ","),
-                             "rotated_cases": outcome.rotatedCases.map(\.rawValue).joined(separator: ",")])
+                Output.json(Removed(id: outcome.person.rawValue, devices: outcome.devices.map(\.rawValue),
+                                    rotatedCases: outcome.rotatedCases.map(\.rawValue)))
                 return
             }
             print("Removed person \(outcome.person) and \(outcome.devices.count) device(s); they can no longer sign in.")
