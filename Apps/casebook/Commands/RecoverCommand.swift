@@ -17,19 +17,20 @@ struct RecoverCommand: AsyncVaultCommand {
             recovery key or a case key. Bring the file to this laptop only for the command (for example \
             on removable media), and take it away again.
 
-            A practitioner lost their laptop (a new laptop joins under a new person id):
-              casebook person remove OLD-PERSON        # their devices stop signing in; keys rotate
-              casebook person invite --name "..." --role practitioner --type staff   # prints NEW-PERSON's code
-              (on the new laptop: casebook enrol ...)   then here: casebook sync   # vouches for it
-              casebook recover --recovery-key /media/usb/recovery.key --from OLD-PERSON --for NEW-PERSON
-              (they run: casebook sync   - every case OLD-PERSON could read comes back)
+            A practitioner lost their laptop (the new laptop joins under a new person id):
+              casebook person remove OLD-PERSON      (devices locked out, keys rotate)
+              casebook person invite --name NAME --role practitioner --type staff
+              (on the new laptop: casebook enrol ...; then here: casebook sync)
+              casebook recover --recovery-key FILE --from OLD-PERSON --for NEW-PERSON
+              (they run casebook sync: every case OLD-PERSON could read comes back)
 
-            A person whose other device still works, with a new certified device: \
-            'casebook recover --recovery-key FILE --for PERSON' wraps their cases' keys for it.
+            'casebook recover --recovery-key FILE --for PERSON' alone re-wraps the keys of the cases \
+            PERSON may read for each of their certified devices (for example when no other vault \
+            that held a case is left to share its key).
 
             Every reader of a case is gone and it must be read or exported:
-              casebook recover --recovery-key FILE --case CLIENT     # grants it to you, wraps for your devices
-              casebook sync
+              casebook recover --recovery-key FILE --case CLIENT
+              casebook sync      (the case is granted to you and its keys wrapped for you)
 
             Without --case: every case PERSON may read now (their grants; every case for a DSL), or \
             that --from PERSON could read (each granted to --for). With --case: only that case, granted \
