@@ -38,6 +38,8 @@ extension CasebookError.Code {
     public static let clockSkew = Self("clock-skew")
     public static let releaseRefused = Self("release-refused")
     public static let approvalRequired = Self("approval-required")
+    /// The case was erased (crypto-shredded): the server refuses new revisions, keys and grants for it.
+    public static let caseErased = Self("case-erased")
     public static let sessionExpired = Self("session-expired")
     public static let crypto = Self("crypto")
     public static let storage = Self("storage")

@@ -8,6 +8,11 @@ extension Vault {
     /// client calls `DELETE SyncAPI.Path.caseErase(caseID)` for each such key and removes it on success;
     /// the value is the destruction certificate's record id.
     public static let pendingErasurePrefix = "pending_erasure:"
+    /// The `sync_state` key prefix of this replica's tombstones: a case erased here (by `erase` or by a
+    /// pulled destruction certificate). Its revisions and keys are never stored or uploaded again.
+    public static let erasedCasePrefix = "erased:"
+    /// The `sync_state` key prefix recording when this replica completed a case's server erasure (ms).
+    public static let serverErasedPrefix = "server_erased:"
 
     /// Crypto-shreds a client's case on this replica (administrators or the DSL; refused while a
     /// retention hold is active or a safeguarding concern is not closed).
@@ -18,7 +23,9 @@ extension Vault {
     /// to the audit log. Then it checkpoints the WAL (TRUNCATE), VACUUMs and checkpoints again, so that
     /// with `secure_delete` on no byte of the case's rows remains in the database file or its WAL.
     ///
-    /// Copies on other replicas and on the server are not touched here: see docs/safeguarding.md.
+    /// Copies elsewhere go at the next syncs: this replica's sync erases the server copy
+    /// (`DELETE /v1/cases/{id}`, which leaves a tombstone), and every other replica that pulls the
+    /// certificate crypto-shreds its own copy (`applyPulled`). See docs/safeguarding.md.
     @discardableResult
     public func erase(client id: ClientID) throws(CasebookError) -> DestructionCertificate {
         guard id != .organisation else { throw CasebookError(.invalidInput, "the organisation case cannot be erased") }
@@ -39,17 +46,10 @@ extension Vault {
                     throw CasebookError(.releaseRefused,
                         "erasure refused: client \(id) has \(unresolved.count) safeguarding concern(s) not closed; the DSL must close them first")
                 }
-                let revisions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions WHERE case_id = ?", arguments: [id.rawValue]) ?? 0
-                let keys = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_keys WHERE case_id = ?", arguments: [id.rawValue]) ?? 0
-                try db.execute(sql: "DELETE FROM outbox WHERE revision_id IN (SELECT id FROM revisions WHERE case_id = ?)", arguments: [id.rawValue])
-                try db.execute(sql: "DELETE FROM revisions WHERE case_id = ?", arguments: [id.rawValue])
-                try db.execute(sql: "DELETE FROM case_keys WHERE case_id = ?", arguments: [id.rawValue])
-                cache.withLock { cache in
-                    cache.caseKeys = cache.caseKeys.filter { !$0.key.hasPrefix(id.rawValue + "#") }
-                    cache.knownNames = nil
-                }
+                let certificateID = RecordID.random()
+                let (revisions, keys, _) = try shred(db, id, certificate: certificateID)
                 let serverConfigured = try Meta.get(db, .server) != nil
-                let made = DestructionCertificate(id: .random(), caseID: id, erasedOn: clock.today, erasedBy: person, device: device,
+                let made = DestructionCertificate(id: certificateID, caseID: id, erasedOn: clock.today, erasedBy: person, device: device,
                                                          revisionsDestroyed: revisions, wrappedKeysDestroyed: keys,
                                                          serverErasurePending: serverConfigured)
                 try db.execute(sql: "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
@@ -62,6 +62,100 @@ extension Vault {
         } catch { throw storageError(error, "erasing a client") }
         try scrubFreedPages()
         return certificate
+    }
+
+    /// Deletes everything of a case this replica holds (revisions, outbox entries, every wrapped copy
+    /// of its key, remembered grants and uploads, its backfill cursor) and leaves a tombstone.
+    /// Returns what was destroyed. The caller scrubs freed pages after the transaction.
+    func shred(_ db: Database, _ id: CaseID, certificate: RecordID) throws -> (revisions: Int, keys: Int, outbox: Int) {
+        let revisions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions WHERE case_id = ?", arguments: [id.rawValue]) ?? 0
+        let keys = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_keys WHERE case_id = ?", arguments: [id.rawValue]) ?? 0
+        try db.execute(sql: "DELETE FROM outbox WHERE revision_id IN (SELECT id FROM revisions WHERE case_id = ?)", arguments: [id.rawValue])
+        let outbox = db.changesCount
+        try db.execute(sql: "DELETE FROM revisions WHERE case_id = ?", arguments: [id.rawValue])
+        try db.execute(sql: "DELETE FROM case_keys WHERE case_id = ?", arguments: [id.rawValue])
+        try db.execute(sql: "DELETE FROM sync_state WHERE key LIKE ? OR key LIKE ? OR key = ?",
+                       arguments: ["grant:\(id.rawValue)|%", "wrapped:\(id.rawValue)#%", SyncCursorName.backfill(id)])
+        try Self.setSyncValue(db, Self.erasedCasePrefix + id.rawValue, certificate.rawValue)
+        cache.withLock { cache in
+            cache.caseKeys = cache.caseKeys.filter { !$0.key.hasPrefix(id.rawValue + "#") }
+            cache.knownNames = nil
+            cache.organisation = nil
+        }
+        return (revisions, keys, outbox)
+    }
+
+    /// Cases erased on this replica (tombstones).
+    func erasedCases(_ db: Database) throws -> Set<CaseID> {
+        // A key range (not LIKE, which is case-insensitive and cannot use the primary key index).
+        Set(try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key >= ? AND key < ?",
+                                arguments: [Self.erasedCasePrefix, "erased;"])
+            .map { CaseID(rawValue: String($0.dropFirst(Self.erasedCasePrefix.count))) })
+    }
+
+    /// Inside the transaction that applied a pulled page: crypto-shreds every case named by a
+    /// destruction certificate this replica now holds and has not yet acted on. Certificates reach
+    /// here only if signed by a certified administrator or DSL device (`applyPage` refuses others),
+    /// so no role of this replica's own user is needed. Audited (`erase`, record type
+    /// destruction-certificate) when something was held. Returns the cases whose copy was destroyed.
+    func eraseFromCertificates(_ db: Database) throws -> [CaseID] {
+        let done = try erasedCases(db)
+        var erased: [CaseID] = []
+        for record in try mergedRecords(db, caseID: .organisation, type: .destructionCertificate) {
+            guard let certificate = try? record.decode(DestructionCertificate.self), certificate.caseID != .organisation,
+                  !done.contains(certificate.caseID) else { continue }
+            let (revisions, keys, outbox) = try shred(db, certificate.caseID, certificate: certificate.id)
+            if revisions + keys + outbox > 0 {
+                try appendAudit(db, action: .erase, recordType: .destructionCertificate, recordID: certificate.id, caseID: certificate.caseID)
+                erased.append(certificate.caseID)
+            }
+        }
+        return erased
+    }
+
+    /// After a successful `DELETE /v1/cases/{id}`: clears the pending marker, records when, and
+    /// audits it (`sync` of the case's destruction certificate, on this replica's chain).
+    public func completeServerErasure(_ id: CaseID) throws(CasebookError) {
+        do {
+            try pool.write { db in
+                let certificate = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
+                                                      arguments: [Self.pendingErasurePrefix + id.rawValue])
+                try db.execute(sql: "DELETE FROM sync_state WHERE key = ?", arguments: [Self.pendingErasurePrefix + id.rawValue])
+                try Self.setSyncValue(db, Self.serverErasedPrefix + id.rawValue, String(clock.nowMillis))
+                try appendAudit(db, action: .sync, recordType: .destructionCertificate,
+                                recordID: certificate.map(RecordID.init(rawValue:)), caseID: id)
+            }
+        } catch { throw storageError(error, "recording a server erasure") }
+    }
+
+    /// Where the server copy of an erased case stands, as this replica knows it.
+    public enum ServerErasureState: String, Sendable, Hashable, Codable {
+        /// Queued here; sent at the next sync.
+        case pending
+        /// This replica's sync erased it on the server.
+        case done
+        /// Erased by another replica (or no server configured): not tracked here.
+        case notTracked = "not-tracked"
+    }
+
+    /// The server erasure state of a case, and when this replica completed it.
+    public func serverErasureState(of id: CaseID) throws(CasebookError) -> (state: ServerErasureState, at: Date?) {
+        do {
+            return try pool.read { db in
+                if try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
+                                       arguments: [Self.pendingErasurePrefix + id.rawValue]) != nil { return (.pending, nil) }
+                if let ms = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
+                                                arguments: [Self.serverErasedPrefix + id.rawValue]).flatMap({ Double($0) }) {
+                    return (.done, Date(timeIntervalSince1970: ms / 1000))
+                }
+                return (.notTracked, nil)
+            }
+        } catch { throw storageError(error, "reading the sync state") }
+    }
+
+    /// Records the end of a successful sync run (read by safeguarding: `connectivity()`).
+    public func recordSyncCompleted(at date: Date) throws(CasebookError) {
+        try setSyncValue(Self.lastSyncStateKey, String(Int64((date.timeIntervalSince1970 * 1000).rounded(.down))))
     }
 
     /// Moves everything out of the WAL, rebuilds the file without free pages, and truncates the WAL.

@@ -118,8 +118,11 @@ extension Vault {
         do {
             try pool.write { db in
                 let exists = try db.cachedStatement(sql: "SELECT 1 FROM case_keys WHERE case_id = ? AND epoch = ? AND recipient = ?")
+                let erased = try erasedCases(db)
                 for wrapped in keys {
                     guard wrapped.recipient == device else { receipt.rejected += 1; continue }
+                    // An erased case's key is never held again (a server that has not erased it yet still serves it).
+                    if erased.contains(wrapped.caseID) { continue }
                     // Already held: nothing to do (a no-op sync costs no key unwrapping).
                     if try Int.fetchOne(exists, arguments: [wrapped.caseID.rawValue, Int64(wrapped.epoch), device.rawValue]) != nil { continue }
                     guard (try? KeyWrap.unwrap(wrapped, with: identity)) != nil else { receipt.rejected += 1; continue }
@@ -155,9 +158,11 @@ extension Vault {
                 let held = try Row.fetchAll(db, sql: "SELECT case_id, epoch FROM case_keys WHERE recipient = ? ORDER BY case_id, epoch",
                                             arguments: [device.rawValue])
                 let uploadedStatement = try db.cachedStatement(sql: "SELECT value FROM sync_state WHERE key = ?")
+                let erased = try erasedCases(db)
                 var wraps: [WrappedCaseKey] = []
                 for row in held {
                     let caseID = CaseID(rawValue: row["case_id"]), epoch = UInt32(row["epoch"] as Int64)
+                    if erased.contains(caseID) { continue }  // never re-uploads keys of an erased case
                     var recipients = caseID == .organisation ? members : required
                     if caseID != .organisation {
                         for grantee in try grantees(db, caseID) { recipients += try devices(db, of: grantee) }

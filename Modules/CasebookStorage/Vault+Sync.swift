@@ -35,6 +35,8 @@ public struct ApplyResult: Sendable, Hashable {
     /// This replica's own outbox entries the server has now proven it holds (cleared from the outbox).
     public var acknowledged: Int = 0
     public var rejected: [RejectedRevision] = []
+    /// Cases this replica crypto-shredded because the page carried their destruction certificate.
+    public var erased: [CaseID] = []
     public init() {}
 }
 
@@ -130,21 +132,30 @@ extension Vault {
     /// Each revision must be signed by a known, certified device, be stamped no more than five
     /// minutes in the future, and (when this replica holds the case key) decrypt. A revision that
     /// fails is reported by id and reason and not stored. Nothing local is ever deleted because
-    /// the server lacks it.
+    /// the server lacks it; a case is deleted only when a destruction certificate signed by an
+    /// administrator or DSL device names it (crypto-shredding, in the same transaction, then the
+    /// freed pages are scrubbed from the file and the WAL).
     public func applyPulled(_ page: [PulledRevision], cursor: String?, cursorName: String = SyncCursorName.main)
         throws(CasebookError) -> ApplyResult {
+        let result: ApplyResult
         do {
-            return try pool.write { db in
-                let result = try applyPage(db, page)
+            result = try pool.write { db in
+                var result = try applyPage(db, page)
                 if let cursor { try Self.setSyncValue(db, cursorName, cursor) }
+                if page.contains(where: { $0.sealed.header.recordType == .destructionCertificate }) {
+                    result.erased = try eraseFromCertificates(db)
+                }
                 return result
             }
         } catch { throw storageError(error, "applying pulled revisions") }
+        if !result.erased.isEmpty { try scrubFreedPages() }
+        return result
     }
 
     private struct AuthorInfo {
         var keys: DevicePublicKeys
         var isAdmin: Bool
+        var isDSL: Bool
         /// Set when an administrator removed the device: its revisions stamped later are refused.
         var removedAt: HLCTimestamp?
     }
@@ -155,10 +166,12 @@ extension Vault {
         // Gather what verification needs: authors and case keys (cached per process).
         var authors: [DeviceID: AuthorInfo] = [:]
         var keys: [String: CaseKey] = [:]
+        let erasedHere = try erasedCases(db)
         for item in page {
             let h = item.sealed.header
             if authors[h.authorDevice] == nil, let device = try trustedDevice(db, h.authorDevice) {
                 authors[h.authorDevice] = AuthorInfo(keys: device.keys, isAdmin: device.isAdmin,
+                                                     isDSL: device.roles.contains(Role.dsl.rawValue),
                                                      removedAt: try removalStamp(db, h.authorDevice))
             }
             let k = "\(h.caseID.rawValue)#\(h.keyEpoch)"
@@ -186,6 +199,13 @@ extension Vault {
             }
             if [.person, .settings, .policyVersion].contains(h.recordType), !author.isAdmin {
                 return reject("not-authorised", "revision \(sealed.id.rawValue.prefix(12)) changes organisation records but its author is not a certified administrator")
+            }
+            // A destruction certificate makes every replica shred the case: only erasers may sign one.
+            if h.recordType == .destructionCertificate, !author.isAdmin, !author.isDSL {
+                return reject("not-authorised", "revision \(sealed.id.rawValue.prefix(12)) is a destruction certificate but its author is not a certified administrator or DSL")
+            }
+            if erasedHere.contains(h.caseID) {
+                return reject(CasebookError.Code.caseErased.rawValue, "revision \(sealed.id.rawValue.prefix(12)) belongs to case \(h.caseID), which was erased")
             }
             guard HybridLogicalClock.isAcceptable(h.hlc, wallMillis: now) else {
                 return reject("clock-skew", "revision \(sealed.id.rawValue.prefix(12)) is stamped more than five minutes in the future")

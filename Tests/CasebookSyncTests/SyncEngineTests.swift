@@ -34,6 +34,53 @@ import Testing
         #expect(report.keysDistributed == 2)
     }
 
+    @Test func pendingErasuresAreSentAfterKeysAndBeforePushWithRetries() {
+        var c = SyncConfiguration()
+        c.maxAttempts = 3
+        var engine = SyncEngine(configuration: c)
+        let (a, b) = (CaseID.random(), CaseID.random())
+        _ = engine.handle(.start(now: t0, cursor: "x", pendingErasures: [a, b, a]))
+        _ = engine.handle(.organisationRefreshed(certified: 0, now: t0))
+        #expect(engine.handle(.keysFetched(received: 0, newCases: [], now: t0)) == .eraseOnServer(a, deadline: t0 + 30))
+        // A retryable failure backs off and sends the same erasure again.
+        guard case .wait(let until) = engine.handle(.failed(SyncFailure(.server, "503"), now: t0 + 1)) else {
+            Issue.record("expected a wait"); return
+        }
+        #expect(engine.handle(.tick(now: until)) == .eraseOnServer(a, deadline: until + 30))
+        #expect(engine.handle(.erasedOnServer(a, now: until)) == .eraseOnServer(b, deadline: until + 30))
+        #expect(engine.handle(.erasedOnServer(b, now: until)) == .push(limit: 1_000, deadline: until + 30))
+        #expect(engine.report.serverErased == [a, b])
+        #expect(engine.report.retries == 1)
+    }
+
+    @Test func aRefusedErasureStaysPendingAndTheRunGoesOn() {
+        var engine = SyncEngine()
+        let a = CaseID.random()
+        _ = engine.handle(.start(now: t0, cursor: nil, pendingErasures: [a]))
+        _ = engine.handle(.organisationRefreshed(certified: 0, now: t0))
+        #expect(engine.handle(.keysFetched(received: 0, newCases: [], now: t0)) == .eraseOnServer(a, deadline: t0 + 30))
+        #expect(engine.handle(.failed(SyncFailure(.forbidden, "not permitted"), now: t0)) == .push(limit: 1_000, deadline: t0 + 30))
+        #expect(engine.report.serverErasureRefused == [a])
+        #expect(engine.report.serverErased.isEmpty)
+    }
+
+    @Test func anErasureThatNeverGetsThroughFailsTheRunLikeAnyRequest() {
+        var c = SyncConfiguration()
+        c.maxAttempts = 2
+        var engine = SyncEngine(configuration: c)
+        _ = engine.handle(.start(now: t0, cursor: nil, pendingErasures: [.random()]))
+        _ = engine.handle(.organisationRefreshed(certified: 0, now: t0))
+        _ = engine.handle(.keysFetched(received: 0, newCases: [], now: t0))
+        guard case .wait(let until) = engine.handle(.failed(SyncFailure(.unreachable, "down"), now: t0)) else {
+            Issue.record("expected a wait"); return
+        }
+        _ = engine.handle(.tick(now: until))
+        guard case .fail(let failure, _) = engine.handle(.failed(SyncFailure(.unreachable, "down"), now: until)) else {
+            Issue.record("expected the run to fail"); return
+        }
+        #expect(failure.kind == .unreachable)
+    }
+
     @Test func retryableFailuresBackOffThenRetryTheSameRequestWithAFreshDeadline() {
         var c = SyncConfiguration()
         c.maxAttempts = 3

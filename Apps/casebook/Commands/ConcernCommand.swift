@@ -1,6 +1,7 @@
 import ArgumentParser
 import CasebookModels
 import CasebookStorage
+import CasebookSync
 import Foundation
 
 extension ConcernCategory: ExpressibleByArgument {}
@@ -12,12 +13,24 @@ struct ConcernCommand: ParsableCommand {
         abstract: "Safeguarding concerns (risk of harm, abuse or neglect, threats to life), tracked by the DSL to an outcome.",
         subcommands: [Raise.self, List.self, Acknowledge.self, RecordAction.self, Close.self, Escalation.self])
 
-    /// Minutes after the last sync beyond which a replica counts as offline for safeguarding.
-    static let offlineAfterMinutes = 15
+    /// Seconds the server probe at `concern raise` may take ($CASEBOOK_PROBE_TIMEOUT, default 3).
+    static var probeTimeout: Duration {
+        if let text = ProcessInfo.processInfo.environment["CASEBOOK_PROBE_TIMEOUT"], let seconds = Double(text), seconds > 0 {
+            return .milliseconds(Int(seconds * 1000))
+        }
+        return .seconds(3)
+    }
 
-    struct Raise: VaultCommand {
+    struct Raise: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Raise a safeguarding concern about a client (never blocked by withdrawn consent or expired training).")
+            abstract: "Raise a safeguarding concern about a client (never blocked by withdrawn consent or expired training).",
+            discussion: """
+                The concern is saved in your vault at once and reaches the DSL when you next sync. When a \
+                sync server is configured, raise checks whether it answers (GET /health, at most \
+                $CASEBOOK_PROBE_TIMEOUT seconds, default 3): if it does not, or if no server is configured \
+                (a standalone vault), you are told to phone the Designated Safeguarding Lead now, with \
+                their number from the organisation settings; if it does, you are told to run 'casebook sync'.
+                """)
         @OptionGroup var options: VaultOptions
         @Argument(help: "Client id.") var client: String
         @Option(help: "risk-to-self, risk-to-others, abuse-or-neglect or threat-to-life") var category: ConcernCategory
@@ -26,27 +39,47 @@ struct ConcernCommand: ParsableCommand {
         @Option(help: "The client's views on the concern and on what happens next.") var clientViews: String?
         @Option(help: "What you have done already.") var action: String?
 
-        func run(vault: Vault) throws {
+        func run() async throws {
+            try await Output.guarded {
+                let vault = try options.openVault()
+                for warning in (try? vault.warnings()) ?? [] { Output.warn(warning) }
+                try await run(vault: vault)
+            }
+        }
+
+        func run(vault: Vault) async throws {
             let id = try Parse.id(client, as: ClientID.self, what: "client")
             let sessionID = try session.map { try Parse.id($0, as: RecordID.self, what: "session") }
             let concern = try vault.raiseConcern(client: id, category: category, details: details, session: sessionID,
                                                  clientViews: clientViews, actionTaken: action)
             let connectivity = try vault.connectivity()
-            let offline = connectivity.isOffline(now: vault.clock.now, minutes: ConcernCommand.offlineAfterMinutes)
+            // Standalone: offline by definition. Otherwise ask the server now: the last sync time alone
+            // cannot tell a practitioner whether the DSL will hear of this soon.
+            var reachable: Bool?
+            if connectivity.serverConfigured, let url = try? SyncSupport.serverURL(explicit: nil, vault: vault),
+               let transport = try? HTTPSyncTransport(baseURL: url, identity: nil) {
+                reachable = await transport.isReachable(timeout: ConcernCommand.probeTimeout)
+            }
+            let offline = reachable != true
             let contact = try vault.organisation().settings.dslContact
             if offline {
                 // stderr, so that --json output stays parseable; shown whatever the output mode.
-                Output.info("This replica is offline: the concern reaches the DSL only at the next sync.")
+                Output.info(reachable == false
+                    ? "This replica is offline (the sync server does not answer): the concern reaches the DSL only at the next sync."
+                    : "This replica is offline: the concern reaches the DSL only at the next sync.")
                 Output.info("Call the Designated Safeguarding Lead now: \(contact)")
+            } else {
+                Output.info("The sync server answers: the concern reaches the DSL at your next sync. Run 'casebook sync' now.")
             }
             if options.json {
-                Output.json(RaiseOutput(id: concern.id.rawValue, offline: offline, dslContact: offline ? contact : nil))
+                Output.json(RaiseOutput(id: concern.id.rawValue, offline: offline, serverReachable: reachable,
+                                        dslContact: offline ? contact : nil))
             } else {
                 print("Raised concern \(concern.id) (\(concern.category.rawValue)); the DSL sees it at the next sync.")
             }
         }
 
-        struct RaiseOutput: Encodable { var id: String; var offline: Bool; var dslContact: String? }
+        struct RaiseOutput: Encodable { var id: String; var offline: Bool; var serverReachable: Bool?; var dslContact: String? }
     }
 
     struct Row: Encodable {

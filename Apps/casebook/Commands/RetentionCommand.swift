@@ -10,7 +10,7 @@ extension RetentionHoldReason: ExpressibleByArgument {}
 struct RetentionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retention", abstract: "Retention rules, holds, and what falls due for destruction.",
-        subcommands: [Due.self, Hold.self, LiftHold.self])
+        subcommands: [Due.self, Hold.self, LiftHold.self, Erasures.self])
 
     struct Due: VaultCommand {
         static let configuration = CommandConfiguration(abstract: "List cases whose destruction is due (admin, DSL or records officer).")
@@ -55,6 +55,41 @@ struct RetentionCommand: ParsableCommand {
         func run(vault: Vault) throws {
             let hold = try vault.liftRetentionHold(try Parse.id(id, as: RecordID.self, what: "hold"))
             if options.json { Output.json(["id": hold.id.rawValue, "lifted_on": hold.liftedOn?.iso]) } else { print("Lifted hold \(hold.id).") }
+        }
+    }
+
+    struct Erasures: VaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List destruction certificates and whether the server's copy is erased.",
+            discussion: """
+                Each erasure leaves a destruction certificate in the organisation records (every replica \
+                holds them). 'server' says where the server's copy stands as this replica knows it: \
+                pending (this replica erased the case and sends the erasure at its next sync), done (this \
+                replica's sync erased it on the server, with the time), or not-tracked (another replica \
+                erased it, and sends the server erasure itself). The certificate's own \
+                server_erasure_pending stays as recorded at erasure time.
+                """)
+        @OptionGroup var options: VaultOptions
+
+        struct Row: Encodable {
+            var id: String, caseId: String, erasedOn: String, erasedBy: String
+            var revisionsDestroyed: Int, wrappedKeysDestroyed: Int, serverErasurePending: Bool
+            var server: String, serverErasedAt: Date?
+        }
+
+        func run(vault: Vault) throws {
+            let rows = try vault.destructionCertificates().map { c in
+                let server = try vault.serverErasureState(of: c.caseID)
+                return Row(id: c.id.rawValue, caseId: c.caseID.rawValue, erasedOn: c.erasedOn.iso, erasedBy: c.erasedBy.rawValue,
+                           revisionsDestroyed: c.revisionsDestroyed, wrappedKeysDestroyed: c.wrappedKeysDestroyed,
+                           serverErasurePending: c.serverErasurePending, server: server.state.rawValue, serverErasedAt: server.at)
+            }
+            if options.json { Output.json(rows); return }
+            if rows.isEmpty { print("No erasures.") }
+            for r in rows {
+                let at = r.serverErasedAt.map { " at \(ISO8601DateFormatter().string(from: $0))" } ?? ""
+                print("\(r.id)  client \(r.caseId)  erased \(r.erasedOn) by \(r.erasedBy)  \(r.revisionsDestroyed) revisions, \(r.wrappedKeysDestroyed) keys  server: \(r.server)\(at)")
+            }
         }
     }
 }

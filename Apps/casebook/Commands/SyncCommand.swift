@@ -13,6 +13,10 @@ struct SyncCommand: AsyncVaultCommand {
             has a deadline ($CASEBOOK_SYNC_TIMEOUT seconds, default 30); failures are retried with backoff. \
             An interrupted sync resumes where it stopped. Revisions that fail verification (bad signature, \
             unknown device, clock more than five minutes ahead) are reported and not stored.
+
+            Erasure: a case you erased ('casebook erase') is erased on the server first; a destruction \
+            certificate you receive makes this replica crypto-shred its own copy of that case. The report \
+            counts both (server_erased, erased_locally). See 'casebook retention erasures'.
             """)
 
     @OptionGroup var options: VaultOptions
@@ -28,6 +32,9 @@ struct SyncCommand: AsyncVaultCommand {
         var keysDistributed: Int
         var certified: Int
         var backfilled: [String]
+        var serverErased: [String]
+        var serverErasureRefused: [String]
+        var erasedLocally: [String]
         var cursor: String?
         var retries: Int
     }
@@ -38,12 +45,21 @@ struct SyncCommand: AsyncVaultCommand {
         if options.json {
             Output.json(Report(pushed: r.pushed, pulled: r.pulled, stored: r.stored, rejected: r.rejected, pushRejected: r.pushRejected,
                                keysReceived: r.keysReceived, keysDistributed: r.keysDistributed, certified: r.certified,
-                               backfilled: r.backfilled.map(\.rawValue), cursor: r.cursor, retries: r.retries))
+                               backfilled: r.backfilled.map(\.rawValue), serverErased: r.serverErased.map(\.rawValue),
+                               serverErasureRefused: r.serverErasureRefused.map(\.rawValue),
+                               erasedLocally: r.erasedLocally.map(\.rawValue), cursor: r.cursor, retries: r.retries))
             return
         }
         print("Sent \(r.pushed) revision(s); received \(r.pulled) (\(r.stored) new).")
         if r.certified > 0 { print("Vouched for \(r.certified) newly enrolled device(s).") }
         if r.keysReceived > 0 { print("Received \(r.keysReceived) case key(s).") }
+        if !r.serverErased.isEmpty { print("Erased \(r.serverErased.count) case(s) on the server.") }
+        if !r.erasedLocally.isEmpty {
+            print("Erased \(r.erasedLocally.count) case(s) on this replica, as their destruction certificates require.")
+        }
+        for caseID in r.serverErasureRefused {
+            Output.warn("the server refused to erase case \(caseID); it stays queued for the next sync")
+        }
         for rejected in r.rejected { Output.warn("refused revision \(rejected.id.prefix(12)): \(rejected.message)") }
         for rejected in r.pushRejected { Output.warn("the server refused revision \(rejected.id.prefix(12)): \(rejected.message) (kept locally)") }
     }

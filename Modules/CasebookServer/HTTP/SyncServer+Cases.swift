@@ -59,12 +59,14 @@ extension SyncServer {
     }
 
     /// `DELETE /v1/cases/{case_id}` (DSL or administrator): erases the case's revisions, wrapped
-    /// keys and grants on the server (retention end or erasure request).
+    /// keys, grants and owner on the server and keeps a tombstone, so the case is never accepted or
+    /// served again (retention end or erasure request). Idempotent: erasing again, or erasing a case
+    /// the server never held, answers 204 too.
     @Sendable func eraseCase(_ request: Request, context: ServerRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let caseID = try caseID(context)
-        guard caseID != .organisation, caller.role == .dsl || caller.role == .admin else { throw ServerError.forbidden }
-        try await store.eraseCase(caseID)
+        guard AccessPolicy.canErase(caseID, caller: caller) else { throw ServerError.forbidden }
+        try await store.eraseCase(caseID, now: clock.now)
         context.logger.notice("case erased", metadata: ["case": .string(caseID.rawValue)])
         return Response(status: .noContent)
     }

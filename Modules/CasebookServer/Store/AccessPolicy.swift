@@ -10,6 +10,9 @@ import CasebookCrypto
 /// - Creating a case (its first revision): practitioners, DSLs and administrators; the creator
 ///   becomes its owner and receives a grant.
 /// - Writing an existing case: a grant, or the DSL role.
+/// - An erased case (tombstone): nobody writes it, uploads its keys or manages its grants again.
+/// - Erasing a case: the DSL or an administrator; the DSL may also write destruction certificates
+///   to the organisation case (the record an erasure leaves behind).
 public enum AccessPolicy {
     static let creatorRoles: Set<Role> = [.practitioner, .dsl, .admin]
 
@@ -20,7 +23,7 @@ public enum AccessPolicy {
     }
 
     public static func canWrite(_ caseID: CaseID, caller: Caller, facts: CaseFacts) -> Bool {
-        guard caller.active else { return false }
+        guard caller.active, !facts.erased else { return false }
         if caseID == .organisation { return caller.role == .admin }
         if !facts.exists { return creatorRoles.contains(caller.role) }
         return facts.granted || caller.role == .dsl
@@ -28,16 +31,21 @@ public enum AccessPolicy {
 
     /// Granting and revoking: the case owner, the DSL or an administrator.
     public static func canManageGrants(_ caseID: CaseID, caller: Caller, facts: CaseFacts) -> Bool {
-        guard caller.active, caseID != .organisation else { return false }
+        guard caller.active, caseID != .organisation, !facts.erased else { return false }
         if caller.role == .dsl || caller.role == .admin { return true }
         return facts.owner == caller.person
+    }
+
+    /// Erasing a client case on the server: the DSL or an administrator (as on the replica).
+    public static func canErase(_ caseID: CaseID, caller: Caller) -> Bool {
+        caller.active && caseID != .organisation && (caller.role == .dsl || caller.role == .admin)
     }
 
     /// Uploading wrapped keys: anyone who may read a client case, or a DSL or administrator;
     /// the organisation key only by administrators (every member reads that case, so any member
     /// could otherwise occupy a new device's key slot with a bogus key).
     public static func canUploadKeys(_ caseID: CaseID, caller: Caller, facts: CaseFacts) -> Bool {
-        guard caller.active else { return false }
+        guard caller.active, !facts.erased else { return false }
         if caseID == .organisation { return caller.role == .admin }
         if caller.role == .dsl || caller.role == .admin { return true }
         return canRead(caseID, caller: caller, facts: facts) || !facts.exists && creatorRoles.contains(caller.role)
@@ -49,6 +57,13 @@ public enum AccessPolicy {
         if header.recordType.isOrganisationWide != (header.caseID == .organisation) {
             return .rejected(code: .invalidInput,
                              message: "record type \(header.recordType.rawValue) does not belong in case \(header.caseID)")
+        }
+        if facts.erased {
+            return .rejected(code: .caseErased, message: "case \(header.caseID) was erased; its revisions are not accepted again")
+        }
+        if header.caseID == .organisation, header.recordType == .destructionCertificate, caller.active,
+           caller.role == .dsl || caller.role == .admin {
+            return nil
         }
         guard canWrite(header.caseID, caller: caller, facts: facts) else {
             return .rejected(code: .notAuthorised, message: "not permitted to write this case")

@@ -281,10 +281,14 @@ extension PostgresServerStore {
             """, logger: logger)
     }
 
-    public func eraseCase(_ caseID: CaseID) async throws {
+    public func eraseCase(_ caseID: CaseID, now: Date) async throws {
         try await transaction { conn in
+            try await conn.query("""
+                INSERT INTO erased_cases (case_id, erased_ms) VALUES (\(caseID.rawValue), \(millis(now))) ON CONFLICT (case_id) DO NOTHING
+                """, logger: logger)
             try await conn.query("DELETE FROM wrapped_keys WHERE case_id = \(caseID.rawValue)", logger: logger)
             try await conn.query("DELETE FROM grants WHERE case_id = \(caseID.rawValue)", logger: logger)
+            try await conn.query("DELETE FROM case_owners WHERE case_id = \(caseID.rawValue)", logger: logger)
             try await conn.query("DELETE FROM revisions WHERE case_id = \(caseID.rawValue)", logger: logger)
         }
     }
@@ -329,10 +333,11 @@ extension PostgresServerStore {
             SELECT EXISTS (SELECT 1 FROM revisions WHERE case_id = \(caseID.rawValue)),
                    (SELECT creator FROM case_owners WHERE case_id = \(caseID.rawValue)),
                    EXISTS (SELECT 1 FROM grants WHERE case_id = \(caseID.rawValue) AND person = \(person.rawValue)
-                           AND revoked_ms IS NULL AND (until IS NULL OR until >= \(today.iso)))
+                           AND revoked_ms IS NULL AND (until IS NULL OR until >= \(today.iso))),
+                   EXISTS (SELECT 1 FROM erased_cases WHERE case_id = \(caseID.rawValue))
             """, logger: logger)
-        guard let row = try await firstRow(rows, (Bool, String?, Bool).self) else { return CaseFacts(exists: false, owner: nil, granted: false) }
-        return CaseFacts(exists: row.0, owner: row.1.map(PersonID.init(rawValue:)), granted: row.2)
+        guard let row = try await firstRow(rows, (Bool, String?, Bool, Bool).self) else { return CaseFacts(exists: false, owner: nil, granted: false) }
+        return CaseFacts(exists: row.0, owner: row.1.map(PersonID.init(rawValue:)), granted: row.2, erased: row.3)
     }
 
     static func upsertGrant(_ conn: PostgresConnection, _ caseID: CaseID, _ person: PersonID, until: LocalDate?, now: Date,

@@ -97,6 +97,7 @@ public final class PostgresServerStore: ServerStore {
         "CREATE TABLE IF NOT EXISTS case_owners (case_id TEXT PRIMARY KEY, creator TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS sequence_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL)",
         "INSERT INTO sequence_counter (id, last) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        "CREATE TABLE IF NOT EXISTS erased_cases (case_id TEXT PRIMARY KEY, erased_ms BIGINT NOT NULL)",
         // Membership (docs/adr/0007-membership.md): removed devices with the administrator's signed statement.
         """
         CREATE TABLE IF NOT EXISTS removed_devices (device_id TEXT PRIMARY KEY, removed_by TEXT NOT NULL,

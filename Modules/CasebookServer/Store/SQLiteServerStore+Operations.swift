@@ -267,13 +267,16 @@ extension SQLiteServerStore {
         }
     }
 
-    public func eraseCase(_ caseID: CaseID) async throws {
+    public func eraseCase(_ caseID: CaseID, now: Date) async throws {
         try await write { db in
-            for table in ["wrapped_keys", "grants", "revisions"] {
+            try db.execute(sql: "INSERT OR IGNORE INTO erased_cases (case_id, erased_ms) VALUES (?, ?)",
+                           arguments: [caseID.rawValue, millis(now)])
+            for table in ["wrapped_keys", "grants", "case_owners", "revisions"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE case_id = ?", arguments: [caseID.rawValue])
             }
         }
-        // Deleted pages can linger in the WAL until a checkpoint: truncate it.
+        // With secure_delete the freed cells are zeroed, but the old pages linger in the WAL until a
+        // checkpoint: copy the zeroed pages into the file and truncate the WAL.
         try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 
@@ -285,7 +288,8 @@ extension SQLiteServerStore {
         let granted = try Int.fetchOne(db, sql: """
             SELECT 1 FROM grants WHERE case_id = ? AND person = ? AND revoked_ms IS NULL AND (until IS NULL OR until >= ?)
             """, arguments: [caseID.rawValue, person.rawValue, today.iso]) != nil
-        return CaseFacts(exists: exists, owner: owner.map(PersonID.init(rawValue:)), granted: granted)
+        let erased = try Int.fetchOne(db, sql: "SELECT 1 FROM erased_cases WHERE case_id = ?", arguments: [caseID.rawValue]) != nil
+        return CaseFacts(exists: exists, owner: owner.map(PersonID.init(rawValue:)), granted: granted, erased: erased)
     }
 
     static func upsertGrant(_ db: Database, _ caseID: CaseID, _ person: PersonID, until: LocalDate?, now: Date) throws {

@@ -19,6 +19,8 @@ public final class SQLiteServerStore: ServerStore {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Erasure (crypto-shredding) must leave no wrapped key or ciphertext in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         self.path = path
         pool = try DatabasePool(path: path, configuration: config)
@@ -86,6 +88,7 @@ public final class SQLiteServerStore: ServerStore {
         "CREATE TABLE IF NOT EXISTS case_owners (case_id TEXT PRIMARY KEY, creator TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS sequence_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL)",
         "INSERT OR IGNORE INTO sequence_counter (id, last) VALUES (1, 0)",
+        "CREATE TABLE IF NOT EXISTS erased_cases (case_id TEXT PRIMARY KEY, erased_ms INTEGER NOT NULL)",
         // Membership (docs/adr/0007-membership.md): removed devices with the administrator's signed statement.
         """
         CREATE TABLE IF NOT EXISTS removed_devices (device_id TEXT PRIMARY KEY, removed_by TEXT NOT NULL,

@@ -47,11 +47,14 @@ public struct CaseFacts: Sendable, Hashable {
     public var owner: PersonID?
     /// Whether the person asking holds an active, unexpired grant.
     public var granted: Bool
+    /// Whether the case was erased (a tombstone in `erased_cases`): nothing of it is accepted again.
+    public var erased: Bool
 
-    public init(exists: Bool, owner: PersonID?, granted: Bool) {
+    public init(exists: Bool, owner: PersonID?, granted: Bool, erased: Bool = false) {
         self.exists = exists
         self.owner = owner
         self.granted = granted
+        self.erased = erased
     }
 }
 
@@ -138,6 +141,7 @@ public protocol ServerStore: Sendable {
     func keys(for caller: Caller, today: LocalDate) async throws -> [WrappedCaseKey]
     func grant(_ caseID: CaseID, to person: PersonID, until: LocalDate?, now: Date) async throws
     func revokeGrant(_ caseID: CaseID, from person: PersonID, now: Date) async throws
-    /// Crypto-shredding on the server: deletes a case's wrapped keys, grants and revisions.
-    func eraseCase(_ caseID: CaseID) async throws
+    /// Crypto-shredding on the server: deletes a case's wrapped keys, grants, owner and revisions,
+    /// and keeps a tombstone (`erased_cases`) so the case is never accepted again. Idempotent.
+    func eraseCase(_ caseID: CaseID, now: Date) async throws
 }

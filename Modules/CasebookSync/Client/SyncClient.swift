@@ -31,20 +31,23 @@ public struct SyncClient: Sendable {
         self.progress = progress
     }
 
-    /// One sync run: organisation, keys, push, pull, key distribution, backfills.
+    /// One sync run: organisation, keys, server erasures, push, pull, key distribution, backfills.
+    /// A run that finishes records its time (`Vault.lastSyncStateKey`), which safeguarding reads.
     public func run() async throws(CasebookError) -> SyncReport {
         var engine = SyncEngine(configuration: configuration)
         var pushPosition: Int64 = 0
         var timings: [String: Double] = [:]
         var prefetch: Prefetch?
         defer { prefetch?.task.cancel() }
-        var action = engine.handle(.start(now: now(), cursor: try vault.syncValue(SyncCursorName.main)))
+        var action = engine.handle(.start(now: now(), cursor: try vault.syncValue(SyncCursorName.main),
+                                          pendingErasures: try vault.pendingServerErasures()))
         while true {
             let event: SyncEngine.Event
             switch action {
             case .done(var report):
                 let auditStart = ContinuousClock.now
                 try? vault.auditSync(.sync)
+                try? vault.recordSyncCompleted(at: now())
                 timings["audit", default: 0] += Self.millis(ContinuousClock.now - auditStart)
                 report.timings = timings
                 return report
@@ -97,6 +100,11 @@ public struct SyncClient: Sendable {
             let list = try await call("the key list") { try await transport.keys(timeout: $0) }
             let receipt = try vault.receiveKeys(list.keys)
             return .keysFetched(received: receipt.stored, newCases: receipt.newCases, now: now())
+
+        case .eraseOnServer(let caseID, _):
+            try await call("the erasure of case \(caseID)") { try await transport.eraseCase(caseID, timeout: $0) }
+            try vault.completeServerErasure(caseID)
+            return .erasedOnServer(caseID, now: now())
 
         case .push(let limit, _):
             let batch = try vault.outboxBatch(limit: limit, after: pushPosition)

@@ -32,6 +32,12 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var keysDistributed = 0
     public var certified = 0
     public var backfilled: [CaseID] = []
+    /// Cases erased on the server by this run (`DELETE /v1/cases/{id}` for this replica's pending erasures).
+    public var serverErased: [CaseID] = []
+    /// Pending server erasures the server refused (403/4xx): kept pending, retried at the next sync.
+    public var serverErasureRefused: [CaseID] = []
+    /// Cases this replica crypto-shredded because it pulled their destruction certificate.
+    public var erasedLocally: [CaseID] = []
     public var cursor: String?
     public var retries = 0
     /// Wall time per kind of step, in milliseconds (measured by the driver, for diagnosis).
@@ -58,12 +64,15 @@ public struct PageOutcome: Sendable, Hashable {
 /// returns. Every request action carries its deadline; failures are retried with capped
 /// exponential backoff up to `maxAttempts`; a 401 triggers one re-authentication.
 ///
-/// Order of a run: organisation (devices, certifications) → keys → push (until the outbox is
-/// empty) → pull (until `has_more` is false) → distribute keys → backfill newly readable cases.
+/// Order of a run: organisation (devices, certifications) → keys → server erasures (one request per
+/// case this replica erased) → push (until the outbox is empty) → pull (until `has_more` is false)
+/// → distribute keys → backfill newly readable cases.
 public struct SyncEngine: Sendable {
     public enum Action: Sendable, Hashable {
         case refreshOrganisation(deadline: Date)
         case fetchKeys(deadline: Date)
+        /// `DELETE /v1/cases/{id}` for a case this replica erased; then clear its pending marker.
+        case eraseOnServer(CaseID, deadline: Date)
         case push(limit: Int, deadline: Date)
         case pull(after: String?, limit: Int, deadline: Date)
         case distributeKeys(deadline: Date)
@@ -76,9 +85,10 @@ public struct SyncEngine: Sendable {
     }
 
     public enum Event: Sendable, Hashable {
-        case start(now: Date, cursor: String?)
+        case start(now: Date, cursor: String?, pendingErasures: [CaseID] = [])
         case organisationRefreshed(certified: Int, now: Date)
         case keysFetched(received: Int, newCases: [CaseID], now: Date)
+        case erasedOnServer(CaseID, now: Date)
         case pushed(accepted: Int, rejected: [RejectedRevision], outboxEmpty: Bool, now: Date)
         case pulled(PageOutcome, now: Date)
         case keysDistributed(count: Int, now: Date)
@@ -89,7 +99,7 @@ public struct SyncEngine: Sendable {
     }
 
     enum Step: Sendable, Hashable {
-        case idle, organisation, keys, push, pull, distribute, backfill, finished
+        case idle, organisation, keys, erase, push, pull, distribute, backfill, finished
     }
 
     public let configuration: SyncConfiguration
@@ -98,6 +108,7 @@ public struct SyncEngine: Sendable {
     private var cursorAtStart: String?
     private var backfillQueue: [CaseID] = []
     private var backfillCursor: String?
+    private var erasureQueue: [CaseID] = []
     /// The request in flight (re-issued after a retryable failure) and its attempt count.
     private var current: Action?
     private var attempts = 0
@@ -113,10 +124,11 @@ public struct SyncEngine: Sendable {
 
     public mutating func handle(_ event: Event) -> Action {
         switch event {
-        case .start(let now, let cursor):
+        case .start(let now, let cursor, let pendingErasures):
             precondition(step == .idle, "a sync engine runs once")
             report.cursor = cursor
             cursorAtStart = cursor
+            for c in pendingErasures where c != .organisation && !erasureQueue.contains(c) { erasureQueue.append(c) }
             step = .organisation
             return issue(.refreshOrganisation(deadline: deadline(now)))
 
@@ -131,8 +143,12 @@ public struct SyncEngine: Sendable {
             if cursorAtStart != nil {
                 for c in newCases where !backfillQueue.contains(c) { backfillQueue.append(c) }
             }
-            step = .push
-            return issue(.push(limit: configuration.pushBatch, deadline: deadline(now)))
+            return nextErasure(now)
+
+        case .erasedOnServer(let caseID, let now):
+            report.serverErased.append(caseID)
+            erasureQueue.removeAll { $0 == caseID }
+            return nextErasure(now)
 
         case .pushed(let accepted, let rejected, let outboxEmpty, let now):
             report.pushed += accepted
@@ -174,6 +190,12 @@ public struct SyncEngine: Sendable {
                 reauthenticated = true
                 return .reauthenticate(deadline: deadline(now))
             }
+            if case .eraseOnServer(let caseID, _) = current, !failure.isRetryable {
+                // Refused (not permitted, or rejected): keep it pending for the next sync, go on with the run.
+                report.serverErasureRefused.append(caseID)
+                erasureQueue.removeAll { $0 == caseID }
+                return nextErasure(now)
+            }
             guard failure.isRetryable, attempts < configuration.maxAttempts else { return fail(failure) }
             let until = now.addingTimeInterval(backoff(attempt: attempts).seconds)
             waitingUntil = until
@@ -186,6 +208,15 @@ public struct SyncEngine: Sendable {
             report.retries += 1
             return issue(current.withDeadline(deadline(now)), retry: true)
         }
+    }
+
+    private mutating func nextErasure(_ now: Date) -> Action {
+        if let next = erasureQueue.first {
+            step = .erase
+            return issue(.eraseOnServer(next, deadline: deadline(now)))
+        }
+        step = .push
+        return issue(.push(limit: configuration.pushBatch, deadline: deadline(now)))
     }
 
     private mutating func nextBackfill(_ now: Date) -> Action {
@@ -204,6 +235,7 @@ public struct SyncEngine: Sendable {
         report.stored += page.applied.stored
         report.duplicates += page.applied.duplicates
         report.rejected += page.applied.rejected
+        report.erasedLocally += page.applied.erased
     }
 
     private mutating func issue(_ action: Action, retry: Bool = false) -> Action {
@@ -238,6 +270,7 @@ extension SyncEngine.Action {
         switch self {
         case .refreshOrganisation: "organisation"
         case .fetchKeys: "keys"
+        case .eraseOnServer: "erase"
         case .push: "push"
         case .pull: "pull"
         case .distributeKeys: "distribute"
@@ -259,7 +292,7 @@ extension SyncEngine.Action {
     /// The deadline of a request action.
     public var deadline: Date? {
         switch self {
-        case .refreshOrganisation(let d), .fetchKeys(let d), .push(_, let d), .pull(_, _, let d), .distributeKeys(let d),
+        case .refreshOrganisation(let d), .fetchKeys(let d), .eraseOnServer(_, let d), .push(_, let d), .pull(_, _, let d), .distributeKeys(let d),
              .backfill(_, _, _, let d), .reauthenticate(let d): d
         case .wait, .done, .fail: nil
         }
@@ -269,6 +302,7 @@ extension SyncEngine.Action {
         switch self {
         case .refreshOrganisation: .refreshOrganisation(deadline: d)
         case .fetchKeys: .fetchKeys(deadline: d)
+        case .eraseOnServer(let c, _): .eraseOnServer(c, deadline: d)
         case .push(let l, _): .push(limit: l, deadline: d)
         case .pull(let a, let l, _): .pull(after: a, limit: l, deadline: d)
         case .distributeKeys: .distributeKeys(deadline: d)

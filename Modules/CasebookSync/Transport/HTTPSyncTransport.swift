@@ -85,6 +85,22 @@ public final class HTTPSyncTransport: SyncTransport {
         try await sendNoContent(.DELETE, SyncAPI.Path.grant(caseID, person), body: Empty?.none, timeout: timeout)
     }
 
+    public func eraseCase(_ caseID: CaseID, timeout: Duration) async throws {
+        _ = try await raw(.DELETE, SyncAPI.Path.caseErase(caseID), body: Empty?.none, authenticated: true, timeout: timeout,
+                          alsoAccept: [404])
+    }
+
+    /// Whether the server answers `GET /health` with a 2xx within `timeout` (no credentials sent).
+    /// Used to tell a practitioner raising a safeguarding concern whether it can reach the DSL.
+    public func isReachable(timeout: Duration) async -> Bool {
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9))
+        let probe: @Sendable () async throws -> Bool = {
+            let (status, _) = try await self.execute(.GET, SyncAPI.Path.health, body: Empty?.none, authenticated: false, deadline: deadline)
+            return (200..<300).contains(status)
+        }
+        return (try? await withDeadline(timeout, what: "the health check", probe)) ?? false
+    }
+
     public func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
         try await sendNoContent(.DELETE, SyncAPI.Path.device(device), body: request, timeout: timeout)
     }
@@ -121,20 +137,21 @@ public final class HTTPSyncTransport: SyncTransport {
         }
     }
 
-    private func raw<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool, timeout: Duration) async throws -> Data {
+    private func raw<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool, timeout: Duration,
+                                   alsoAccept: Set<Int> = []) async throws -> Data {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9))
         if authenticated, token.withLock({ $0 }) == nil { try await authenticate(timeout: timeout) }
         let (status, data) = try await execute(method, path, body: body, authenticated: authenticated, deadline: deadline)
         if status == 401, authenticated {
             try await authenticate(timeout: timeout)
             let (again, retried) = try await execute(method, path, body: body, authenticated: true, deadline: NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9)))
-            return try Self.check(again, retried, method: method, path: path)
+            return try Self.check(again, retried, method: method, path: path, alsoAccept: alsoAccept)
         }
-        return try Self.check(status, data, method: method, path: path)
+        return try Self.check(status, data, method: method, path: path, alsoAccept: alsoAccept)
     }
 
-    private static func check(_ status: Int, _ data: Data, method: HTTPMethod, path: String) throws -> Data {
-        if (200..<300).contains(status) { return data }
+    private static func check(_ status: Int, _ data: Data, method: HTTPMethod, path: String, alsoAccept: Set<Int> = []) throws -> Data {
+        if (200..<300).contains(status) || alsoAccept.contains(status) { return data }
         let detail = (try? SyncAPI.makeDecoder().decode(APIErrorBody.self, from: data)).map { "\($0.message) (\($0.error))" }
             ?? "HTTP \(status)"
         let what = "\(method.rawValue) \(path.split(separator: "?").first ?? "")"

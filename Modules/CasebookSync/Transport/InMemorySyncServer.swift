@@ -15,7 +15,8 @@ public actor InMemorySyncServer {
 
     struct StoredRevision {
         var seq: Int64
-        var wire: WireRevision
+        /// Nil once the case is erased (the sequence position stays, so cursors keep their meaning).
+        var wire: WireRevision?
         var caseID: CaseID
     }
 
@@ -38,6 +39,10 @@ public actor InMemorySyncServer {
     var grants: [CaseID: [PersonID: LocalDate?]] = [:]
     var owners: [CaseID: PersonID] = [:]
     var keys: [KeySlot: WrappedCaseKey] = [:]
+    /// Tombstones of erased cases: never accepted, keyed or served again.
+    public private(set) var erased: Set<CaseID> = []
+    /// When false, `isReachable` answers false (a server that is down, for probe tests).
+    public private(set) var reachable = true
     var removals: [DeviceID: DeviceRemoval] = [:]
     /// Requests served, per kind (for tests that count round trips).
     public private(set) var requestCounts: [String: Int] = [:]
@@ -59,7 +64,15 @@ public actor InMemorySyncServer {
 
     public func transport(for device: DeviceID?) -> InMemoryTransport { InMemoryTransport(server: self, device: device) }
 
-    public var revisionCount: Int { log.count }
+    public var revisionCount: Int { log.filter { $0.wire != nil }.count }
+
+    /// Revisions held of one case (tests check erasure).
+    public func revisionCount(of caseID: CaseID) -> Int { log.filter { $0.caseID == caseID && $0.wire != nil }.count }
+
+    /// People granted a case (tests check erasure).
+    public func grantees(of caseID: CaseID) -> [PersonID] { grants[caseID].map { Array($0.keys) } ?? [] }
+
+    public func setReachable(_ value: Bool) { reachable = value }
 
     /// Wrapped keys held for a case (tests check who can ever read it).
     public func storedKeys(of caseID: CaseID) -> [WrappedCaseKey] {
@@ -93,6 +106,7 @@ public actor InMemorySyncServer {
     }
 
     func canWrite(_ caseID: CaseID, _ caller: Caller, exists: Bool) -> Bool {
+        if erased.contains(caseID) { return false }
         if caseID == .organisation { return caller.role == .admin }
         if !exists { return true }
         return granted(caseID, caller.person) || caller.role == .dsl
@@ -170,8 +184,13 @@ public actor InMemorySyncServer {
             guard h.authorDevice == caller.device else {
                 rejected.append(PushRejection(id: wire.id, error: "not-authorised", message: "a device pushes only its own revisions")); continue
             }
+            if erased.contains(h.caseID) {
+                rejected.append(PushRejection(id: wire.id, error: CasebookError.Code.caseErased.rawValue,
+                                              message: "case \(h.caseID) was erased; its revisions are not accepted again")); continue
+            }
             let exists = owners[h.caseID] != nil || h.caseID == .organisation
-            guard canWrite(h.caseID, caller, exists: exists) else {
+            let certificate = h.caseID == .organisation && h.recordType == .destructionCertificate && [.dsl, .admin].contains(caller.role)
+            guard certificate || canWrite(h.caseID, caller, exists: exists) else {
                 rejected.append(PushRejection(id: wire.id, error: "not-authorised", message: "not permitted to write this case")); continue
             }
             guard HybridLogicalClock.isAcceptable(h.hlc, wallMillis: clock.nowMillis) else {
@@ -205,7 +224,7 @@ public actor InMemorySyncServer {
             if let caseID, entry.caseID != caseID { continue }
             let ok = readable[entry.caseID] ?? canRead(entry.caseID, caller)
             readable[entry.caseID] = ok
-            if ok { out.append(entry.wire) }
+            if ok, let wire = entry.wire { out.append(wire) }
         }
         return PullResponse(revisions: out, cursor: String(position), hasMore: position < log.count)
     }
@@ -221,6 +240,7 @@ public actor InMemorySyncServer {
         count("upload-keys")
         let caller = try caller(device)
         guard upload.keys.allSatisfy({ $0.caseID == caseID }) else { throw SyncFailure(.rejected, "keys of another case") }
+        guard !erased.contains(caseID) else { throw SyncFailure(.forbidden, "case \(caseID) was erased") }
         guard caller.role == .dsl || caller.role == .admin || canRead(caseID, caller) || owners[caseID] == nil else {
             throw SyncFailure(.forbidden, "not permitted to upload keys of this case")
         }
@@ -233,6 +253,7 @@ public actor InMemorySyncServer {
         guard caseID != .organisation, caller.role == .dsl || caller.role == .admin || owners[caseID] == caller.person else {
             throw SyncFailure(.forbidden, "not permitted to manage grants of this case")
         }
+        guard !erased.contains(caseID) else { throw SyncFailure(.forbidden, "case \(caseID) was erased") }
         guard people[request.person]?.record.active == true else { throw SyncFailure(.rejected, "not an active member") }
         grants[caseID, default: [:]][request.person] = .some(request.until)
     }
@@ -244,6 +265,23 @@ public actor InMemorySyncServer {
             throw SyncFailure(.forbidden, "not permitted to manage grants of this case")
         }
         grants[caseID]?[person] = nil
+    }
+
+    /// Erases a case: its revisions, wrapped keys, grants and owner go; a tombstone stays. Idempotent.
+    func eraseCase(_ caseID: CaseID, _ device: DeviceID?) throws {
+        count("erase")
+        let caller = try caller(device)
+        guard caseID != .organisation, caller.role == .dsl || caller.role == .admin else {
+            throw SyncFailure(.forbidden, "only the DSL or an administrator erases a case")
+        }
+        erased.insert(caseID)
+        for i in log.indices where log[i].caseID == caseID {
+            if let id = log[i].wire?.id { index[id] = nil }
+            log[i].wire = nil
+        }
+        keys = keys.filter { $0.key.caseID != caseID }
+        grants[caseID] = nil
+        owners[caseID] = nil
     }
 
     func removeDevice(_ target: DeviceID, _ request: DeviceRemovalRequest, _ device: DeviceID?) throws {
@@ -283,7 +321,7 @@ public actor InMemorySyncServer {
 
     /// A hostile server's powers, for tests: serve anything to anyone.
     public func tamper(_ change: (inout [WireRevision]) -> Void) {
-        var wires = log.map(\.wire)
+        var wires = log.compactMap(\.wire)
         change(&wires)
         log = wires.enumerated().map { i, w in
             var w = w
@@ -318,6 +356,8 @@ public struct InMemoryTransport: SyncTransport {
     }
     public func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await server.grant(caseID, request, device) }
     public func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await server.revoke(caseID, person, device) }
+    public func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await server.eraseCase(caseID, device) }
+    public func isReachable(timeout: Duration) async -> Bool { await server.reachable }
     public func removeDevice(_ target: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
         try await server.removeDevice(target, request, device)
     }

@@ -20,6 +20,11 @@ public protocol SyncTransport: Sendable {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws
+    /// `DELETE /v1/cases/{case_id}`: erases the case on the server (DSL or administrator). A case the
+    /// server no longer holds (404, or already erased) counts as erased.
+    func eraseCase(_ caseID: CaseID, timeout: Duration) async throws
+    /// `GET /health` without credentials: whether the server answers at all within `timeout`.
+    func isReachable(timeout: Duration) async -> Bool
     /// Membership (docs/adr/0007-membership.md): remove a device, deactivate a person, and the
     /// recovery key's copies of the keys of the cases a person may read.
     func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws

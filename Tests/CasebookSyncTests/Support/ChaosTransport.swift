@@ -69,6 +69,8 @@ final class ChaosTransport: SyncTransport, Sendable {
 
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await inner.grant(caseID, request, timeout: timeout) }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await inner.revoke(caseID, person: person, timeout: timeout) }
+    func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await chaos { try await inner.eraseCase(caseID, timeout: timeout) } }
+    func isReachable(timeout: Duration) async -> Bool { await inner.isReachable(timeout: timeout) }
     func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
         try await inner.removeDevice(device, request, timeout: timeout)
     }
@@ -97,6 +99,8 @@ struct HangingTransport: SyncTransport {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws { try await hang() as Void }
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await hang() as Void }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await hang() as Void }
+    func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await hang() as Void }
+    func isReachable(timeout: Duration) async -> Bool { (try? await withDeadline(timeout, what: "a probe") { try await hang() as Bool }) ?? false }
     func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws { try await hang() as Void }
     func deactivate(_ person: PersonID, timeout: Duration) async throws { try await hang() as Void }
     func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList { try await hang() }
@@ -131,6 +135,8 @@ final class DyingTransport: SyncTransport, Sendable {
     func uploadKeys(_ caseID: CaseID, _ upload: KeyUpload, timeout: Duration) async throws { try await inner.uploadKeys(caseID, upload, timeout: timeout) }
     func grant(_ caseID: CaseID, _ request: GrantRequest, timeout: Duration) async throws { try await inner.grant(caseID, request, timeout: timeout) }
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await inner.revoke(caseID, person: person, timeout: timeout) }
+    func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await inner.eraseCase(caseID, timeout: timeout) }
+    func isReachable(timeout: Duration) async -> Bool { await inner.isReachable(timeout: timeout) }
     func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
         try await inner.removeDevice(device, request, timeout: timeout)
     }
