@@ -37,6 +37,7 @@ struct OpenAPITests {
         #expect(SyncAPI.Path.caseRevisions(CaseID(rawValue: "{case_id}")) == "/v1/cases/{case_id}/revisions")
         #expect(SyncAPI.Path.grant(CaseID(rawValue: "{case_id}"), PersonID(rawValue: "{person_id}")) == "/v1/cases/{case_id}/grants/{person_id}")
         #expect(SyncAPI.Path.certification(DeviceID(rawValue: "{device_id}")) == "/v1/devices/{device_id}/certification")
+        #expect(SyncAPI.Path.training(PersonID(rawValue: "{person_id}")) == "/v1/people/{person_id}/training")
         #expect(SyncAPI.Path.device(DeviceID(rawValue: "{device_id}")) == "/v1/devices/{device_id}")
     }
 
@@ -73,6 +74,8 @@ struct OpenAPITests {
             ("EnrolResponse", EnrolResponse(person: person, organisation: org)),
             ("InviteRequest", InviteRequest(person: .random(), role: .dsl, type: .volunteer, codeHash: Data([1]))),
             ("CertificationRequest", CertificationRequest(certifiedBy: .random(), certification: Data([1]), roles: [.dsl])),
+            ("TrainingCourseStatus", TrainingCourseStatus(course: .dataProtection, validUntil: LocalDate(year: 2030, month: 1, day: 1))),
+            ("TrainingUpdate", TrainingUpdate(courses: [TrainingCourseStatus(course: .confidentiality, validUntil: nil)])),
             ("DeviceRemoval", removal),
             ("DeviceRemovalRequest", DeviceRemovalRequest(removedBy: .random(), removedAt: "1.0", signature: Data([1]))),
         ]
@@ -94,5 +97,6 @@ struct OpenAPITests {
         // Enumerations match the model.
         #expect(Set((schemas["Role"]?["enum"] as? [String]) ?? []) == Set(Role.allCases.map(\.rawValue)))
         #expect(Set((schemas["PersonType"]?["enum"] as? [String]) ?? []) == Set(PersonType.allCases.map(\.rawValue)))
+        #expect(Set((schemas["TrainingCourse"]?["enum"] as? [String]) ?? []) == Set(TrainingCourse.allCases.map(\.rawValue)))
     }
 }

@@ -193,6 +193,8 @@ import Testing
         try await owner.sync()
         try await org.admin.client().removePerson(owner.person)
         #expect(try !org.admin.vault.canRead(caseID))
+        try org.train(org.admin.person)  // the training gate (P10): no grant to an untrained reader
+        try await org.admin.sync()
         let outcome = try await org.admin.client().recover(with: try RecoveryKey(fileContents: org.recoveryFile),
                                                            for: org.admin.person, caseID: caseID)
         #expect(outcome.cases == [caseID])

@@ -15,7 +15,7 @@ import Testing
         return PageOutcome(received: n, applied: applied, cursor: cursor, hasMore: more)
     }
 
-    @Test func aRunGoesOrganisationKeysPushPullDistributeDone() {
+    @Test func aRunGoesOrganisationKeysPushPullDistributeTrainingDone() {
         var engine = SyncEngine()
         #expect(engine.handle(.start(now: t0, cursor: nil)) == .refreshOrganisation(deadline: t0 + 30))
         #expect(engine.handle(.organisationRefreshed(certified: 0, now: t0)) == .fetchKeys(deadline: t0 + 30))
@@ -25,9 +25,11 @@ import Testing
                 == .pull(after: nil, limit: 2_000, deadline: t0 + 32))
         #expect(engine.handle(.pulled(page(2_000, cursor: "a", more: true), now: t0 + 3)) == .pull(after: "a", limit: 2_000, deadline: t0 + 33))
         #expect(engine.handle(.pulled(page(3, cursor: "b", more: false), now: t0 + 4)) == .distributeKeys(deadline: t0 + 34))
-        guard case .done(let report) = engine.handle(.keysDistributed(count: 2, now: t0 + 5)) else {
+        #expect(engine.handle(.keysDistributed(count: 2, now: t0 + 5)) == .publishTraining(deadline: t0 + 35))
+        guard case .done(let report) = engine.handle(.trainingPublished(count: 3, now: t0 + 6)) else {
             Issue.record("expected done"); return
         }
+        #expect(report.trainingPublished == 3)
         #expect(report.pushed == 1_005)
         #expect(report.pulled == 2_003)
         #expect(report.cursor == "b")
@@ -116,6 +118,24 @@ import Testing
         #expect(failure.kind == .unauthenticated)
     }
 
+    @Test func aFailedTrainingUpdateIsRetriedAsTheSameStep() {
+        var c = SyncConfiguration()
+        c.maxAttempts = 2
+        var engine = SyncEngine(configuration: c)
+        _ = engine.handle(.start(now: t0, cursor: nil))
+        _ = engine.handle(.organisationRefreshed(certified: 0, now: t0))
+        _ = engine.handle(.keysFetched(received: 0, newCases: [], now: t0))
+        _ = engine.handle(.pushed(accepted: 0, rejected: [], outboxEmpty: true, now: t0))
+        _ = engine.handle(.pulled(page(0, cursor: "z", more: false), now: t0))
+        #expect(engine.handle(.keysDistributed(count: 0, now: t0)) == .publishTraining(deadline: t0 + 30))
+        #expect(engine.handle(.failed(SyncFailure(.unreachable, "u"), now: t0 + 1)) == .wait(until: t0 + 1.25))
+        #expect(engine.handle(.tick(now: t0 + 2)) == .publishTraining(deadline: t0 + 32))
+        guard case .fail(let failure, _) = engine.handle(.failed(SyncFailure(.server, "s"), now: t0 + 3)) else {
+            Issue.record("the last attempt must end the run"); return
+        }
+        #expect(failure.kind == .server)
+    }
+
     @Test func forbiddenIsNeverRetried() {
         var engine = SyncEngine()
         _ = engine.handle(.start(now: t0, cursor: nil))
@@ -133,7 +153,8 @@ import Testing
         _ = fresh.handle(.keysFetched(received: 1, newCases: [c], now: t0))
         _ = fresh.handle(.pushed(accepted: 0, rejected: [], outboxEmpty: true, now: t0))
         _ = fresh.handle(.pulled(page(0, cursor: "z", more: false), now: t0))
-        guard case .done = fresh.handle(.keysDistributed(count: 0, now: t0)) else { Issue.record("a first sync pulls all; no backfill"); return }
+        _ = fresh.handle(.keysDistributed(count: 0, now: t0))
+        guard case .done = fresh.handle(.trainingPublished(count: 0, now: t0)) else { Issue.record("a first sync pulls all; no backfill"); return }
 
         var engine = SyncEngine()
         _ = engine.handle(.start(now: t0, cursor: "k"))
@@ -141,7 +162,8 @@ import Testing
         _ = engine.handle(.keysFetched(received: 1, newCases: [c], now: t0))
         _ = engine.handle(.pushed(accepted: 0, rejected: [], outboxEmpty: true, now: t0))
         _ = engine.handle(.pulled(page(0, cursor: "k", more: false), now: t0))
-        #expect(engine.handle(.keysDistributed(count: 0, now: t0)) == .backfill(c, after: nil, limit: 2_000, deadline: t0 + 30))
+        #expect(engine.handle(.keysDistributed(count: 0, now: t0)) == .publishTraining(deadline: t0 + 30))
+        #expect(engine.handle(.trainingPublished(count: 0, now: t0)) == .backfill(c, after: nil, limit: 2_000, deadline: t0 + 30))
         #expect(engine.handle(.backfilled(c, page(2_000, cursor: "p1", more: true), now: t0 + 1))
                 == .backfill(c, after: "p1", limit: 2_000, deadline: t0 + 31))
         guard case .done(let report) = engine.handle(.backfilled(c, page(1, cursor: "p2", more: false), now: t0 + 2)) else {

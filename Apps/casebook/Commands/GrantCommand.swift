@@ -8,7 +8,12 @@ struct GrantCommand: AsyncVaultCommand {
     static let configuration = CommandConfiguration(
         commandName: "grant",
         abstract: "Grant a person a client's records: the server serves them the case, and its key is wrapped for their devices.",
-        discussion: "The DSL and the organisation recovery key already hold every case. --until makes the grant lapse on its own.")
+        discussion: """
+            The DSL and the organisation recovery key already hold every case. --until makes the grant lapse on its own. \
+            Refused (exit status 6) when the person's confidentiality or data-protection training is missing or expired \
+            according to your vault's training records ('casebook training list'; sync first for the latest); the server \
+            checks the same again from what the administrators' replicas told it (exit status 3 if it refuses).
+            """)
 
     @OptionGroup var options: VaultOptions
     @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?

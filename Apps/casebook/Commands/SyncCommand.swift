@@ -30,6 +30,7 @@ struct SyncCommand: AsyncVaultCommand {
         var pushRejected: [RejectedRevision]
         var keysReceived: Int
         var keysDistributed: Int
+        var trainingPublished: Int
         var certified: Int
         var backfilled: [String]
         var serverErased: [String]
@@ -44,7 +45,8 @@ struct SyncCommand: AsyncVaultCommand {
         let r = try await client.run()
         if options.json {
             Output.json(Report(pushed: r.pushed, pulled: r.pulled, stored: r.stored, rejected: r.rejected, pushRejected: r.pushRejected,
-                               keysReceived: r.keysReceived, keysDistributed: r.keysDistributed, certified: r.certified,
+                               keysReceived: r.keysReceived, keysDistributed: r.keysDistributed,
+                               trainingPublished: r.trainingPublished, certified: r.certified,
                                backfilled: r.backfilled.map(\.rawValue), serverErased: r.serverErased.map(\.rawValue),
                                serverErasureRefused: r.serverErasureRefused.map(\.rawValue),
                                erasedLocally: r.erasedLocally.map(\.rawValue), cursor: r.cursor, retries: r.retries))
@@ -53,6 +55,7 @@ struct SyncCommand: AsyncVaultCommand {
         print("Sent \(r.pushed) revision(s); received \(r.pulled) (\(r.stored) new).")
         if r.certified > 0 { print("Vouched for \(r.certified) newly enrolled device(s).") }
         if r.keysReceived > 0 { print("Received \(r.keysReceived) case key(s).") }
+        if r.trainingPublished > 0 { print("Told the server the training of \(r.trainingPublished) person(s).") }
         if !r.serverErased.isEmpty { print("Erased \(r.serverErased.count) case(s) on the server.") }
         if !r.erasedLocally.isEmpty {
             print("Erased \(r.erasedLocally.count) case(s) on this replica, as their destruction certificates require.")

@@ -26,7 +26,7 @@ enum ErrorMapping {
     static func status(for code: CasebookError.Code) -> HTTPResponse.Status {
         switch code {
         case .unauthenticated, .sessionExpired: .unauthorized
-        case .notAuthorised: .forbidden
+        case .notAuthorised, .trainingMissing: .forbidden
         case .notFound: .notFound
         case .invalidInput, .tampered, .clockSkew: .badRequest
         case .conflict: .conflict

@@ -17,6 +17,7 @@ extension SyncServer {
         }
         let facts = try await store.caseFacts(caseID, person: caller.person, today: today)
         guard AccessPolicy.canUploadKeys(caseID, caller: caller, facts: facts) else { throw ServerError.forbidden }
+        try await requireTrainedRecipients(caseID, body.keys)  // P10: SyncServer+Training.swift
         try await store.putKeys(body.keys)
         return Response(status: .noContent)
     }
@@ -28,7 +29,8 @@ extension SyncServer {
     }
 
     /// `POST /v1/cases/{case_id}/grants`: the case owner, the DSL or an administrator grants a
-    /// person (existing and active) read and write access, optionally until a date.
+    /// person (existing, active and, once the organisation publishes training, trained) read and
+    /// write access, optionally until a date.
     @Sendable func grant(_ request: Request, context: ServerRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let caseID = try caseID(context)
@@ -38,6 +40,7 @@ extension SyncServer {
         guard let person = try await store.person(body.person), person.record.active else {
             throw CasebookError(.invalidInput, "person \(body.person) is not an active member")
         }
+        try await requireTrained(body.person)  // P10: SyncServer+Training.swift
         try await store.grant(caseID, to: body.person, until: body.until, now: clock.now)
         context.logger.info("grant", metadata: ["case": .string(caseID.rawValue), "person": .string(body.person.rawValue)])
         return Response(status: .noContent)

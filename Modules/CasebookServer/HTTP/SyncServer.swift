@@ -40,7 +40,8 @@ struct SyncServer: Sendable {
     static let routes: [(method: String, path: String)] = [
         ("GET", "/health"), ("GET", "/ready"), ("GET", "/metrics"),
         ("POST", "/v1/enrol"), ("POST", "/v1/auth/challenge"), ("POST", "/v1/auth/token"), ("POST", "/v1/auth/logout"),
-        ("GET", "/v1/organisation"), ("POST", "/v1/people"), ("DELETE", "/v1/people/{person_id}"), ("POST", "/v1/devices/{device_id}/certification"),
+        ("GET", "/v1/organisation"), ("POST", "/v1/people"), ("DELETE", "/v1/people/{person_id}"),
+        ("PUT", "/v1/people/{person_id}/training"), ("POST", "/v1/devices/{device_id}/certification"),
         ("POST", "/v1/revisions"), ("GET", "/v1/revisions"), ("GET", "/v1/cases/{case_id}/revisions"),
         ("PUT", "/v1/cases/{case_id}/keys"), ("GET", "/v1/keys"),
         ("POST", "/v1/cases/{case_id}/grants"), ("DELETE", "/v1/cases/{case_id}/grants/{person_id}"),
@@ -59,6 +60,7 @@ struct SyncServer: Sendable {
         authed.get("organisation", use: organisation)
         authed.post("people", use: invite)
         authed.delete("people/:person_id", use: deactivate)
+        authed.put("people/:person_id/training", use: putTraining)
         authed.post("devices/:device_id/certification", use: certify)
         authed.post("revisions", use: push)
         authed.get("revisions", use: pull)

@@ -98,6 +98,11 @@ public final class PostgresServerStore: ServerStore {
         "CREATE TABLE IF NOT EXISTS sequence_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL)",
         "INSERT INTO sequence_counter (id, last) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
         "CREATE TABLE IF NOT EXISTS erased_cases (case_id TEXT PRIMARY KEY, erased_ms BIGINT NOT NULL)",
+        // The training gate (P10): per person and required course, the last valid day (NULL = missing).
+        """
+        CREATE TABLE IF NOT EXISTS training_status (person TEXT NOT NULL, course TEXT NOT NULL, valid_until TEXT,
+            updated_ms BIGINT NOT NULL, PRIMARY KEY (person, course))
+        """,
         // Membership (docs/adr/0007-membership.md): removed devices with the administrator's signed statement.
         """
         CREATE TABLE IF NOT EXISTS removed_devices (device_id TEXT PRIMARY KEY, removed_by TEXT NOT NULL,

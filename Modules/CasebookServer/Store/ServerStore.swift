@@ -144,4 +144,26 @@ public protocol ServerStore: Sendable {
     /// Crypto-shredding on the server: deletes a case's wrapped keys, grants, owner and revisions,
     /// and keeps a tombstone (`erased_cases`) so the case is never accepted again. Idempotent.
     func eraseCase(_ caseID: CaseID, now: Date) async throws
+
+    // MARK: Training (the P10 gate)
+
+    /// Replaces a person's training summary: one row per required course, no date = missing.
+    func putTraining(_ summary: TrainingSummary, now: Date) async throws
+    /// What the training gate needs about a person (see `TrainingFacts`).
+    func trainingFacts(_ person: PersonID) async throws -> TrainingFacts
+    /// Whether any device of `person` holds a wrapped key of the case, of any epoch.
+    func holdsKey(_ caseID: CaseID, person: PersonID) async throws -> Bool
+}
+
+/// The server's knowledge of one person's training: staff data an administrator's replica sent.
+public struct TrainingFacts: Sendable, Hashable {
+    /// Whether the organisation has published any training summary at all (the gate is engaged).
+    public var published: Bool
+    /// This person's summary, nil when none was published for them (untrained once `published`).
+    public var summary: TrainingSummary?
+
+    public init(published: Bool, summary: TrainingSummary?) {
+        self.published = published
+        self.summary = summary
+    }
 }

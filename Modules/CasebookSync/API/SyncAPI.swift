@@ -19,6 +19,8 @@ public enum SyncAPI {
         public static let people = "/v1/people"
         /// `DELETE /v1/people/{person_id}` (administrators): deactivates a person and revokes their tokens.
         public static func person(_ person: PersonID) -> String { "/v1/people/\(person.rawValue)" }
+        /// `PUT /v1/people/{person_id}/training` (administrators): the person's training summary (P10).
+        public static func training(_ person: PersonID) -> String { "/v1/people/\(person.rawValue)/training" }
         /// `POST /v1/devices/{device_id}/certification`
         public static func certification(_ device: DeviceID) -> String { "/v1/devices/\(device.rawValue)/certification" }
         public static let revisions = "/v1/revisions"

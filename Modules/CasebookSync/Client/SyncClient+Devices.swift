@@ -93,14 +93,21 @@ extension SyncClient {
         var rotated: [CaseID] = []
         var keys: [CaseID] = []
         for (caseID, group) in Dictionary(grouping: wraps, by: \.caseID).sorted(by: { $0.key < $1.key }) {
+            // This device's own copy first: if its slot is taken, another replica rotated first
+            // (the key arrives at the next key fetch), and nothing of this attempt is uploaded.
+            let own = group.filter { $0.recipient == vault.device }
             do {
-                try await timed("a key rotation") { try await transport.uploadKeys(caseID, KeyUpload(keys: group), timeout: $0) }
+                try await timed("a key rotation") { try await transport.uploadKeys(caseID, KeyUpload(keys: own), timeout: $0) }
             } catch let failure as SyncFailure where failure.kind == .forbidden || failure.kind == .rejected {
                 continue
             }
-            try vault.storeWrappedKeys(group)
+            // The others, split by person, so one refused reader (e.g. untrained) holds back no one;
+            // what is refused is offered again by `missingKeyWraps` at later syncs.
+            let others = group.filter { $0.recipient != vault.device }
+            let accepted = others.isEmpty ? [] : try await uploadKeysSplittingRefusals(caseID, others).accepted
+            try vault.storeWrappedKeys(own + accepted)
             rotated.append(caseID)
-            keys += Array(repeating: caseID, count: group.count)
+            keys += Array(repeating: caseID, count: own.count + accepted.count)
         }
         return countKeys ? keys : rotated
     }

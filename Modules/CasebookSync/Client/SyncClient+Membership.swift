@@ -108,11 +108,13 @@ extension SyncClient {
     }
 
     /// Grants a person a case: the server starts serving it to them, and the case keys this
-    /// replica holds are wrapped for each of their certified devices.
+    /// replica holds are wrapped for each of their certified devices. Refused before anything is
+    /// sent when the person's training is not current here; the server checks it again (P10).
     public func grant(_ caseID: CaseID, to person: PersonID, until: LocalDate?) async throws(CasebookError) -> GrantOutcome {
         guard try vault.canRead(caseID) else {
             throw CasebookError(.notAuthorised, "you hold no key for case \(caseID); only someone who can read it can grant it")
         }
+        try vault.requireGrantable(to: person)  // P10: never to someone whose training is not current
         try await edge("the grant") { try await self.transport.grant(caseID, GrantRequest(person: person, until: until), timeout: $0) }
         try vault.recordGrant(caseID, to: person, granted: true)
         do { try await refreshOrganisation() } catch { throw Self.edgeError(error) }
@@ -135,8 +137,15 @@ extension SyncClient {
         try await edge("the revocation") { try await self.transport.revoke(caseID, person: person, timeout: $0) }
         try vault.recordGrant(caseID, to: person, granted: false)
         do { try await refreshOrganisation() } catch { throw Self.edgeError(error) }
-        let wraps = try vault.rotateCaseKey(caseID, removing: person)
-        try await edge("the new key upload") { try await self.transport.uploadKeys(caseID, KeyUpload(keys: wraps), timeout: $0) }
+        let rotated = try vault.rotateCaseKey(caseID, removing: person)
+        // A reader the server refuses a key for (P10: a grantee new to the case whose training
+        // lapsed) does not stop the rotation: their key is offered again at a later sync.
+        let wraps: [WrappedCaseKey]
+        do {
+            let upload = try await uploadKeysSplittingRefusals(caseID, rotated)
+            if let refusal = upload.refusal, !upload.accepted.contains(where: { $0.recipient == vault.device }) { throw refusal }
+            wraps = upload.accepted
+        } catch { throw Self.edgeError(error) }
         try vault.storeWrappedKeys(wraps)
         try vault.auditSync(.revoke, caseID: caseID)
         return RevokeOutcome(caseID: caseID, person: person, newEpoch: wraps.first?.epoch ?? 0, recipients: wraps.count)

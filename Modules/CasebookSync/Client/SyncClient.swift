@@ -76,7 +76,7 @@ public struct SyncClient: Sendable {
         Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 
-    private func call<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Duration) async throws -> T) async throws -> T {
+    func call<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Duration) async throws -> T) async throws -> T {
         let timeout = configuration.requestTimeout
         return try await withDeadline(timeout, what: what) { try await body(timeout) }
     }
@@ -140,6 +140,9 @@ public struct SyncClient: Sendable {
         case .distributeKeys:
             return .keysDistributed(count: try await distributeKeys(), now: now())
 
+        case .publishTraining:
+            return .trainingPublished(count: try await publishTraining(), now: now())
+
         case .backfill(let caseID, let after, let limit, _):
             let response = try await call("a backfill of case \(caseID)") {
                 try await transport.caseRevisions(caseID, after: after, limit: limit, timeout: $0)
@@ -200,20 +203,17 @@ public struct SyncClient: Sendable {
     }
 
     /// Uploads keys other members need from this replica (new DSL devices, new members, grantees'
-    /// new devices). A case the server refuses is skipped, not fatal.
+    /// new devices). A case the server refuses is retried recipient by recipient, so one refused
+    /// recipient (e.g. a grantee whose training lapsed) holds back no one else; what is still
+    /// refused is skipped, not fatal, and offered again next sync.
     public func distributeKeys() async throws -> Int {
-        let transport = self.transport
         try vault.refreshRecoveryKey()
         var uploaded = try await rotateAfterRemovals()
         let wraps = try vault.missingKeyWraps()
         for (caseID, keys) in Dictionary(grouping: wraps, by: \.caseID).sorted(by: { $0.key < $1.key }) {
-            do {
-                try await call("a key upload") { try await transport.uploadKeys(caseID, KeyUpload(keys: keys), timeout: $0) }
-            } catch let failure as SyncFailure where failure.kind == .forbidden || failure.kind == .rejected {
-                continue
-            }
-            try vault.storeWrappedKeys(keys)
-            uploaded += keys.count
+            let accepted = try await uploadKeysSplittingRefusals(caseID, keys).accepted
+            try vault.storeWrappedKeys(accepted)
+            uploaded += accepted.count
         }
         return uploaded
     }

@@ -30,6 +30,8 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var rejected: [RejectedRevision] = []
     public var keysReceived = 0
     public var keysDistributed = 0
+    /// Training summaries told to the server (administrators' replicas; P10 gate).
+    public var trainingPublished = 0
     public var certified = 0
     public var backfilled: [CaseID] = []
     /// Cases erased on the server by this run (`DELETE /v1/cases/{id}` for this replica's pending erasures).
@@ -66,7 +68,7 @@ public struct PageOutcome: Sendable, Hashable {
 ///
 /// Order of a run: organisation (devices, certifications) → keys → server erasures (one request per
 /// case this replica erased) → push (until the outbox is empty) → pull (until `has_more` is false)
-/// → distribute keys → backfill newly readable cases.
+/// → distribute keys → publish training summaries (administrators) → backfill newly readable cases.
 public struct SyncEngine: Sendable {
     public enum Action: Sendable, Hashable {
         case refreshOrganisation(deadline: Date)
@@ -76,6 +78,7 @@ public struct SyncEngine: Sendable {
         case push(limit: Int, deadline: Date)
         case pull(after: String?, limit: Int, deadline: Date)
         case distributeKeys(deadline: Date)
+        case publishTraining(deadline: Date)
         case backfill(CaseID, after: String?, limit: Int, deadline: Date)
         case reauthenticate(deadline: Date)
         /// Sleep, then send `.tick`.
@@ -92,6 +95,7 @@ public struct SyncEngine: Sendable {
         case pushed(accepted: Int, rejected: [RejectedRevision], outboxEmpty: Bool, now: Date)
         case pulled(PageOutcome, now: Date)
         case keysDistributed(count: Int, now: Date)
+        case trainingPublished(count: Int, now: Date)
         case backfilled(CaseID, PageOutcome, now: Date)
         case reauthenticated(now: Date)
         case failed(SyncFailure, now: Date)
@@ -99,7 +103,7 @@ public struct SyncEngine: Sendable {
     }
 
     enum Step: Sendable, Hashable {
-        case idle, organisation, keys, erase, push, pull, distribute, backfill, finished
+        case idle, organisation, keys, erase, push, pull, distribute, training, backfill, finished
     }
 
     public let configuration: SyncConfiguration
@@ -168,6 +172,11 @@ public struct SyncEngine: Sendable {
 
         case .keysDistributed(let count, let now):
             report.keysDistributed += count
+            step = .training
+            return issue(.publishTraining(deadline: deadline(now)))
+
+        case .trainingPublished(let count, let now):
+            report.trainingPublished += count
             return nextBackfill(now)
 
         case .backfilled(let caseID, let page, let now):
@@ -274,6 +283,7 @@ extension SyncEngine.Action {
         case .push: "push"
         case .pull: "pull"
         case .distributeKeys: "distribute"
+        case .publishTraining: "training"
         case .backfill: "backfill"
         case .reauthenticate: "authenticate"
         case .wait: "wait"
@@ -293,7 +303,7 @@ extension SyncEngine.Action {
     public var deadline: Date? {
         switch self {
         case .refreshOrganisation(let d), .fetchKeys(let d), .eraseOnServer(_, let d), .push(_, let d), .pull(_, _, let d), .distributeKeys(let d),
-             .backfill(_, _, _, let d), .reauthenticate(let d): d
+             .publishTraining(let d), .backfill(_, _, _, let d), .reauthenticate(let d): d
         case .wait, .done, .fail: nil
         }
     }
@@ -306,6 +316,7 @@ extension SyncEngine.Action {
         case .push(let l, _): .push(limit: l, deadline: d)
         case .pull(let a, let l, _): .pull(after: a, limit: l, deadline: d)
         case .distributeKeys: .distributeKeys(deadline: d)
+        case .publishTraining: .publishTraining(deadline: d)
         case .backfill(let c, let a, let l, _): .backfill(c, after: a, limit: l, deadline: d)
         case .reauthenticate: .reauthenticate(deadline: d)
         case .wait, .done, .fail: self

@@ -101,6 +101,10 @@ public final class HTTPSyncTransport: SyncTransport {
         return (try? await withDeadline(timeout, what: "the health check", probe)) ?? false
     }
 
+    public func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
+        try await sendNoContent(.PUT, SyncAPI.Path.training(person), body: update, timeout: timeout)
+    }
+
     public func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
         try await sendNoContent(.DELETE, SyncAPI.Path.device(device), body: request, timeout: timeout)
     }

@@ -43,6 +43,8 @@ public actor InMemorySyncServer {
     public private(set) var erased: Set<CaseID> = []
     /// When false, `isReachable` answers false (a server that is down, for probe tests).
     public private(set) var reachable = true
+    /// Training summaries published by administrators (the training gate, P10).
+    var training: [PersonID: TrainingSummary] = [:]
     var removals: [DeviceID: DeviceRemoval] = [:]
     /// Requests served, per kind (for tests that count round trips).
     public private(set) var requestCounts: [String: Int] = [:]
@@ -244,6 +246,7 @@ public actor InMemorySyncServer {
         guard caller.role == .dsl || caller.role == .admin || canRead(caseID, caller) || owners[caseID] == nil else {
             throw SyncFailure(.forbidden, "not permitted to upload keys of this case")
         }
+        try requireTrainedRecipients(caseID, upload.keys)
         for key in upload.keys { keys[KeySlot(caseID: key.caseID, epoch: key.epoch, recipient: key.recipient)] = key }
     }
 
@@ -255,6 +258,7 @@ public actor InMemorySyncServer {
         }
         guard !erased.contains(caseID) else { throw SyncFailure(.forbidden, "case \(caseID) was erased") }
         guard people[request.person]?.record.active == true else { throw SyncFailure(.rejected, "not an active member") }
+        try requireTrained(request.person)
         grants[caseID, default: [:]][request.person] = .some(request.until)
     }
 
@@ -358,6 +362,9 @@ public struct InMemoryTransport: SyncTransport {
     public func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await server.revoke(caseID, person, device) }
     public func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await server.eraseCase(caseID, device) }
     public func isReachable(timeout: Duration) async -> Bool { await server.reachable }
+    public func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
+        try await server.putTraining(person, update, device)
+    }
     public func removeDevice(_ target: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
         try await server.removeDevice(target, request, device)
     }

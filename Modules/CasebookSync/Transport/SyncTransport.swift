@@ -25,6 +25,8 @@ public protocol SyncTransport: Sendable {
     func eraseCase(_ caseID: CaseID, timeout: Duration) async throws
     /// `GET /health` without credentials: whether the server answers at all within `timeout`.
     func isReachable(timeout: Duration) async -> Bool
+    /// Administrators: tells the server a person's training summary (the training gate, P10).
+    func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws
     /// Membership (docs/adr/0007-membership.md): remove a device, deactivate a person, and the
     /// recovery key's copies of the keys of the cases a person may read.
     func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws

@@ -71,6 +71,9 @@ final class ChaosTransport: SyncTransport, Sendable {
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await inner.revoke(caseID, person: person, timeout: timeout) }
     func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await chaos { try await inner.eraseCase(caseID, timeout: timeout) } }
     func isReachable(timeout: Duration) async -> Bool { await inner.isReachable(timeout: timeout) }
+    func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
+        try await chaos { try await inner.putTraining(person, update, timeout: timeout) }
+    }
     func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
         try await inner.removeDevice(device, request, timeout: timeout)
     }
@@ -101,6 +104,7 @@ struct HangingTransport: SyncTransport {
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await hang() as Void }
     func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await hang() as Void }
     func isReachable(timeout: Duration) async -> Bool { (try? await withDeadline(timeout, what: "a probe") { try await hang() as Bool }) ?? false }
+    func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws { try await hang() as Void }
     func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws { try await hang() as Void }
     func deactivate(_ person: PersonID, timeout: Duration) async throws { try await hang() as Void }
     func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList { try await hang() }
@@ -137,6 +141,9 @@ final class DyingTransport: SyncTransport, Sendable {
     func revoke(_ caseID: CaseID, person: PersonID, timeout: Duration) async throws { try await inner.revoke(caseID, person: person, timeout: timeout) }
     func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await inner.eraseCase(caseID, timeout: timeout) }
     func isReachable(timeout: Duration) async -> Bool { await inner.isReachable(timeout: timeout) }
+    func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
+        try await inner.putTraining(person, update, timeout: timeout)
+    }
     func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
         try await inner.removeDevice(device, request, timeout: timeout)
     }

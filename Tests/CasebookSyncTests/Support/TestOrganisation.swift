@@ -89,10 +89,13 @@ final class TestOrganisation: Sendable {
     /// A path in the organisation's temporary directory.
     func path(_ name: String) -> String { keepDirectory.path(name) }
 
-    /// Admin invites; the invitee enrols with the code; the admin syncs (vouches, shares the
-    /// organisation key); the invitee syncs.
-    func join(_ name: String, role: Role, clock: any WallClock = SystemWallClock(), syncAfter: Bool = true) async throws -> Member {
+    /// Admin invites; the invitee enrols with the code; the admin records their training (unless
+    /// `trained` is false), syncs (vouches, shares the organisation key, tells the server the
+    /// training); the invitee syncs.
+    func join(_ name: String, role: Role, clock: any WallClock = SystemWallClock(), syncAfter: Bool = true,
+              trained: Bool = true) async throws -> Member {
         let invitation = try await admin.client().invite(name: name, role: role, type: .staff)
+        if trained { try train(invitation.person) }
         let enrolment = try await SyncClient.enrol(code: try EnrolmentCode(parsing: invitation.code), person: nil,
                                                    transport: await server.transport(for: nil))
         let vault = try Vault.createEnrolled(at: keepDirectory.path("\(UUID().uuidString).casebook"), prepared: sharedPassphrase,
@@ -105,6 +108,16 @@ final class TestOrganisation: Sendable {
             try await member.sync()
         }
         return member
+    }
+}
+
+extension TestOrganisation {
+    /// The administrator records both required courses for a person, completed on `completed`
+    /// (default today); published to the server at the administrator's next sync.
+    func train(_ person: PersonID, completed: LocalDate? = nil) throws {
+        for course in TrainingCourse.allCases {
+            try admin.vault.recordTraining(course: course, completedOn: completed ?? admin.vault.clock.today, for: person)
+        }
     }
 }
 
