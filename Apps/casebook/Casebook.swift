@@ -34,7 +34,8 @@ struct Casebook: AsyncParsableCommand {
             ClientCommand.self, ConsentCommand.self, SessionCommand.self,
             AuditCommand.self, RedactCommand.self, SarCommand.self, ExportCommand.self,
             ConcernCommand.self, DiscloseCommand.self, RetentionCommand.self, EraseCommand.self,
-            EnrolCommand.self, PersonCommand.self, GrantCommand.self, RevokeCommand.self, SyncCommand.self,
+            EnrolCommand.self, PersonCommand.self, DeviceCommand.self, GrantCommand.self, RevokeCommand.self, SyncCommand.self,
+            RecoverCommand.self,
         ]
     )
 }

@@ -2,6 +2,9 @@ public import Foundation
 
 public enum AuditAction: String, Hashable, Codable, Sendable, CaseIterable {
     case create, update, read, export, release, grant, revoke, unlock, verify, erase, sync
+    /// Membership (docs/adr/0010-membership.md): a device removed from the organisation, a standalone
+    /// vault enrolled, case keys re-wrapped from the organisation recovery key.
+    case removeDevice = "remove-device", enrol, recover
 }
 
 /// One entry of the tamper-evident audit log: who, what, when, which record. Never content.

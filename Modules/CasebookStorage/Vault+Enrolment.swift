@@ -226,7 +226,7 @@ extension Vault {
     public func trustedDevices(of person: PersonID) throws(CasebookError) -> [DevicePublicKeys] {
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT device_id, signing, agreement FROM devices WHERE person_id = ? AND device_id != ?",
+                try Row.fetchAll(db, sql: "SELECT device_id, signing, agreement FROM devices WHERE person_id = ? AND device_id != ? AND device_id NOT IN (SELECT device_id FROM removed_devices)",
                                  arguments: [person.rawValue, DeviceTrust.recoveryDevice.rawValue]).map { row in
                     DevicePublicKeys(deviceID: DeviceID(rawValue: row["device_id"]), person: person, signing: row["signing"],
                                      agreement: row["agreement"])
@@ -251,7 +251,7 @@ extension Vault {
                     var remaining: [DeviceCertificate] = []
                     for cert in pending {
                         guard let certifier = cert.certifiedBy, let signature = cert.certification, let roles = cert.roles,
-                              let signer = try trustedDevice(db, certifier), signer.isAdmin,
+                              let signer = try trustedDevice(db, certifier), signer.isAdmin, try removalStamp(db, certifier) == nil,
                               (try? signer.keys.signingKey().isValidSignature(signature, for: DeviceTrust.signedBytes(keys: cert.keys, roles: roles))) == true
                         else { remaining.append(cert); continue }
                         let existing = try trustedDevice(db, cert.keys.deviceID)

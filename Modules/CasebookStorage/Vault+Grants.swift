@@ -67,7 +67,7 @@ extension Vault {
                 }
                 let earlier = try String.fetchAll(db, sql: "SELECT DISTINCT recipient FROM case_keys WHERE case_id = ?", arguments: [caseID.rawValue])
                 for id in earlier.map(DeviceID.init(rawValue:)) where recipients[id] == nil {
-                    if let keys = try devicePublicKeys(db, id), keys.person != removed { recipients[id] = keys }
+                    if let keys = try devicePublicKeys(db, id), keys.person != removed, try removalStamp(db, id) == nil { recipients[id] = keys }
                 }
                 for (id, keys) in recipients where keys.person == removed && id != DeviceTrust.recoveryDevice {
                     // A DSL being revoked still receives keys as DSL: say so rather than pretend.
@@ -95,7 +95,7 @@ extension Vault {
     }
 
     func devices(_ db: Database, of person: PersonID) throws -> [DevicePublicKeys] {
-        try Row.fetchAll(db, sql: "SELECT device_id, signing, agreement FROM devices WHERE person_id = ? AND device_id != ?",
+        try Row.fetchAll(db, sql: "SELECT device_id, signing, agreement FROM devices WHERE person_id = ? AND device_id != ? AND device_id NOT IN (SELECT device_id FROM removed_devices)",
                          arguments: [person.rawValue, DeviceTrust.recoveryDevice.rawValue]).map { row in
             DevicePublicKeys(deviceID: DeviceID(rawValue: row["device_id"]), person: person, signing: row["signing"], agreement: row["agreement"])
         }
@@ -111,7 +111,7 @@ extension Vault {
         do {
             return try pool.read { db in
                 let required = try caseKeyRecipients(db)
-                let members = try Row.fetchAll(db, sql: "SELECT device_id, person_id, signing, agreement FROM devices").map { row in
+                let members = try Row.fetchAll(db, sql: "SELECT device_id, person_id, signing, agreement FROM devices WHERE device_id NOT IN (SELECT device_id FROM removed_devices)").map { row in
                     DevicePublicKeys(deviceID: DeviceID(rawValue: row["device_id"]), person: PersonID(rawValue: row["person_id"]),
                                      signing: row["signing"], agreement: row["agreement"])
                 }

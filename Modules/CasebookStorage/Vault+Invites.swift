@@ -63,13 +63,21 @@ extension Vault {
     }
 
     /// Prepares an invitation (administrators of an enrolled vault). Nothing is stored until the
-    /// server has accepted it (`recordInvitation`).
-    public func prepareInvitation(name: String, role: Role, type: PersonType) throws(CasebookError) -> Invitation {
+    /// server has accepted it (`recordInvitation`). `existing` invites the owner of a standalone
+    /// vault under the person id their records already carry (docs/adr/0010-membership.md).
+    public func prepareInvitation(name: String, role: Role, type: PersonType, existing: PersonID? = nil) throws(CasebookError) -> Invitation {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw CasebookError(.invalidInput, "--name must not be empty") }
-        do { try pool.read { db in try requireRole(db, [.admin], to: "invite people") } } catch { throw storageError(error, "inviting") }
+        do {
+            try pool.read { db in
+                try requireRole(db, [.admin], to: "invite people")
+                if let existing, try organisationState(db).person(existing) != nil {
+                    throw CasebookError(.conflict, "person \(existing) is already in the organisation records")
+                }
+            }
+        } catch { throw storageError(error, "inviting") }
         let fingerprint = try rootFingerprint()
-        let person = PersonID.random()
+        let person = existing ?? PersonID.random()
         let secret = SymmetricKey.randomToken()
         return Invitation(person: person, name: trimmed, role: role, type: type, code: "\(person.rawValue).\(secret).\(fingerprint)",
                           secret: secret, codeHash: EnrolmentCode.hash(secret: secret))
@@ -108,7 +116,8 @@ extension Vault {
                 guard let me = try trustedDevice(db, device), me.isAdmin else { return [] }
                 let org = try organisationState(db)
                 var issued: [CertificationToIssue] = []
-                for cert in served where cert.certification == nil {
+                let removed = try removedDeviceIDs(db)
+                for cert in served where cert.certification == nil && !removed.contains(cert.keys.deviceID) {
                     guard let proof = cert.enrolmentProof, let secret = try inviteSecret(db, cert.keys.person),
                           let person = org.person(cert.keys.person), person.active else { continue }
                     let expected = DeviceTrust.enrolmentProof(code: secret, keys: cert.keys)

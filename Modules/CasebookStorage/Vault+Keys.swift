@@ -57,7 +57,7 @@ extension Vault {
     /// Designated Safeguarding Lead and the organisation's recovery key, when the vault is enrolled.
     func caseKeyRecipients(_ db: Database) throws -> [DevicePublicKeys] {
         var recipients = [identity.publicKeys]
-        let rows = try Row.fetchAll(db, sql: "SELECT device_id, person_id, signing, agreement, roles FROM devices WHERE device_id != ?",
+        let rows = try Row.fetchAll(db, sql: "SELECT device_id, person_id, signing, agreement, roles FROM devices WHERE device_id != ? AND device_id NOT IN (SELECT device_id FROM removed_devices)",
                                     arguments: [device.rawValue])
         for row in rows {
             let roles: String? = row["roles"]

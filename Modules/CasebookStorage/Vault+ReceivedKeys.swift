@@ -50,6 +50,19 @@ extension Vault {
         } catch { throw storageError(error, "reading devices") }
     }
 
+    /// Whether a wrapped key carries a valid signature by the device it names as wrapper, and this
+    /// replica trusts that device (certified through the chain to the pinned root). Recovery uses it
+    /// before re-wrapping the recovery key's copies: the recovery key's public half is no secret, so
+    /// anyone, the server included, can make a copy that opens.
+    public func isSignedByTrustedDevice(_ wrapped: WrappedCaseKey) throws(CasebookError) -> Bool {
+        do {
+            return try pool.read { db in
+                guard let wrapper = try trustedDevice(db, wrapped.wrappedBy) else { return false }
+                return wrapped.isSigned(by: wrapper.keys)
+            }
+        } catch { throw storageError(error, "reading devices") }
+    }
+
     /// Stores the keys the server holds for this device that pass every check (ADR 0009):
     /// 1. wrapped for this device, and not already held (a no-op sync costs no key unwrapping);
     /// 2. signed by the device named as wrapper, which this replica trusts (certified through the

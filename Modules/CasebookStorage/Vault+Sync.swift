@@ -159,6 +159,8 @@ extension Vault {
         var keys: DevicePublicKeys
         var isAdmin: Bool
         var isDSL: Bool
+        /// Set when an administrator removed the device: its revisions stamped later are refused.
+        var removedAt: HLCTimestamp?
     }
 
     private func applyPage(_ db: Database, _ page: [PulledRevision], concurrency: Int) throws -> ApplyResult {
@@ -172,7 +174,8 @@ extension Vault {
             let h = item.sealed.header
             if authors[h.authorDevice] == nil, let device = try trustedDevice(db, h.authorDevice) {
                 authors[h.authorDevice] = AuthorInfo(keys: device.keys, isAdmin: device.isAdmin,
-                                                     isDSL: device.roles.contains(Role.dsl.rawValue))
+                                                     isDSL: device.roles.contains(Role.dsl.rawValue),
+                                                     removedAt: try removalStamp(db, h.authorDevice))
             }
             let k = "\(h.caseID.rawValue)#\(h.keyEpoch)"
             if keys[k] == nil, let key = try caseKey(db, caseID: h.caseID, epoch: h.keyEpoch) { keys[k] = key }
@@ -191,6 +194,9 @@ extension Vault {
             }
             do throws(CasebookError) { try RevisionSealer.verifySignature(sealed, author: author.keys) } catch {
                 return reject(error.code.rawValue, error.message)
+            }
+            if let removedAt = author.removedAt, h.hlc > removedAt {
+                return reject("device-removed", "revision \(sealed.id.rawValue.prefix(12)) was written by device \(h.authorDevice) after an administrator removed it")
             }
             if h.recordType.isOrganisationWide != (h.caseID == .organisation) {
                 return reject("tampered", "revision \(sealed.id.rawValue.prefix(12)) puts a \(h.recordType.rawValue) record in case \(h.caseID)")

@@ -67,6 +67,17 @@ enum VaultSchema {
         migrator.registerMigration("v2-wrapped-by") { db in
             try db.execute(sql: "ALTER TABLE case_keys ADD COLUMN wrapped_by TEXT")
         }
+        // Membership (docs/adr/0010-membership.md): devices an administrator removed, verified.
+        migrator.registerMigration("v2-removed-devices") { db in
+            try db.execute(sql: """
+                CREATE TABLE removed_devices (
+                    device_id TEXT PRIMARY KEY NOT NULL,
+                    removed_at TEXT NOT NULL,
+                    removed_by TEXT NOT NULL,
+                    signature BLOB NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -29,7 +29,7 @@ struct AuthTests {
 
     @Test("the protected route table covers every authenticated route")
     func tableIsComplete() {
-        #expect(Self.protectedRoutes.count == 14)
+        #expect(Self.protectedRoutes.count == 16)
     }
 
     @Test("missing, malformed, unknown, expired and revoked tokens get 401 on every route", arguments: StoreKind.allCases)

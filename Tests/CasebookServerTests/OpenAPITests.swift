@@ -38,6 +38,7 @@ struct OpenAPITests {
         #expect(SyncAPI.Path.grant(CaseID(rawValue: "{case_id}"), PersonID(rawValue: "{person_id}")) == "/v1/cases/{case_id}/grants/{person_id}")
         #expect(SyncAPI.Path.certification(DeviceID(rawValue: "{device_id}")) == "/v1/devices/{device_id}/certification")
         #expect(SyncAPI.Path.training(PersonID(rawValue: "{person_id}")) == "/v1/people/{person_id}/training")
+        #expect(SyncAPI.Path.device(DeviceID(rawValue: "{device_id}")) == "/v1/devices/{device_id}")
     }
 
     /// One instance of each DTO with every optional field set, so every key is encoded.
@@ -45,8 +46,9 @@ struct OpenAPITests {
         let device = DeviceRecord(deviceID: .random(), person: .random(), signing: Data([1]), agreement: Data([2]),
                                   certifiedBy: .random(), certification: Data([3]), certifiedRoles: [.admin], enrolmentProof: Data([4]))
         let person = PersonRecord(id: .random(), role: .practitioner, type: .staff, active: true, pending: false)
+        let removal = DeviceRemoval(deviceID: .random(), removedBy: .random(), removedAt: "1.0", signature: Data([6]))
         let org = OrganisationInfo(organisationID: .random(), name: "n", rootDevice: .random(), people: [person], devices: [device],
-                                   recoveryKey: Data([5]))
+                                   recoveryKey: Data([5]), removedDevices: [removal])
         let wire = WireRevision(id: "a", header: Data([1]), ciphertext: Data([2]), signature: Data([3]), seq: 1)
         let key = WrappedCaseKey(caseID: .random(), epoch: 0, recipient: .random(), encapsulatedKey: Data([1]), ciphertext: Data([2]),
                                  wrappedBy: .random(), signature: Data([3]))
@@ -75,6 +77,8 @@ struct OpenAPITests {
             ("CertificationRequest", CertificationRequest(certifiedBy: .random(), certification: Data([1]), roles: [.dsl])),
             ("TrainingCourseStatus", TrainingCourseStatus(course: .dataProtection, validUntil: LocalDate(year: 2030, month: 1, day: 1))),
             ("TrainingUpdate", TrainingUpdate(courses: [TrainingCourseStatus(course: .confidentiality, validUntil: nil)])),
+            ("DeviceRemoval", removal),
+            ("DeviceRemovalRequest", DeviceRemovalRequest(removedBy: .random(), removedAt: "1.0", signature: Data([1]))),
         ]
     }
 

@@ -17,6 +17,15 @@ struct EnrolCommand: AsyncParsableCommand {
             'casebook-server init' (--code CODE --person ID) and must name a file for the organisation \
             recovery key (--recovery-key-out FILE): it is written once, owner-only. Keep it OFFLINE: with \
             it, lost records can be recovered; without it, only the DSL's replicas hold every case.
+
+            An existing standalone vault (from 'casebook init') can join too: run this command on it. \
+            Its device keys are registered, its clients, sessions and their keys are kept, and they are \
+            pushed (and their keys wrapped for the DSL and the recovery key) at your next sync. Your \
+            records keep their author, so the invitation must be for your vault's person id: tell the \
+            administrator the id 'casebook person list' shows for you, and they invite you with \
+            'casebook person invite --existing-person ID ...'. The standalone organisation records \
+            (your own person record, settings, policy versions, training) are replaced by the \
+            organisation's: ask the administrator to record your training.
             """)
 
     @OptionGroup var options: VaultOptions
@@ -31,11 +40,11 @@ struct EnrolCommand: AsyncParsableCommand {
     func run() async throws {
         try await Output.guarded {
             let path = options.vaultPath
-            guard !FileManager.default.fileExists(atPath: path) else {
-                throw CasebookError(.vaultExists,
-                    "a vault already exists at \(path); enrolling an existing standalone vault is not supported, choose another --vault path")
-            }
             let parsed = try EnrolmentCode(parsing: code)
+            if FileManager.default.fileExists(atPath: path) {
+                try await enrolExisting(code: parsed)  // EnrolCommand+Existing.swift
+                return
+            }
             let explicitPerson = try person.map { try Parse.id($0, as: PersonID.self, what: "person") }
             if parsed.rootFingerprint == nil {
                 guard let out = recoveryKeyOut else {

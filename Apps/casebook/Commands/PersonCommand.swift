@@ -6,7 +6,7 @@ import Foundation
 
 struct PersonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "person", abstract: "People of the organisation: invite, list.", subcommands: [Invite.self, List.self])
+        commandName: "person", abstract: "People of the organisation: invite, list, remove.", subcommands: [Invite.self, List.self, Remove.self])
 
     struct Invite: AsyncVaultCommand {
         static let configuration = CommandConfiguration(
@@ -15,18 +15,27 @@ struct PersonCommand: ParsableCommand {
                 The code is generated on this laptop; the server receives only its SHA-256. The person's name \
                 is stored encrypted in the organisation records, never on the server. Give the code to the \
                 person privately; after they run 'casebook enrol', run 'casebook sync' to vouch for their keys.
+
+                Someone who already keeps a standalone vault (from 'casebook init') joins with it: invite \
+                them with --existing-person ID, the person id 'casebook person list' shows on their vault, \
+                so that the records they already wrote keep their author. They run 'casebook enrol' on that vault.
                 """)
         @OptionGroup var options: VaultOptions
         @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
         @Option(help: "The person's name (stored encrypted).") var name: String
         @Option(help: "Their role: practitioner, dsl or admin.") var role: Role
         @Option(help: "Who they are: staff, volunteer or external.") var type: PersonType
+        @Option(help: ArgumentHelp(
+            "Invite the owner of an existing standalone vault under the person id its records carry (they read it from 'casebook person list').",
+            valueName: "person-id"))
+        var existingPerson: String?
 
         func run(vault: Vault, client: SyncClient) async throws {
             guard [.practitioner, .dsl, .admin].contains(role) else {
                 throw CasebookError(.invalidInput, "--role must be practitioner, dsl or admin")
             }
-            let invitation = try await client.invite(name: name, role: role, type: type)
+            let existing = try existingPerson.map { try Parse.id($0, as: PersonID.self, what: "--existing-person") }
+            let invitation = try await client.invite(name: name, role: role, type: type, existing: existing)
             if options.json {
                 Output.json(["id": invitation.person.rawValue, "enrolment_code": invitation.code])
             } else {
@@ -34,6 +43,7 @@ struct PersonCommand: ParsableCommand {
                 print("Enrolment code (one use; give it to them privately):")
                 print("  \(invitation.code)")
                 print("They run: casebook enrol --server URL --code CODE --name NAME; then you run: casebook sync")
+                if existing != nil { print("(On their existing standalone vault: its records keep their author; see 'casebook enrol --help'.)") }
             }
         }
     }

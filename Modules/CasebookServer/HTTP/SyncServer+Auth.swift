@@ -52,6 +52,11 @@ extension SyncServer {
               let person = try await store.person(device.person), person.record.active else { throw refused }
         let signed = ChallengeResponse.signedBytes(challenge: body.challenge, deviceID: body.deviceID)
         guard try device.publicKeys.signingKey().isValidSignature(body.signature, for: signed) else { throw refused }
+        // The device proved it holds its key, so it may be told plainly why it is refused.
+        if try await store.removal(of: device.deviceID) != nil {
+            throw CasebookError(.notAuthorised,
+                "this device was removed from the organisation by an administrator and can no longer sign in; enrol a new device with a new code")
+        }
         let token = SymmetricKey.randomToken()
         let expires = later(settings.tokenTTL)
         try await store.insertToken(hash: AuthMiddleware.hash(token), device: device.deviceID, expiresAt: expires)

@@ -9,7 +9,8 @@ extension SyncServer {
     /// `GET /v1/organisation`: people (no names), devices and their certifications, the root device.
     @Sendable func organisation(_ request: Request, context: ServerRequestContext) async throws -> Response {
         _ = try context.requireCaller()
-        guard let info = try await store.organisation() else { throw CasebookError(.notFound, "no organisation") }
+        guard var info = try await store.organisation() else { throw CasebookError(.notFound, "no organisation") }
+        info.removedDevices = try await store.removedDevices()  // signed by administrators; replicas verify
         return jsonResponse(info)
     }
 

@@ -46,6 +46,7 @@ struct SyncServer: Sendable {
         ("PUT", "/v1/cases/{case_id}/keys"), ("GET", "/v1/keys"),
         ("POST", "/v1/cases/{case_id}/grants"), ("DELETE", "/v1/cases/{case_id}/grants/{person_id}"),
         ("DELETE", "/v1/cases/{case_id}"),
+        ("DELETE", "/v1/devices/{device_id}"), ("GET", "/v1/recovery/keys"),
     ]
 
     func addRoutes(to router: Router<ServerRequestContext>) {
@@ -69,6 +70,8 @@ struct SyncServer: Sendable {
         authed.post("cases/:case_id/grants", use: grant)
         authed.delete("cases/:case_id/grants/:person_id", use: revokeGrant)
         authed.delete("cases/:case_id", use: eraseCase)
+        authed.delete("devices/:device_id", use: removeDevice)
+        authed.get("recovery/keys", use: recoveryKeys)
     }
 
     // MARK: Helpers

@@ -138,6 +138,7 @@ extension PostgresServerStore {
         let rows = try await client.query("""
             SELECT d.device_id, p.id, p.role, p.active FROM tokens t JOIN devices d ON d.device_id = t.device
             JOIN people p ON p.id = d.person WHERE t.hash = \(tokenHash) AND NOT t.revoked AND t.expires_ms > \(millis(now))
+            AND d.device_id NOT IN (SELECT device_id FROM removed_devices)
             """, logger: logger)
         guard let row = try await Self.firstRow(rows, (String, String, String, Bool).self), let role = Role(rawValue: row.2),
               row.3 else { return nil }

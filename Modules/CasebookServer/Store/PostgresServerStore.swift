@@ -106,5 +106,10 @@ public final class PostgresServerStore: ServerStore {
         // Signed wrapped keys (ADR 0009); NULL in rows uploaded before signatures existed.
         "ALTER TABLE wrapped_keys ADD COLUMN IF NOT EXISTS wrapped_by TEXT",
         "ALTER TABLE wrapped_keys ADD COLUMN IF NOT EXISTS signature BYTEA",
+        // Membership (docs/adr/0010-membership.md): removed devices with the administrator's signed statement.
+        """
+        CREATE TABLE IF NOT EXISTS removed_devices (device_id TEXT PRIMARY KEY, removed_by TEXT NOT NULL,
+            removed_at TEXT NOT NULL, signature BYTEA NOT NULL, removed_ms BIGINT NOT NULL)
+        """,
     ]
 }

@@ -130,6 +130,7 @@ extension SQLiteServerStore {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT d.device_id, p.id, p.role, p.active FROM tokens t JOIN devices d ON d.device_id = t.device
                 JOIN people p ON p.id = d.person WHERE t.hash = ? AND t.revoked = 0 AND t.expires_ms > ?
+                AND d.device_id NOT IN (SELECT device_id FROM removed_devices)
                 """, arguments: [tokenHash, millis(now)]) else { return nil }
             guard let role = Role(rawValue: row["role"]) else { return nil }
             let caller = Caller(device: DeviceID(rawValue: row["device_id"]), person: PersonID(rawValue: row["id"]),

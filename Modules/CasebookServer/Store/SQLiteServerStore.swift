@@ -98,6 +98,11 @@ public final class SQLiteServerStore: ServerStore {
         CREATE TABLE IF NOT EXISTS training_status (person TEXT NOT NULL, course TEXT NOT NULL, valid_until TEXT,
             updated_ms INTEGER NOT NULL, PRIMARY KEY (person, course))
         """,
+        // Membership (docs/adr/0010-membership.md): removed devices with the administrator's signed statement.
+        """
+        CREATE TABLE IF NOT EXISTS removed_devices (device_id TEXT PRIMARY KEY, removed_by TEXT NOT NULL,
+            removed_at TEXT NOT NULL, signature BLOB NOT NULL, removed_ms INTEGER NOT NULL)
+        """,
     ]
 
     /// Columns added after a table was first created, applied in order after `schema` when the

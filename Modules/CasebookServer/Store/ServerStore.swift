@@ -104,6 +104,14 @@ public protocol ServerStore: Sendable {
     /// Marks a person inactive and revokes every token of their devices. `.notFound` if absent.
     func deactivate(_ person: PersonID) async throws
     func certify(device: DeviceID, _ request: CertificationRequest) async throws
+    /// Removes a device (docs/adr/0010-membership.md): keeps the administrator's signed statement
+    /// (the first one wins; removing again is a no-op), revokes the device's tokens and deletes the
+    /// keys wrapped for it, in one transaction. `.notFound` if the device is not registered.
+    func removeDevice(_ removal: DeviceRemoval, now: Date) async throws
+    /// Every removal, for `GET /v1/organisation`.
+    func removedDevices() async throws -> [DeviceRemoval]
+    /// The removal of one device, if it was removed.
+    func removal(of device: DeviceID) async throws -> DeviceRemoval?
 
     // MARK: Authentication
 

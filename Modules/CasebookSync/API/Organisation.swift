@@ -64,15 +64,18 @@ public struct OrganisationInfo: Codable, Hashable, Sendable {
     public var devices: [DeviceRecord]
     /// The organisation recovery key (X25519 public): recipient of every case key.
     public var recoveryKey: Data?
+    /// Devices an administrator removed, with the signed statements (replicas verify them).
+    public var removedDevices: [DeviceRemoval]?
 
     public init(organisationID: OrganisationID, name: String, rootDevice: DeviceID?, people: [PersonRecord],
-                devices: [DeviceRecord], recoveryKey: Data?) {
+                devices: [DeviceRecord], recoveryKey: Data?, removedDevices: [DeviceRemoval]? = nil) {
         self.organisationID = organisationID
         self.name = name
         self.rootDevice = rootDevice
         self.people = people
         self.devices = devices
         self.recoveryKey = recoveryKey
+        self.removedDevices = removedDevices
     }
 }
 

@@ -36,7 +36,11 @@ extension SyncClient {
     /// key the server serves matches the fingerprint in the code (a hostile server cannot slip in
     /// its own root). With the first administrator's bare code, this device becomes the root, and
     /// the organisation recovery key is generated and registered.
+    ///
+    /// `existing` registers the keys of an existing standalone vault instead of new ones (its person
+    /// id must be the one the invitation names; see `Vault.checkStandaloneEnrolment`).
     public static func enrol(code: EnrolmentCode, person explicitPerson: PersonID?, transport: any SyncTransport,
+                             existing: DeviceIdentity? = nil,
                              timeout: Duration = .seconds(30)) async throws(CasebookError) -> Enrolment {
         guard let personID = code.person ?? explicitPerson else {
             throw CasebookError(.invalidInput, "this code does not name a person: give --person ID as printed by 'casebook-server init'")
@@ -44,9 +48,15 @@ extension SyncClient {
         if let explicitPerson, let named = code.person, named != explicitPerson {
             throw CasebookError(.invalidInput, "--person does not match the person the enrolment code is for")
         }
-        let identity = DeviceIdentity.generate(person: personID)
+        if let existing, existing.person != personID {
+            throw CasebookError(.invalidInput, "this code is for person \(personID), not for this vault's person \(existing.person)")
+        }
+        let identity = existing ?? DeviceIdentity.generate(person: personID)
         let keys = identity.publicKeys
         let bootstrap = code.rootFingerprint == nil
+        if bootstrap, existing != nil {
+            throw CasebookError(.invalidInput, "the first administrator enrols a new vault; an existing vault joins with an invitation code")
+        }
         var record = DeviceRecord(deviceID: keys.deviceID, person: personID, signing: keys.signing, agreement: keys.agreement,
                                   enrolmentProof: DeviceTrust.enrolmentProof(code: code.secret, keys: keys))
         var recovery: RecoveryKeyPair?
@@ -89,8 +99,8 @@ extension SyncClient {
 
     /// Invites a person (administrators): the server learns their id, role, type and the code's
     /// hash; their name goes only into the encrypted organisation case.
-    public func invite(name: String, role: Role, type: PersonType) async throws(CasebookError) -> Invitation {
-        let invitation = try vault.prepareInvitation(name: name, role: role, type: type)
+    public func invite(name: String, role: Role, type: PersonType, existing: PersonID? = nil) async throws(CasebookError) -> Invitation {
+        let invitation = try vault.prepareInvitation(name: name, role: role, type: type, existing: existing)
         let request = InviteRequest(person: invitation.person, role: role, type: type, codeHash: invitation.codeHash)
         try await edge("the invitation") { try await self.transport.invite(request, timeout: $0) }
         try vault.recordInvitation(invitation)
@@ -141,7 +151,7 @@ extension SyncClient {
         return RevokeOutcome(caseID: caseID, person: person, newEpoch: wraps.first?.epoch ?? 0, recipients: wraps.count)
     }
 
-    private func edge(_ what: String, _ body: @escaping @Sendable (Duration) async throws -> Void) async throws(CasebookError) {
+    func edge(_ what: String, _ body: @escaping @Sendable (Duration) async throws -> Void) async throws(CasebookError) {
         let timeout = configuration.requestTimeout
         do { try await withDeadline(timeout, what: what) { try await body(timeout) } } catch { throw Self.edgeError(error) }
     }

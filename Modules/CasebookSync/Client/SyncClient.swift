@@ -204,6 +204,7 @@ public struct SyncClient: Sendable {
         }
         let certificates = info.devices.map(DeviceCertificate.init(record:))
         try vault.updateDevices(certificates)
+        try vault.recordDeviceRemovals((info.removedDevices ?? []).compactMap(DeviceRemovalNotice.init(wire:)))
         var certified = 0
         for issue in try vault.certificationsToIssue(certificates) {
             let request = CertificationRequest(certifiedBy: issue.certifiedBy, certification: issue.certification, roles: issue.roles)
@@ -223,8 +224,9 @@ public struct SyncClient: Sendable {
     /// recipient (e.g. a grantee whose training lapsed) holds back no one else; what is still
     /// refused is skipped, not fatal, and offered again next sync.
     public func distributeKeys() async throws -> Int {
+        try vault.refreshRecoveryKey()
+        var uploaded = try await rotateAfterRemovals()
         let wraps = try vault.missingKeyWraps()
-        var uploaded = 0
         for (caseID, keys) in Dictionary(grouping: wraps, by: \.caseID).sorted(by: { $0.key < $1.key }) {
             let accepted = try await uploadKeysSplittingRefusals(caseID, keys).accepted
             try vault.storeWrappedKeys(accepted)

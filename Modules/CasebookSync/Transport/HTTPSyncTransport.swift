@@ -105,6 +105,18 @@ public final class HTTPSyncTransport: SyncTransport {
         try await sendNoContent(.PUT, SyncAPI.Path.training(person), body: update, timeout: timeout)
     }
 
+    public func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
+        try await sendNoContent(.DELETE, SyncAPI.Path.device(device), body: request, timeout: timeout)
+    }
+
+    public func deactivate(_ person: PersonID, timeout: Duration) async throws {
+        try await sendNoContent(.DELETE, SyncAPI.Path.person(person), body: Empty?.none, timeout: timeout)
+    }
+
+    public func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList {
+        try await send(.GET, SyncAPI.Path.recoveryKeysQuery(person: person, caseID: caseID), body: Empty?.none, timeout: timeout)
+    }
+
     // MARK: - Plumbing
 
     struct Empty: Codable {}

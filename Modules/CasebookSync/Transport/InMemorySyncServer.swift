@@ -45,6 +45,7 @@ public actor InMemorySyncServer {
     public private(set) var reachable = true
     /// Training summaries published by administrators (the training gate, P10).
     var training: [PersonID: TrainingSummary] = [:]
+    var removals: [DeviceID: DeviceRemoval] = [:]
     /// Requests served, per kind (for tests that count round trips).
     public private(set) var requestCounts: [String: Int] = [:]
 
@@ -89,7 +90,8 @@ public actor InMemorySyncServer {
     }
 
     func caller(_ device: DeviceID?) throws -> Caller {
-        guard let device, let record = devices[device], let person = people[record.person], person.record.active else {
+        guard let device, let record = devices[device], let person = people[record.person], person.record.active,
+              removals[device] == nil else {
             throw SyncFailure(.unauthenticated, "the device is not registered or its person is not active")
         }
         return Caller(device: device, person: record.person, role: person.record.role)
@@ -139,7 +141,8 @@ public actor InMemorySyncServer {
     func organisationInfo() -> OrganisationInfo {
         OrganisationInfo(organisationID: organisationID, name: name, rootDevice: rootDevice,
                          people: people.values.map(\.record).sorted { $0.id < $1.id },
-                         devices: deviceOrder.compactMap { devices[$0] }, recoveryKey: recoveryKey)
+                         devices: deviceOrder.compactMap { devices[$0] }, recoveryKey: recoveryKey,
+                         removedDevices: removals.values.sorted { $0.deviceID < $1.deviceID })
     }
 
     func organisation(_ device: DeviceID?) throws -> OrganisationInfo {
@@ -307,6 +310,41 @@ public actor InMemorySyncServer {
         deviceOrder.append(record.deviceID)
     }
 
+    func removeDevice(_ target: DeviceID, _ request: DeviceRemovalRequest, _ device: DeviceID?) throws {
+        count("remove-device")
+        let caller = try caller(device)
+        guard caller.role == .admin else { throw SyncFailure(.forbidden, "only administrators remove devices") }
+        guard request.removedBy == caller.device, target != caller.device, target != rootDevice else {
+            throw SyncFailure(.rejected, "a device cannot remove itself or the root, and signs its own removals")
+        }
+        guard let signer = devices[caller.device],
+              (try? signer.publicKeys.signingKey().isValidSignature(
+                request.signature, for: DeviceRemovalStatement.signedBytes(device: target, removedAt: request.removedAt))) == true else {
+            throw SyncFailure(.rejected, "the removal signature does not verify")
+        }
+        guard devices[target] != nil else { throw SyncFailure(.rejected, "no such device") }
+        if removals[target] == nil {
+            removals[target] = DeviceRemoval(deviceID: target, removedBy: caller.device, removedAt: request.removedAt, signature: request.signature)
+        }
+        keys = keys.filter { $0.key.recipient != target }
+    }
+
+    func deactivate(_ person: PersonID, _ device: DeviceID?) throws {
+        count("deactivate")
+        guard try caller(device).role == .admin else { throw SyncFailure(.forbidden, "only administrators remove people") }
+        guard people[person] != nil else { throw SyncFailure(.rejected, "no such person") }
+        people[person]?.record.active = false
+    }
+
+    func recoveryKeys(for person: PersonID, caseID: CaseID?, _ device: DeviceID?) throws -> KeyList {
+        count("recovery-keys")
+        guard try caller(device).role == .admin else { throw SyncFailure(.forbidden, "only administrators recover") }
+        guard let stored = people[person] else { throw SyncFailure(.rejected, "no such person") }
+        let reader = Caller(device: RecoveryKey.recipient, person: person, role: stored.record.role)
+        return KeyList(keys: keys.values.filter { $0.recipient == RecoveryKey.recipient && canRead($0.caseID, reader)
+            && (caseID == nil || $0.caseID == caseID) }.sorted { ($0.caseID, $0.epoch) < ($1.caseID, $1.epoch) })
+    }
+
     /// A hostile server's powers, for tests: serve anything to anyone.
     public func tamper(_ change: (inout [WireRevision]) -> Void) {
         var wires = log.compactMap(\.wire)
@@ -348,5 +386,12 @@ public struct InMemoryTransport: SyncTransport {
     public func isReachable(timeout: Duration) async -> Bool { await server.reachable }
     public func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
         try await server.putTraining(person, update, device)
+    }
+    public func removeDevice(_ target: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
+        try await server.removeDevice(target, request, device)
+    }
+    public func deactivate(_ person: PersonID, timeout: Duration) async throws { try await server.deactivate(person, device) }
+    public func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList {
+        try await server.recoveryKeys(for: person, caseID: caseID, device)
     }
 }

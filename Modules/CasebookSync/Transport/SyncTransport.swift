@@ -27,6 +27,11 @@ public protocol SyncTransport: Sendable {
     func isReachable(timeout: Duration) async -> Bool
     /// Administrators: tells the server a person's training summary (the training gate, P10).
     func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws
+    /// Membership (docs/adr/0010-membership.md): remove a device, deactivate a person, and the
+    /// recovery key's copies of the keys of the cases a person may read.
+    func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws
+    func deactivate(_ person: PersonID, timeout: Duration) async throws
+    func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList
 }
 
 /// Runs an async operation with a deadline: whichever finishes first wins, and a hung call is

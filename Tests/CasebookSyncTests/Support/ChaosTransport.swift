@@ -74,6 +74,13 @@ final class ChaosTransport: SyncTransport, Sendable {
     func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
         try await chaos { try await inner.putTraining(person, update, timeout: timeout) }
     }
+    func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
+        try await inner.removeDevice(device, request, timeout: timeout)
+    }
+    func deactivate(_ person: PersonID, timeout: Duration) async throws { try await inner.deactivate(person, timeout: timeout) }
+    func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList {
+        try await inner.recoveryKeys(for: person, caseID: caseID, timeout: timeout)
+    }
 }
 
 /// A transport whose calls never return (a half-open connection).
@@ -98,6 +105,9 @@ struct HangingTransport: SyncTransport {
     func eraseCase(_ caseID: CaseID, timeout: Duration) async throws { try await hang() as Void }
     func isReachable(timeout: Duration) async -> Bool { (try? await withDeadline(timeout, what: "a probe") { try await hang() as Bool }) ?? false }
     func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws { try await hang() as Void }
+    func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws { try await hang() as Void }
+    func deactivate(_ person: PersonID, timeout: Duration) async throws { try await hang() as Void }
+    func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList { try await hang() }
 }
 
 /// A transport that stops answering pulls after `pages` pages (a client killed mid-pull).
@@ -133,5 +143,12 @@ final class DyingTransport: SyncTransport, Sendable {
     func isReachable(timeout: Duration) async -> Bool { await inner.isReachable(timeout: timeout) }
     func putTraining(_ person: PersonID, _ update: TrainingUpdate, timeout: Duration) async throws {
         try await inner.putTraining(person, update, timeout: timeout)
+    }
+    func removeDevice(_ device: DeviceID, _ request: DeviceRemovalRequest, timeout: Duration) async throws {
+        try await inner.removeDevice(device, request, timeout: timeout)
+    }
+    func deactivate(_ person: PersonID, timeout: Duration) async throws { try await inner.deactivate(person, timeout: timeout) }
+    func recoveryKeys(for person: PersonID, caseID: CaseID?, timeout: Duration) async throws -> KeyList {
+        try await inner.recoveryKeys(for: person, caseID: caseID, timeout: timeout)
     }
 }

@@ -70,17 +70,24 @@ final class TestOrganisation: Sendable {
                                              ownerName: "Ada Admin", role: .admin, type: .staff, organisation: enrolment.organisation,
                                              root: enrolment.root, recoveryKey: enrolment.recovery?.publicKey, server: "memory:", clock: clock)
         let admin = Member(name: "Ada Admin", role: .admin, vault: vault, transport: await server.transport(for: vault.device))
-        let org = TestOrganisation(server: server, admin: admin, directory: directory)
+        let org = TestOrganisation(server: server, admin: admin, directory: directory,
+                                   recoveryFile: enrolment.recovery?.secretFileContents ?? "")
         try await admin.sync()
         return org
     }
 
     private let keepDirectory: TempDirectory
-    private init(server: InMemorySyncServer, admin: Member, directory: TempDirectory) {
+    /// The organisation recovery key file's contents (what `--recovery-key-out` writes).
+    let recoveryFile: String
+    private init(server: InMemorySyncServer, admin: Member, directory: TempDirectory, recoveryFile: String) {
         self.server = server
         self.admin = admin
         self.keepDirectory = directory
+        self.recoveryFile = recoveryFile
     }
+
+    /// A path in the organisation's temporary directory.
+    func path(_ name: String) -> String { keepDirectory.path(name) }
 
     /// Admin invites; the invitee enrols with the code; the admin records their training (unless
     /// `trained` is false), syncs (vouches, shares the organisation key, tells the server the

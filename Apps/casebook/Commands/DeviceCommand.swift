@@ -1,0 +1,111 @@
+import ArgumentParser
+import CasebookModels
+import CasebookStorage
+import CasebookSync
+import Foundation
+
+struct DeviceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "device",
+        abstract: "Devices of the organisation: list them, remove a lost or stolen one.",
+        subcommands: [List.self, Remove.self])
+
+    struct List: AsyncVaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the organisation's devices: whose they are, who vouched for them, and their state.",
+            discussion: """
+                Asks the sync server for the device list, then shows what this vault makes of each: \
+                'certified' (an administrator's signature chain reaching the organisation root verifies), \
+                'awaiting certification' (enrolled; an administrator's 'casebook sync' vouches for it), \
+                'removed' (an administrator removed it: it receives no keys and cannot sign in), or \
+                'root' (the organisation root, pinned by every vault). Only ids are shown for devices; \
+                people's names come from the encrypted organisation records.
+                """)
+        @OptionGroup var options: VaultOptions
+        @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+
+        struct Row: Encodable {
+            var id: String
+            var person: String
+            var name: String?
+            var roles: [String]
+            var certifiedBy: String?
+            var state: String
+            var removedAt: String?
+            var removedBy: String?
+            var thisDevice: Bool
+        }
+
+        func run(vault: Vault, client: SyncClient) async throws {
+            try await client.refreshOrganisation()
+            let info = try await client.transport.organisation(timeout: client.configuration.requestTimeout)
+            let known = Dictionary(uniqueKeysWithValues: try vault.knownDevices().map { ($0.device, $0) })
+            let removed = Dictionary((info.removedDevices ?? []).map { ($0.deviceID, $0) }, uniquingKeysWith: { a, _ in a })
+            let people = (try? vault.organisation().people) ?? []
+            let rows = info.devices.map { record -> Row in
+                let mine = known[record.deviceID]
+                let state: String
+                if let mine, mine.removedAt != nil { state = "removed" }
+                else if removed[record.deviceID] != nil { state = "removed (not verified by this vault)" }
+                else if record.deviceID == info.rootDevice { state = "root" }
+                else if mine != nil { state = "certified" }
+                else if record.certification != nil { state = "certified (chain not verified by this vault)" }
+                else { state = "awaiting certification" }
+                return Row(id: record.deviceID.rawValue, person: record.person.rawValue,
+                           name: people.first { $0.id == record.person }?.name,
+                           roles: (record.certifiedRoles ?? []).map(\.rawValue), certifiedBy: record.certifiedBy?.rawValue, state: state,
+                           removedAt: (mine?.removedAt).map { ISO8601DateFormatter().string(from: $0.date) },
+                           removedBy: (mine?.removedBy ?? removed[record.deviceID]?.removedBy)?.rawValue,
+                           thisDevice: record.deviceID == vault.device)
+            }
+            if options.json { Output.json(rows); return }
+            if rows.isEmpty { print("No devices.") }
+            for r in rows {
+                let who = r.name.map { "\(r.person) (\($0))" } ?? r.person
+                let by = r.certifiedBy.map { "  certified by \($0)" } ?? ""
+                print("\(r.id)  \(who)  \(r.roles.joined(separator: ","))  \(r.state)\(by)\(r.thisDevice ? "  (this device)" : "")")
+            }
+        }
+    }
+
+    struct Remove: AsyncVaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a device from the organisation (administrators): a lost or stolen laptop, or a leaver's.",
+            discussion: """
+                This vault signs the removal and the server stores it: the device's tokens are revoked at \
+                once, it can no longer sign in, the keys wrapped for it are deleted from the server, and \
+                every vault that syncs stops trusting it (its revisions stamped after the removal are \
+                refused, and no key is wrapped for it again). Then the key of every case this vault holds \
+                that the device could read is rotated to a new epoch; other vaults (the DSL's, grantees') \
+                rotate the cases they hold at their next sync.
+
+                What the device already downloaded cannot be un-read: its vault is encrypted under its \
+                owner's passphrase. To give the person a new laptop, see 'casebook recover --help' (a new \
+                laptop joins with a new invitation, and the recovery key re-wraps their cases' keys for it).
+
+                The organisation root device and the device you are using cannot be removed. To remove \
+                everyone's access for a person who leaves, use 'casebook person remove PERSON'.
+                """)
+        @OptionGroup var options: VaultOptions
+        @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+        @Argument(help: "Device id (see 'casebook device list').") var device: String
+
+        struct Removed: Encodable {
+            var id: String
+            var person: String?
+            var rotatedCases: [String]
+        }
+
+        func run(vault: Vault, client: SyncClient) async throws {
+            let id = try Parse.id(device, as: DeviceID.self, what: "device")
+            let outcome = try await client.removeDevice(id)
+            if options.json {
+                Output.json(Removed(id: outcome.device.rawValue, person: outcome.person?.rawValue,
+                                    rotatedCases: outcome.rotatedCases.map(\.rawValue)))
+                return
+            }
+            print("Removed device \(outcome.device)\(outcome.person.map { " (person \($0))" } ?? ""): it can no longer sign in or receive keys.")
+            print("Rotated the key of \(outcome.rotatedCases.count) case(s) this vault holds; other vaults rotate theirs at their next sync.")
+        }
+    }
+}

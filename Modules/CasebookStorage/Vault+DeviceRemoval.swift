@@ -1,0 +1,246 @@
+public import CasebookCrypto
+public import CasebookModels
+import Crypto
+public import Foundation
+import GRDB
+import Synchronization
+
+/// An administrator's signed statement that a device is removed (docs/adr/0010-membership.md).
+/// Trusted only when signed by a certified administrator device this replica trusts; the
+/// organisation root cannot be removed (every replica pins it).
+public struct DeviceRemovalNotice: Sendable, Hashable {
+    public var device: DeviceID
+    public var removedBy: DeviceID
+    public var removedAt: HLCTimestamp
+    public var signature: Data
+
+    public init(device: DeviceID, removedBy: DeviceID, removedAt: HLCTimestamp, signature: Data) {
+        self.device = device
+        self.removedBy = removedBy
+        self.removedAt = removedAt
+        self.signature = signature
+    }
+}
+
+/// A device as this replica knows it: trusted (its certification chain verified) and maybe removed.
+public struct KnownDevice: Sendable, Hashable {
+    public var device: DeviceID
+    public var person: PersonID
+    public var roles: [String]
+    public var certifiedBy: DeviceID?
+    public var isRoot: Bool
+    public var isThisDevice: Bool
+    public var removedAt: HLCTimestamp?
+    public var removedBy: DeviceID?
+}
+
+extension DeviceTrust {
+    /// What an administrator signs to remove a device: domain-separated, the device and the HLC
+    /// stamp after which its revisions are refused.
+    public static func removalBytes(device: DeviceID, removedAt: HLCTimestamp) -> Data {
+        DeviceRemovalStatement.signedBytes(device: device, removedAt: removedAt.description)
+    }
+}
+
+extension Vault {
+    private static let rotatePrefix = "rotate-after-removal:"
+
+    // MARK: - Facts
+
+    func removedDeviceIDs(_ db: Database) throws -> Set<DeviceID> {
+        Set(try String.fetchAll(db, sql: "SELECT device_id FROM removed_devices").map(DeviceID.init(rawValue:)))
+    }
+
+    func removalStamp(_ db: Database, _ id: DeviceID) throws -> HLCTimestamp? {
+        try String.fetchOne(db, sql: "SELECT removed_at FROM removed_devices WHERE device_id = ?", arguments: [id.rawValue])
+            .flatMap(HLCTimestamp.init(parsing:))
+    }
+
+    /// Every device this replica trusts (or trusted), with its removal if any.
+    public func knownDevices() throws(CasebookError) -> [KnownDevice] {
+        do {
+            return try pool.read { db in
+                let root = try rootDeviceID(db)
+                return try Row.fetchAll(db, sql: """
+                    SELECT d.device_id, d.person_id, d.roles, d.certified_by, r.removed_at, r.removed_by
+                    FROM devices d LEFT JOIN removed_devices r ON r.device_id = d.device_id
+                    WHERE d.device_id != ? ORDER BY d.person_id, d.device_id
+                    """, arguments: [DeviceTrust.recoveryDevice.rawValue]).map { row in
+                    let id = DeviceID(rawValue: row["device_id"])
+                    let roles: String? = row["roles"]
+                    let certifiedBy: String? = row["certified_by"]
+                    let removedAt: String? = row["removed_at"]
+                    let removedBy: String? = row["removed_by"]
+                    return KnownDevice(device: id, person: PersonID(rawValue: row["person_id"]),
+                                       roles: roles?.split(separator: ",").map(String.init) ?? [],
+                                       certifiedBy: certifiedBy.map(DeviceID.init(rawValue:)), isRoot: id == root,
+                                       isThisDevice: id == device, removedAt: removedAt.flatMap(HLCTimestamp.init(parsing:)),
+                                       removedBy: removedBy.map(DeviceID.init(rawValue:)))
+                }
+            }
+        } catch { throw storageError(error, "reading devices") }
+    }
+
+    // MARK: - Removing (administrators)
+
+    /// Signs the removal of a device (administrators of an enrolled vault). Stamped with this
+    /// replica's hybrid logical clock; nothing is stored until the server accepted it
+    /// (`recordDeviceRemovals`).
+    public func prepareDeviceRemoval(_ target: DeviceID) throws(CasebookError) -> DeviceRemovalNotice {
+        do {
+            return try write { db in
+                try requireRole(db, [.admin], to: "remove devices")
+                guard let me = try trustedDevice(db, device), me.isAdmin else {
+                    throw CasebookError(.notAuthorised, "this device is not certified as an administrator's; sync first")
+                }
+                guard target != device else {
+                    throw CasebookError(.invalidInput, "you cannot remove the device you are using; ask another administrator")
+                }
+                guard target != DeviceTrust.recoveryDevice else {
+                    throw CasebookError(.invalidInput, "the recovery key is not a device; it cannot be removed")
+                }
+                let root = try rootDeviceID(db)
+                guard target != root else {
+                    throw CasebookError(.invalidInput, "device \(target) is the organisation root (every replica pins it); it cannot be removed")
+                }
+                var hlc = HybridLogicalClock(last: try currentHLC(db))
+                let stamp = hlc.tick(wallMillis: clock.nowMillis)
+                try Meta.set(db, .hlc, Data(stamp.description.utf8))
+                let signature = try identity.sign(DeviceTrust.removalBytes(device: target, removedAt: stamp))
+                return DeviceRemovalNotice(device: target, removedBy: device, removedAt: stamp, signature: signature)
+            }
+        } catch { throw storageError(error, "removing the device") }
+    }
+
+    /// Folds signed removals into the trusted set. Each must be signed by a trusted administrator
+    /// device that was not itself removed before the statement's stamp, and never names the root. A removed device's keys stay
+    /// known (its earlier revisions still verify), but it receives no key from now on, and its
+    /// revisions stamped after the removal are refused. Cases this replica holds that the device
+    /// could read are queued for a key rotation (`removalRotations`). Returns the devices newly removed.
+    @discardableResult
+    public func recordDeviceRemovals(_ notices: [DeviceRemovalNotice]) throws(CasebookError) -> [DeviceID] {
+        guard !notices.isEmpty else { return [] }
+        do {
+            return try write { db in
+                var recorded: [DeviceID] = []
+                let root = try rootDeviceID(db)
+                for notice in notices where notice.device != root && notice.device != DeviceTrust.recoveryDevice {
+                    let signerRemoved = try removalStamp(db, notice.removedBy)
+                    guard try removalStamp(db, notice.device) == nil,
+                          let signer = try trustedDevice(db, notice.removedBy), signer.isAdmin,
+                          signerRemoved.map({ notice.removedAt < $0 }) ?? true,
+                          (try? signer.keys.signingKey().isValidSignature(
+                            notice.signature, for: DeviceTrust.removalBytes(device: notice.device, removedAt: notice.removedAt))) == true
+                    else { continue }
+                    try queueRotations(db, for: notice.device)
+                    try db.execute(sql: "INSERT INTO removed_devices (device_id, removed_at, removed_by, signature) VALUES (?, ?, ?, ?)",
+                                   arguments: [notice.device.rawValue, notice.removedAt.description, notice.removedBy.rawValue, notice.signature])
+                    recorded.append(notice.device)
+                }
+                return recorded
+            }
+        } catch { throw storageError(error, "recording device removals") }
+    }
+
+    /// Remembers, per case this replica holds that the removed device could read, the newest epoch
+    /// held now: that epoch (and older) the device may hold, so the case needs a newer one.
+    private func queueRotations(_ db: Database, for removed: DeviceID) throws {
+        guard removed != device else { return }
+        let keys = try devicePublicKeys(db, removed)
+        let wasDSL = try trustedDevice(db, removed)?.roles.contains(Role.dsl.rawValue) == true
+        let iAmAdmin = try trustedDevice(db, device)?.isAdmin == true
+        let held = try Row.fetchAll(db, sql: "SELECT case_id, MAX(epoch) AS epoch FROM case_keys WHERE recipient = ? GROUP BY case_id",
+                                    arguments: [device.rawValue])
+        for row in held {
+            let caseID = CaseID(rawValue: row["case_id"])
+            let epoch: Int64 = row["epoch"]
+            let affected: Bool
+            if caseID == .organisation {
+                affected = iAmAdmin  // every member reads it; only administrators may upload its keys
+            } else {
+                let keyed = try Int.fetchOne(db, sql: "SELECT 1 FROM case_keys WHERE case_id = ? AND recipient = ? LIMIT 1",
+                                             arguments: [caseID.rawValue, removed.rawValue]) != nil
+                let authored = try Int.fetchOne(db, sql: "SELECT 1 FROM revisions WHERE case_id = ? AND author_device = ? LIMIT 1",
+                                                arguments: [caseID.rawValue, removed.rawValue]) != nil
+                let granted = try keys.map { try grantees(db, caseID).contains($0.person) } ?? false
+                affected = wasDSL || keyed || authored || granted
+            }
+            guard affected else { continue }
+            let slot = Self.rotatePrefix + caseID.rawValue
+            let queued = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [slot]).flatMap { Int64($0) }
+            try Self.setSyncValue(db, slot, String(min(queued ?? epoch, epoch)))
+        }
+    }
+
+    /// New epoch keys for every case queued by a removal whose newest held epoch is still one the
+    /// removed device may hold: wrapped for every remaining reader this replica knows of (as in
+    /// `rotateCaseKey`), never for a removed device. Not stored until uploaded (`storeWrappedKeys`);
+    /// a case another replica already rotated (a newer epoch arrived) is dropped from the queue.
+    public func removalRotations() throws(CasebookError) -> [WrappedCaseKey] {
+        do {
+            return try write { db in
+                var wraps: [WrappedCaseKey] = []
+                let queued = try Row.fetchAll(db, sql: "SELECT key, value FROM sync_state WHERE key LIKE ?",
+                                              arguments: [Self.rotatePrefix + "%"])
+                for row in queued {
+                    let slot: String = row["key"]
+                    let caseID = CaseID(rawValue: String(slot.dropFirst(Self.rotatePrefix.count)))
+                    let queuedEpoch = Int64(row["value"] as String) ?? 0
+                    let newest = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM case_keys WHERE case_id = ? AND recipient = ?",
+                                                    arguments: [caseID.rawValue, device.rawValue])
+                    guard let newest, newest <= queuedEpoch else {
+                        try Self.setSyncValue(db, slot, nil)  // rotated since (here or elsewhere), or no longer held
+                        continue
+                    }
+                    wraps += try rotatedKeyWraps(db, caseID)
+                }
+                return wraps
+            }
+        } catch { throw storageError(error, "rotating keys after a device removal") }
+    }
+
+    /// A new epoch of a case's key wrapped for its remaining readers, excluding removed devices.
+    private func rotatedKeyWraps(_ db: Database, _ caseID: CaseID) throws -> [WrappedCaseKey] {
+        let removed = try removedDeviceIDs(db)
+        let maxEpoch = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM case_keys WHERE case_id = ?", arguments: [caseID.rawValue]) ?? 0
+        let key = CaseKey.generate(caseID: caseID, epoch: UInt32(maxEpoch + 1))
+        var recipients: [DeviceID: DevicePublicKeys] = [:]
+        for keys in try caseKeyRecipients(db) { recipients[keys.deviceID] = keys }
+        if caseID == .organisation {
+            for row in try Row.fetchAll(db, sql: "SELECT device_id, person_id, signing, agreement FROM devices") {
+                let keys = DevicePublicKeys(deviceID: DeviceID(rawValue: row["device_id"]), person: PersonID(rawValue: row["person_id"]),
+                                            signing: row["signing"], agreement: row["agreement"])
+                recipients[keys.deviceID] = keys
+            }
+        } else {
+            for grantee in try grantees(db, caseID) {
+                for keys in try devices(db, of: grantee) { recipients[keys.deviceID] = keys }
+            }
+            let earlier = try String.fetchAll(db, sql: "SELECT DISTINCT recipient FROM case_keys WHERE case_id = ?", arguments: [caseID.rawValue])
+            for id in earlier.map(DeviceID.init(rawValue:)) where recipients[id] == nil {
+                if let keys = try devicePublicKeys(db, id) { recipients[id] = keys }
+            }
+        }
+        return try recipients.values.filter { !removed.contains($0.deviceID) }.sorted { $0.deviceID < $1.deviceID }
+            .map { r throws(CasebookError) in try KeyWrap.wrap(key, for: r, by: identity) }
+    }
+
+    // MARK: - People who leave
+
+    /// Marks a person inactive in the organisation records (administrators): a signed, encrypted
+    /// revision of their person record, so every replica stops counting them as a member.
+    public func markPersonInactive(_ subject: PersonID) throws(CasebookError) {
+        do {
+            try write { db in
+                try requireRole(db, [.admin], to: "remove people")
+                guard subject != person else { throw CasebookError(.invalidInput, "you cannot remove yourself; ask another administrator") }
+                guard let existing = try organisationState(db).person(subject) else {
+                    throw CasebookError(.notFound, "person \(subject) is not in the organisation records (sync first?)")
+                }
+                guard existing.active else { return }
+                try commit(db, [.init(record: subject.recordID, type: .person, caseID: .organisation, fields: ["active": .bool(false)])],
+                           action: .update)
+            }
+        } catch { throw storageError(error, "removing the person") }
+    }
+}
