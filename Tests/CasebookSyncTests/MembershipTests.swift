@@ -203,6 +203,33 @@ import Testing
         #expect(try org.admin.vault.auditEntries().contains { $0.action == .recover && $0.caseID == caseID })
     }
 
+    @Test func aRecoveryCopyTheServerMadeIsNeverVouchedFor() async throws {
+        let org = try await TestOrganisation.make()
+        let owner = try await org.join("Olu Owner", role: .practitioner)
+        let caseID = try Self.newCase(owner)
+        _ = try Self.session(owner, caseID)
+        try await owner.sync()
+        try await owner.sync()
+        try await org.admin.client().removePerson(owner.person)
+        try org.train(org.admin.person)
+        try await org.admin.sync()
+        // The recovery key's public half is no secret: a hostile server replaces the genuine copy with a
+        // key of its own making, wrapped for the recovery key and signed by a device nobody certified.
+        let recovery = try RecoveryKey(fileContents: org.recoveryFile)
+        let recipient = DevicePublicKeys(deviceID: RecoveryKey.recipient, person: PersonID(rawValue: "organisation-recovery"),
+                                         signing: Data(), agreement: recovery.publicKey)
+        let serverKey = CaseKey.generate(caseID: caseID, epoch: 0)
+        let forged = try KeyWrap.wrap(serverKey, for: recipient, by: DeviceIdentity.generate(person: .random()))
+        #expect((try? recovery.unwrap(forged)) != nil, "the forged copy opens with the recovery key")
+        await org.server.inject(forged)
+
+        let outcome = try await org.admin.client().recover(with: recovery, for: org.admin.person, caseID: caseID)
+        #expect(outcome.cases.isEmpty && outcome.keys == 0 && outcome.unreadable == 1, "the server's copy was re-wrapped: \(outcome)")
+        try await org.admin.sync()
+        #expect(try !org.admin.vault.canRead(caseID))
+        #expect(await !org.server.storedKeys(of: caseID).contains { $0.recipient == org.admin.vault.device })
+    }
+
     // MARK: - Enrolling an existing standalone vault
 
     @Test func anExistingStandaloneVaultJoinsKeepingItsCases() async throws {

@@ -56,7 +56,7 @@ struct RecoverCommand: AsyncVaultCommand {
         if options.json { Output.json(outcome); return }
         print("Recovered \(outcome.cases.count) case(s) for \(person): \(outcome.keys) key(s) wrapped for \(outcome.devices.count) device(s).")
         if outcome.alreadyHeld > 0 { print("\(outcome.alreadyHeld) key(s) were already held by those devices.") }
-        if outcome.unreadable > 0 { Output.warn("\(outcome.unreadable) recovery copies did not open with this key (tampered?)") }
+        if outcome.unreadable > 0 { Output.warn("\(outcome.unreadable) recovery copies were not used: not signed by a device this organisation certified, or not opening with this key (tampered?)") }
         if outcome.cases.isEmpty, caseID == nil { print("Nothing to recover: the server lists no case \(person) may read.") }
         print(person == vault.person ? "Run 'casebook sync' to receive them." : "They run 'casebook sync' to receive them.")
     }

@@ -12,7 +12,8 @@ public struct RecoveryOutcome: Sendable, Hashable, Codable {
     public var keys: Int
     /// Slots a device already held a key for (left as they were).
     public var alreadyHeld: Int
-    /// Recovery copies that did not open with this recovery key (tampered, or another organisation's).
+    /// Recovery copies not re-wrapped: not signed by a device this replica trusts (a copy the server made),
+    /// or not opening with this recovery key (tampered, or another organisation's).
     public var unreadable: Int
 }
 
