@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A typed identifier: the phantom `Tag` stops a `PersonID` being passed where a `ClientID` is meant.
 ///

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A JSON value: the representation of record fields inside an encrypted revision body.
 public enum JSONValue: Hashable, Sendable, Codable {

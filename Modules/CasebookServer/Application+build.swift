@@ -49,7 +49,7 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
     if let certificate = settings.tlsCertificatePath, let key = settings.tlsKeyPath {
         let chain = try NIOSSLCertificate.fromPEMFile(certificate)
         var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
-                                                           privateKey: .file(key))
+                                                           privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
         tls.minimumTLSVersion = .tlsv12
         server = try .tls(http1, tlsConfiguration: tls)
     } else {

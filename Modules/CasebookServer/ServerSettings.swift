@@ -1,4 +1,4 @@
-public import CasebookModels
+import CasebookModels
 public import Configuration
 import Foundation
 public import Logging

@@ -1,5 +1,5 @@
-public import CasebookCrypto
-public import CasebookModels
+import CasebookCrypto
+import CasebookModels
 import Foundation
 import GRDB
 

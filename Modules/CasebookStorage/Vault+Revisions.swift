@@ -1,7 +1,7 @@
 import Synchronization
-public import CasebookCrypto
+import CasebookCrypto
 public import CasebookModels
-public import Foundation
+import Foundation
 import GRDB
 
 /// A change to make: the fields a new revision of one record sets.

@@ -1,6 +1,6 @@
 public import CasebookCrypto
 public import CasebookModels
-public import Foundation
+import Foundation
 import GRDB
 import Synchronization
 

@@ -1,7 +1,7 @@
 public import CasebookCrypto
 public import CasebookModels
 import CasebookRedaction
-public import Foundation
+import Foundation
 import GRDB
 import Synchronization
 

@@ -1,6 +1,6 @@
 public import CasebookModels
 public import CasebookStorage
-public import Foundation
+import Foundation
 
 /// Synthetic people only: none of these names belongs to a real client.
 public enum Synthetic {

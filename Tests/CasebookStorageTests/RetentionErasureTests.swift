@@ -10,7 +10,7 @@ import Testing
 struct RetentionErasureTests {
     /// Replaces the owner's roles (the standalone vault's owner is always an administrator).
     static func setRoles(_ vault: Vault, _ roles: [Role]) throws {
-        try vault.pool.write { db in
+        _ = try vault.pool.write { db in
             try vault.commit(db, [.init(record: vault.person.recordID, type: .person, caseID: .organisation,
                                         fields: ["roles": .array(roles.map { .string($0.rawValue) })])], action: .update)
         }

@@ -104,7 +104,7 @@ import Testing
             let byCase = Dictionary(grouping: state, by: \.caseID)
             for caseID in [CaseID.organisation] + cases where try m.vault.canRead(caseID) {
                 let mine = (byCase[caseID] ?? []).sorted { $0.recordID < $1.recordID }
-                let dsl = try states[1].1.filter { $0.caseID == caseID }.sorted { $0.recordID < $1.recordID }
+                let dsl = states[1].1.filter { $0.caseID == caseID }.sorted { $0.recordID < $1.recordID }
                 guard mine == dsl else {
                     throw Failure(description: "seed \(seed): \(m.name) differs from the DSL on case \(caseID) (\(mine.count) vs \(dsl.count) records)")
                 }

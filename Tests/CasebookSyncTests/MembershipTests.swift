@@ -64,7 +64,7 @@ import Testing
         let caseID = try Self.newCase(owner)
         let before = try Self.session(owner, caseID)
         try await owner.sync()
-        try await org.admin.client().removeDevice(owner.vault.device)
+        _ = try await org.admin.client().removeDevice(owner.vault.device)
         try await Task.sleep(for: .milliseconds(5))
         let after = try Self.session(owner, caseID)  // the stolen laptop writes on
         // The server refuses the device; a hostile server serves the revision anyway.
@@ -114,7 +114,7 @@ import Testing
         let early = try await deputy.client().removeDevice(leaver.vault.device)
         #expect(early.device == leaver.vault.device)
         try await Task.sleep(for: .milliseconds(5))
-        try await org.admin.client().removeDevice(deputy.vault.device)
+        _ = try await org.admin.client().removeDevice(deputy.vault.device)
         // A replica that learns both at once, the deputy's removal first: the earlier statement stands.
         let late = try await org.join("Nia Newcomer", role: .practitioner, syncAfter: false)
         try await org.admin.sync()
@@ -161,7 +161,7 @@ import Testing
         #expect(await org.server.storedKeys(of: caseID).contains { $0.recipient == DeviceTrust.recoveryDevice })
 
         // The laptop is lost: the person is removed; a replacement joins under a new person id.
-        try await org.admin.client().removePerson(owner.person)
+        _ = try await org.admin.client().removePerson(owner.person)
         let replacement = try await org.join("Olu Owner (new laptop)", role: .practitioner)
         #expect(try !replacement.vault.canRead(caseID))
 
@@ -191,7 +191,7 @@ import Testing
         let first = try Self.session(owner, caseID)
         try await owner.sync()
         try await owner.sync()
-        try await org.admin.client().removePerson(owner.person)
+        _ = try await org.admin.client().removePerson(owner.person)
         #expect(try !org.admin.vault.canRead(caseID))
         try org.train(org.admin.person)  // the training gate (P10): no grant to an untrained reader
         try await org.admin.sync()
@@ -210,7 +210,7 @@ import Testing
         _ = try Self.session(owner, caseID)
         try await owner.sync()
         try await owner.sync()
-        try await org.admin.client().removePerson(owner.person)
+        _ = try await org.admin.client().removePerson(owner.person)
         try org.train(org.admin.person)
         try await org.admin.sync()
         // The recovery key's public half is no secret: a hostile server replaces the genuine copy with a

@@ -43,7 +43,7 @@ public struct KnownNameMasker: ThirdPartyMasker {
     let labels: [String: String]
     /// One case-insensitive, whole-word alternation of every identifier, longest first; nil when there are none.
     /// NSRegularExpression is immutable once built and documented as safe to share between threads.
-    nonisolated(unsafe) let regex: NSRegularExpression?
+    let regex: NSRegularExpression?
     public static let replacement = "[withheld]"
 
     public init(_ identifiers: [Identifier]) {

@@ -2,7 +2,7 @@ import CasebookModels
 import Crypto
 import Foundation
 import Synchronization
-public import Hummingbird
+import Hummingbird
 import HTTPTypes
 
 /// Bearer-token authentication for every `/v1` route except enrolment and login.

@@ -1,7 +1,7 @@
 public import CasebookModels
-public import CasebookSync
+import CasebookSync
 import Foundation
-public import Hummingbird
+import Hummingbird
 import Logging
 import HTTPTypes
 

@@ -1,4 +1,4 @@
-public import CasebookSync
+import CasebookSync
 public import Foundation
 public import Hummingbird
 import NIOCore

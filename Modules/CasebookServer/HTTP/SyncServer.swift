@@ -1,8 +1,8 @@
-public import CasebookModels
+import CasebookModels
 import CasebookSync
 import Foundation
-public import Hummingbird
-public import Logging
+import Hummingbird
+import Logging
 import HTTPTypes
 
 /// Settings the routes need, parsed once from configuration (see `ServerSettings.init(reader:)`).

@@ -1,7 +1,7 @@
-public import CasebookCrypto
-public import CasebookModels
-public import CasebookSync
-public import Foundation
+import CasebookCrypto
+import CasebookModels
+import CasebookSync
+import Foundation
 public import Logging
 public import PostgresNIO
 

@@ -1,7 +1,7 @@
-public import CasebookCrypto
+import CasebookCrypto
 public import CasebookModels
 public import CasebookStorage
-public import Foundation
+import Foundation
 
 /// Result of removing a device.
 public struct DeviceRemovalOutcome: Sendable, Hashable, Codable {

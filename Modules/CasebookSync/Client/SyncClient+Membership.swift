@@ -1,7 +1,7 @@
 public import CasebookCrypto
 public import CasebookModels
 public import CasebookStorage
-public import Foundation
+import Foundation
 
 /// What enrolment produced before the vault is written.
 public struct Enrolment: Sendable {

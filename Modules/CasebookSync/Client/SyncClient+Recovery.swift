@@ -1,7 +1,7 @@
 public import CasebookCrypto
 public import CasebookModels
-public import CasebookStorage
-public import Foundation
+import CasebookStorage
+import Foundation
 
 /// Result of `casebook recover`.
 public struct RecoveryOutcome: Sendable, Hashable, Codable {

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 public import CasebookCrypto
 public import CasebookModels
-public import Foundation
+import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization

@@ -1,4 +1,4 @@
-public import CasebookCrypto
+import CasebookCrypto
 public import CasebookModels
 import Foundation
 

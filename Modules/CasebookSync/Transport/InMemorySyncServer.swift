@@ -1,7 +1,7 @@
 public import CasebookCrypto
 public import CasebookModels
 import Crypto
-public import Foundation
+import Foundation
 
 /// The sync server's rules in memory, for tests and simulations: content-addressed idempotent
 /// push, a per-organisation sequence (an actor, so commits never land out of order), access by

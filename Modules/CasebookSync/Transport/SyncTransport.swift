@@ -1,6 +1,6 @@
-public import CasebookCrypto
+import CasebookCrypto
 public import CasebookModels
-public import Foundation
+import Foundation
 
 /// How a replica talks to the sync server. `HTTPSyncTransport` speaks the v1 HTTP API;
 /// `InMemorySyncServer.transport(for:)` runs the same rules in process for tests and simulations.
