@@ -8,14 +8,6 @@ import Testing
 /// Membership (docs/adr/0010-membership.md): removing devices and people, enrolling an existing
 /// standalone vault, and recovering case keys with the organisation recovery key.
 @Suite struct MembershipTests {
-    static func newCase(_ member: Member) throws -> CaseID {
-        let caseID = CaseID.random()
-        try member.vault.commitForTesting(
-            [PendingChange(record: caseID.clientRecordID, type: .client, caseID: caseID, fields: ["status": .string("active")])],
-            createCase: true)
-        return caseID
-    }
-
     static func session(_ member: Member, _ caseID: CaseID) throws -> SealedRevision {
         try member.vault.commitForTesting([PendingChange(record: .random(), type: .session, caseID: caseID, fields: ["minutes": .int(50)])])[0]
     }
@@ -26,7 +18,7 @@ import Testing
         let org = try await TestOrganisation.make()
         let dsl = try await org.join("Dee Lead", role: .dsl)
         let owner = try await org.join("Olu Owner", role: .practitioner)
-        let caseID = try Self.newCase(owner)
+        let caseID = try AccessTests.newCase(owner)
         try await owner.sync()
         try await owner.sync()  // the recovery key is adopted once the settings are pulled: wrap for it
         try await dsl.sync()
@@ -61,7 +53,7 @@ import Testing
         let org = try await TestOrganisation.make()
         let dsl = try await org.join("Dee Lead", role: .dsl)
         let owner = try await org.join("Olu Owner", role: .practitioner)
-        let caseID = try Self.newCase(owner)
+        let caseID = try AccessTests.newCase(owner)
         let before = try Self.session(owner, caseID)
         try await owner.sync()
         _ = try await org.admin.client().removeDevice(owner.vault.device)
@@ -102,7 +94,7 @@ import Testing
         let real = DeviceRemovalNotice(device: dsl.vault.device, removedBy: org.admin.vault.device, removedAt: stamp, signature: genuine)
         #expect(try owner.vault.recordDeviceRemovals([real]) == [dsl.vault.device])
         #expect(try owner.vault.trustedDevices(of: dsl.person).isEmpty)
-        let caseID = try Self.newCase(owner)
+        let caseID = try AccessTests.newCase(owner)
         #expect(try owner.vault.missingKeyWraps().allSatisfy { $0.recipient != dsl.vault.device })
         _ = caseID
     }
@@ -154,7 +146,7 @@ import Testing
     @Test func theRecoveryKeyReWrapsALostLaptopsCasesForItsReplacement() async throws {
         let org = try await TestOrganisation.make()
         let owner = try await org.join("Olu Owner", role: .practitioner)
-        let caseID = try Self.newCase(owner)
+        let caseID = try AccessTests.newCase(owner)
         let first = try Self.session(owner, caseID)
         try await owner.sync()
         try await owner.sync()  // wraps the case key for the recovery key once it is adopted
@@ -187,7 +179,7 @@ import Testing
     @Test func anAdministratorRecoversOneCaseForThemselves() async throws {
         let org = try await TestOrganisation.make()
         let owner = try await org.join("Olu Owner", role: .practitioner)
-        let caseID = try Self.newCase(owner)
+        let caseID = try AccessTests.newCase(owner)
         let first = try Self.session(owner, caseID)
         try await owner.sync()
         try await owner.sync()
@@ -206,7 +198,7 @@ import Testing
     @Test func aRecoveryCopyTheServerMadeIsNeverVouchedFor() async throws {
         let org = try await TestOrganisation.make()
         let owner = try await org.join("Olu Owner", role: .practitioner)
-        let caseID = try Self.newCase(owner)
+        let caseID = try AccessTests.newCase(owner)
         _ = try Self.session(owner, caseID)
         try await owner.sync()
         try await owner.sync()
