@@ -5,6 +5,11 @@ enum CoverLetter {
         let recipients = document.recipients.isEmpty
             ? "    Nobody: your information has not been released outside the organisation.\n"
             : document.recipients.map { "    - \($0.recipient) (\($0.basis), \($0.approvedOn ?? $0.requestedOn)): \($0.purpose)\n" }.joined()
+        var consents = document.releaseConsents.map {
+            "    - you agreed to release to \($0.recipient) (\($0.recordedOn)\($0.until.map { ", until \($0)" } ?? "")): \($0.purpose)\n"
+        }
+        consents += document.releaseWithdrawals.map { "    - you withdrew your consent to releases on \($0.on)\n" }
+        let releaseConsents = consents.isEmpty ? "    None recorded.\n" : consents.joined()
         let counts = document.counts.sorted { $0.key < $1.key }.map { "    \($0.key): \($0.value)\n" }.joined()
         return """
             YOUR RECORDS FROM \(notice.organisationName.uppercased())
@@ -35,6 +40,8 @@ enum CoverLetter {
             \(notice.categories.map { "    - \($0)\n" }.joined())
             WHO WE SHARED IT WITH (recipients, from our disclosure log)
             \(recipients)
+            YOUR CONSENTS TO RELEASES, AND THEIR WITHDRAWAL
+            \(releaseConsents)
             HOW LONG WE KEEP IT
                 \(notice.retention)
 

@@ -82,6 +82,21 @@ public struct RecordsDocument: Codable, Sendable {
         public var approvedOn: String?
     }
 
+    /// The client's consent to one release (who to, what for, until when).
+    public struct ReleaseConsentEntry: Codable, Sendable {
+        public var id: String
+        public var recipient: String
+        public var purpose: String
+        public var until: String?
+        public var recordedOn: String
+    }
+
+    /// The client's withdrawal of consent to releases: consent-based releases stop from then on.
+    public struct ReleaseWithdrawalEntry: Codable, Sendable {
+        public var id: String
+        public var on: String
+    }
+
     public struct Request: Codable, Sendable {
         public var id: String
         public var receivedOn: String
@@ -102,6 +117,9 @@ public struct RecordsDocument: Codable, Sendable {
     public var safeguardingConcerns: [Concern]
     /// The disclosure log: every recipient of the client's information (Art. 15(1)(c)).
     public var recipients: [Recipient]
+    /// Consents to releases (P2) and their withdrawals (P12).
+    public var releaseConsents: [ReleaseConsentEntry]
+    public var releaseWithdrawals: [ReleaseWithdrawalEntry]
     public var accessRequests: [Request]
     /// How many records of each kind the bundle holds, for the client to check nothing is missing.
     public var counts: [String: Int]
@@ -175,6 +193,13 @@ extension RecordsDocument {
                 basis: $0.basis.rawValue, reference: $0.reference, requestedOn: $0.requestedOn.iso, status: $0.status.rawValue,
                 approvedOn: $0.approvedOn?.iso)
         }
+        let releaseConsents = records.releaseConsents.sorted { ($0.recordedOn, $0.id.rawValue) < ($1.recordedOn, $1.id.rawValue) }.map {
+            ReleaseConsentEntry(id: $0.id.rawValue, recipient: $0.recipient, purpose: masked($0.purpose, "release-consent:\($0.id.rawValue)"),
+                                until: $0.until?.iso, recordedOn: $0.recordedOn.iso)
+        }
+        let releaseWithdrawals = records.releaseWithdrawals.sorted { ($0.on, $0.id.rawValue) < ($1.on, $1.id.rawValue) }.map {
+            ReleaseWithdrawalEntry(id: $0.id.rawValue, on: $0.on.iso)
+        }
         let requests = records.accessRequests.sorted { ($0.receivedOn, $0.id.rawValue) < ($1.receivedOn, $1.id.rawValue) }.map {
             Request(
                 id: $0.id.rawValue, receivedOn: $0.receivedOn.iso, identityVerifiedOn: $0.identityVerifiedOn?.iso,
@@ -190,10 +215,11 @@ extension RecordsDocument {
                 caseID: client.id.rawValue, name: client.name, bornOn: client.bornOn?.iso, contacts: client.contacts,
                 status: client.status.rawValue, closedOn: client.closedOn?.iso, relatedPeople: related),
             consents: consents, sessions: sessions, safeguardingConcerns: concerns, recipients: recipients,
-            accessRequests: requests,
+            releaseConsents: releaseConsents, releaseWithdrawals: releaseWithdrawals, accessRequests: requests,
             counts: [
                 "consents": consents.count, "sessions": sessions.count, "amendments": sessions.reduce(0) { $0 + $1.amendments.count },
-                "safeguardingConcerns": concerns.count, "recipients": recipients.count, "accessRequests": requests.count,
+                "safeguardingConcerns": concerns.count, "recipients": recipients.count, "releaseConsents": releaseConsents.count,
+                "releaseWithdrawals": releaseWithdrawals.count, "accessRequests": requests.count,
             ])
     }
 }

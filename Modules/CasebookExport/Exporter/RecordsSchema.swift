@@ -8,7 +8,7 @@ enum RecordsSchema {
       "title": "Casebook subject-access records",
       "description": "Every record the organisation holds about you. Dates are YYYY-MM-DD. '[withheld]' marks another person's details, withheld because they did not agree to them being shared.",
       "type": "object",
-      "required": ["formatVersion", "caseID", "generatedAt", "profile", "consents", "sessions", "safeguardingConcerns", "recipients", "accessRequests", "counts"],
+      "required": ["formatVersion", "caseID", "generatedAt", "profile", "consents", "sessions", "safeguardingConcerns", "recipients", "releaseConsents", "releaseWithdrawals", "accessRequests", "counts"],
       "additionalProperties": false,
       "$defs": {
         "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
@@ -71,6 +71,16 @@ enum RecordsSchema {
             "basis": {"enum": ["consent", "safeguarding", "court-order", "legal-obligation", "subject-access"]},
             "reference": {"type": "string"}, "requestedOn": {"$ref": "#/$defs/date"}, "status": {"type": "string"},
             "approvedOn": {"$ref": "#/$defs/date"}}}},
+        "releaseConsents": {"type": "array", "description": "Your consents to releasing information to someone (who to, what for, until when).", "items": {
+          "type": "object", "additionalProperties": false,
+          "required": ["id", "recipient", "purpose", "recordedOn"],
+          "properties": {
+            "id": {"$ref": "#/$defs/id"}, "recipient": {"type": "string"}, "purpose": {"type": "string"},
+            "until": {"$ref": "#/$defs/date"}, "recordedOn": {"$ref": "#/$defs/date"}}}},
+        "releaseWithdrawals": {"type": "array", "description": "When you withdrew consent to releases: consent-based releases stop from then on.", "items": {
+          "type": "object", "additionalProperties": false,
+          "required": ["id", "on"],
+          "properties": {"id": {"$ref": "#/$defs/id"}, "on": {"$ref": "#/$defs/date"}}}},
         "accessRequests": {"type": "array", "items": {
           "type": "object", "additionalProperties": false,
           "required": ["id", "receivedOn", "dueOn", "extended", "status"],

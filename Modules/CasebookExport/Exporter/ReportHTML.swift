@@ -77,6 +77,17 @@ enum ReportHTML {
                 ("Reference", recipient.reference ?? "—"), ("Date", recipient.approvedOn ?? recipient.requestedOn), ("Status", recipient.status),
             ]))
         }
+        html += "<h2>Your consents to releases (\(document.releaseConsents.count))</h2>\n"
+        for consent in document.releaseConsents {
+            html += record(consent.id, table([
+                ("Recipient", consent.recipient), ("Purpose", consent.purpose), ("Until", consent.until ?? "—"),
+                ("Recorded", consent.recordedOn),
+            ]))
+        }
+        html += "<h2>Your withdrawals of consent to releases (\(document.releaseWithdrawals.count))</h2>\n"
+        for withdrawal in document.releaseWithdrawals {
+            html += record(withdrawal.id, table([("Withdrawn on", withdrawal.on)]))
+        }
         html += "<h2>Your access requests (\(document.accessRequests.count))</h2>\n"
         for request in document.accessRequests {
             html += record(request.id, table([

@@ -13,6 +13,9 @@ public struct SubjectAccessRecords: Sendable, CustomStringConvertible {
     public var concerns: [SafeguardingConcern]
     public var concernActions: [ConcernAction]
     public var disclosures: [Disclosure]
+    /// The client's consents to releases (P2), and their withdrawals (P12): both go into the bundle.
+    public var releaseConsents: [ReleaseConsent]
+    public var releaseWithdrawals: [ReleaseWithdrawal]
     public var accessRequests: [AccessRequest]
     /// Names of staff, volunteers and external practitioners (third parties in the client's bundle).
     public var staffNames: [String]
@@ -22,6 +25,7 @@ public struct SubjectAccessRecords: Sendable, CustomStringConvertible {
     public init(
         client: Client, consents: [ConsentRecord] = [], sessions: [SessionRecord] = [], amendments: [Amendment] = [],
         concerns: [SafeguardingConcern] = [], concernActions: [ConcernAction] = [], disclosures: [Disclosure] = [],
+        releaseConsents: [ReleaseConsent] = [], releaseWithdrawals: [ReleaseWithdrawal] = [],
         accessRequests: [AccessRequest] = [], staffNames: [String] = [], otherClientNames: [String] = []
     ) {
         self.client = client
@@ -31,6 +35,8 @@ public struct SubjectAccessRecords: Sendable, CustomStringConvertible {
         self.concerns = concerns
         self.concernActions = concernActions
         self.disclosures = disclosures
+        self.releaseConsents = releaseConsents
+        self.releaseWithdrawals = releaseWithdrawals
         self.accessRequests = accessRequests
         self.staffNames = staffNames
         self.otherClientNames = otherClientNames
@@ -41,6 +47,7 @@ public struct SubjectAccessRecords: Sendable, CustomStringConvertible {
         [
             "consents": consents.count, "sessions": sessions.count, "amendments": amendments.count,
             "concerns": concerns.count, "concernActions": concernActions.count, "disclosures": disclosures.count,
+            "releaseConsents": releaseConsents.count, "releaseWithdrawals": releaseWithdrawals.count,
             "accessRequests": accessRequests.count,
         ]
     }

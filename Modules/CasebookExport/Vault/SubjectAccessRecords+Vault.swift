@@ -24,7 +24,8 @@ extension SubjectAccessRecords {
             client: detail.client, consents: detail.consents, sessions: sessions.map(\.session),
             amendments: sessions.flatMap(\.amendments), concerns: concerns.map(\.concern) + extra.concerns,
             concernActions: concerns.flatMap(\.actions) + extra.concernActions,
-            disclosures: history.disclosures + extra.disclosures, accessRequests: extra.accessRequests,
+            disclosures: history.disclosures + extra.disclosures, releaseConsents: history.consents,
+            releaseWithdrawals: history.withdrawals, accessRequests: extra.accessRequests,
             staffNames: organisation.people.map(\.name), otherClientNames: others)
     }
 
@@ -61,7 +62,8 @@ extension SubjectAccessExporter {
         try vault.audit(.export, recordType: .client, recordID: id.clientRecordID, caseID: id)
         // The disclosure log: recipient is the data subject; the records released are listed by id.
         let released = [id.clientRecordID] + records.consents.map(\.id) + records.sessions.map(\.id) + records.amendments.map(\.id)
-            + records.concerns.map(\.id) + records.disclosures.map(\.id)
+            + records.concerns.map(\.id) + records.disclosures.map(\.id) + records.releaseConsents.map(\.id)
+            + records.releaseWithdrawals.map(\.id)
         _ = try vault.disclose(client: id, recipient: "the data subject (subject access request)",
                                purpose: requestID.map { "subject access request \($0)" } ?? "subject access request",
                                basis: .subjectAccess, records: released)

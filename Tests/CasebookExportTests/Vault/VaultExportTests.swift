@@ -87,4 +87,37 @@ struct VaultExportTests {
                                         to: fixture.directory.url.appendingPathComponent("sar2.zip"))
         #expect(again.counts["recipients"] == 1)
     }
+
+    @Test("the client's consents to releases and their withdrawal are in the bundle (records.json, report, cover letter) and released")
+    func releaseConsentsAndWithdrawalInTheBundle() throws {
+        let fixture = try VaultFixture(role: .dsl)
+        let vault = fixture.vault
+        let consent = try vault.recordReleaseConsent(client: fixture.client, recipient: "Riverside Surgery",
+                                                     purpose: "care plan review", until: nil)
+        let withdrawal = try vault.withdrawReleaseConsent(client: fixture.client)
+        let key = Curve25519.Signing.PrivateKey()
+        let exporter = SubjectAccessExporter(
+            writer: BundleWriter(signingKey: key), notice: AccessResponseNotice(organisationName: "Org", contact: "dsl@example.org"),
+            softwareVersion: "test")
+        let url = fixture.directory.url.appendingPathComponent("sar.zip")
+        let result = try exporter.export(from: vault, client: fixture.client, requestID: nil, to: url)
+        #expect(result.counts["releaseConsents"] == 1)
+        #expect(result.counts["releaseWithdrawals"] == 1)
+        #expect(BundleVerifier(trustedKey: key.publicKey).verify(archiveAt: url).isValid)
+        let entries = Dictionary(try Fixture.entries(of: Data(contentsOf: url)).map { ($0.0, String(decoding: $0.1, as: UTF8.self)) },
+                                 uniquingKeysWith: { a, _ in a })
+        let records = try #require(entries.first { $0.key.hasSuffix("records.json") }?.value)
+        let document = try JSONDecoder().decode(RecordsDocument.self, from: Data(records.utf8))
+        #expect(document.releaseConsents.map(\.id) == [consent.id.rawValue])
+        #expect(document.releaseConsents.first?.recipient == "Riverside Surgery")
+        #expect(document.releaseConsents.first?.purpose == "care plan review")
+        #expect(document.releaseWithdrawals.map(\.id) == [withdrawal.id.rawValue])
+        #expect(document.releaseWithdrawals.first?.on == withdrawal.on.iso)
+        #expect(try #require(entries.first { $0.key.hasSuffix("report.html") }?.value).contains("Riverside Surgery"))
+        let letter = try #require(entries.first { $0.key.hasSuffix("README.txt") }?.value)
+        #expect(letter.contains("you withdrew your consent to releases on \(withdrawal.on.iso)"))
+        // Both are among the records the export released to the data subject (disclosure log).
+        let logged = try #require(try vault.releaseHistory(client: fixture.client).disclosures.first { $0.basis == .subjectAccess })
+        #expect(logged.records.contains(consent.id) && logged.records.contains(withdrawal.id))
+    }
 }
