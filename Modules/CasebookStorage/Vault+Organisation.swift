@@ -20,6 +20,11 @@ extension Vault {
                 let target = subject ?? person
                 guard org.person(target) != nil else { throw CasebookError(.notFound, "no person \(target) in this vault") }
                 if target != person { try requireRole(db, [.admin], to: "record training for someone else") }
+                // On an organisation's vault nobody vouches for their own training (P10): an administrator
+                // records it (a standalone vault's owner administers it, so records their own).
+                else if try Meta.get(db, .server) != nil {
+                    try requireRole(db, [.admin], to: "record training on an organisation's vault; ask an administrator to run 'casebook training record --person \(person) --course COURSE --completed YYYY-MM-DD'")
+                }
                 let record = TrainingRecord(id: .random(), person: target, course: course, completedOn: completedOn,
                                             expiresOn: completedOn.addingMonths(org.settings.trainingValidityMonths))
                 try commit(db, [.init(record: record.id, type: .training, caseID: .organisation,

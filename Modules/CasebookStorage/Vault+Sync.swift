@@ -201,7 +201,7 @@ extension Vault {
             if h.recordType.isOrganisationWide != (h.caseID == .organisation) {
                 return reject("tampered", "revision \(sealed.id.rawValue.prefix(12)) puts a \(h.recordType.rawValue) record in case \(h.caseID)")
             }
-            if [.person, .settings, .policyVersion].contains(h.recordType), !author.isAdmin {
+            if [.person, .settings, .policyVersion, .training].contains(h.recordType), !author.isAdmin {
                 return reject("not-authorised", "revision \(sealed.id.rawValue.prefix(12)) changes organisation records but its author is not a certified administrator")
             }
             // A destruction certificate makes every replica shred the case: only erasers may sign one.

@@ -26,10 +26,11 @@ import Testing
         }
     }
 
-    static func trained(_ member: Member) throws {
-        for course in [TrainingCourse.confidentiality, .dataProtection] {
-            _ = try member.vault.recordTraining(course: course, completedOn: member.vault.clock.today)
-        }
+    /// An administrator records the member's training (P10); both sync so the member's replica knows.
+    static func trained(_ member: Member, in org: TestOrganisation) async throws {
+        try org.train(member.person)
+        try await org.admin.sync()
+        try await member.sync()
     }
 
     @Test func anAdminErasureReachesTheServerAndEveryReplica() async throws {
@@ -37,7 +38,7 @@ import Testing
         let dsl = try await org.join("Dee Lead", role: .dsl)
         let practitioner = try await org.join("Pat Practitioner", role: .practitioner)
         let admin = org.admin
-        try Self.trained(admin)
+        try await Self.trained(admin, in: org)
         let client = try admin.vault.addClient(name: "\(Self.canary) Zebedee", bornOn: nil, related: [], contacts: [])
         let caseID = client.id
         let keeper = try admin.vault.addClient(name: "Keeper Client", bornOn: nil, related: [], contacts: [])
@@ -156,7 +157,7 @@ import Testing
         let org = try await TestOrganisation.make()
         let dsl = try await org.join("Dee Lead", role: .dsl)
         let practitioner = try await org.join("Pat Practitioner", role: .practitioner)
-        try Self.trained(dsl)
+        try await Self.trained(dsl, in: org)
         let caseID = try dsl.vault.addClient(name: "Dsl Client", bornOn: nil, related: [], contacts: []).id
         try await dsl.sync()
         _ = try await dsl.client().grant(caseID, to: practitioner.person, until: nil)

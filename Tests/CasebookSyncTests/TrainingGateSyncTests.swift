@@ -10,6 +10,26 @@ import Testing
 @Suite struct TrainingGateSyncTests {
     enum Training: String, CaseIterable, Sendable { case current, none, expired, confidentialityOnly }
 
+    @Test("on an organisation's vault nobody vouches for their own training: an administrator records it")
+    func selfRecordedTrainingIsRefused() async throws {
+        let org = try await TestOrganisation.make()
+        let newcomer = try await org.join("Nia Newcomer", role: .practitioner, trained: false)
+        let dsl = try await org.join("Dee Lead", role: .dsl, trained: false)
+        for member in [newcomer, dsl] {
+            let error = #expect(throws: CasebookError.self) {
+                try member.vault.recordTraining(course: .confidentiality, completedOn: member.vault.clock.today)
+            }
+            #expect(error?.code == .notAuthorised)
+            #expect(error?.message.contains("casebook training record --person \(member.person)") == true)
+            #expect(try member.vault.organisation().training.allSatisfy { $0.person != member.person }, "a refused record is not written")
+        }
+        // The administrator records it; after syncing, the newcomer's replica holds it.
+        try org.train(newcomer.person)
+        try await org.admin.sync()
+        try await newcomer.sync()
+        #expect(try newcomer.vault.organisation().training.filter { $0.person == newcomer.person }.count == TrainingCourse.allCases.count)
+    }
+
     @Test("grant: allowed for a trained person; refused (nothing sent, nothing audited) otherwise",
           arguments: Training.allCases)
     func grantByTraining(_ training: Training) async throws {
