@@ -185,8 +185,22 @@ public struct SyncClient: Sendable {
     }
 
     /// Verifies structure, learns unknown authors once, then applies the page and its cursor atomically.
+    ///
+    /// (The synchronous vault work sits in `@inline(never)` helpers: Swift 6.3.1's optimiser crashed
+    /// splitting this async function's coroutine around the typed-throws vault calls, in release builds
+    /// only: LLVM CoroSplit, `emitSetAndGetSwiftErrorValueAround`.)
     private func apply(_ received: ReceivedPage, cursorName: String) async throws -> PageOutcome {
-        if !(try vault.unknownAuthors(in: received.page)).isEmpty { _ = try await refreshOrganisation() }
+        if try hasUnknownAuthors(received) { _ = try await refreshOrganisation() }
+        return try applyNow(received, cursorName: cursorName)
+    }
+
+    @inline(never)
+    private func hasUnknownAuthors(_ received: ReceivedPage) throws -> Bool {
+        !(try vault.unknownAuthors(in: received.page)).isEmpty
+    }
+
+    @inline(never)
+    private func applyNow(_ received: ReceivedPage, cursorName: String) throws -> PageOutcome {
         var applied = try vault.applyPulled(received.page, cursor: received.cursor, cursorName: cursorName,
                                             concurrency: configuration.applyConcurrency)
         applied.rejected = received.malformed + applied.rejected
