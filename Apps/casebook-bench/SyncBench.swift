@@ -76,7 +76,10 @@ func runSyncBenchmark(revisions: Int = 100_000, small: Int = 1_000, cases: Int =
     }
     guard let source else { return lines }
     lines.append("  one thread's cost per revision (µs, median of 5 passes over 2,000): "
-                 + (try stepCosts(source.sealed, authors: source.authors, keys: source.keys)))
+                 + (try stepCosts(source.sealed, singleSigned: try large.admin.vault.sealedRevisionsForBenchmark().filter { $0.seal.isSingle },
+                                  authors: source.authors, keys: source.keys)))
+    let batchSealed = source.sealed.filter { !$0.seal.isSingle }.count
+    lines.append("  revisions served with a batch seal (one signature per pushed batch of up to \(RevisionSeal.maximumBatch), ADR 0011): \(batchSealed) of \(source.sealed.count)")
     for (concurrency, label) in [(0, "every core"), (1, "one thread")] {
         guard let sync = initial[concurrency], let floorRate = floor[concurrency] else { continue }
         lines.append(String(format: "  initial sync, verification on %@: %d revisions in %.2f s = %.0f revisions/s%@",
@@ -103,7 +106,8 @@ func runSyncBenchmark(revisions: Int = 100_000, small: Int = 1_000, cases: Int =
 }
 
 /// What accepting one revision costs on one thread, step by step: where the time of an initial sync goes.
-private func stepCosts(_ sealed: [SealedRevision], authors: [DeviceID: DevicePublicKeys], keys: [String: CaseKey]) throws -> String {
+private func stepCosts(_ sealed: [SealedRevision], singleSigned: [SealedRevision], authors: [DeviceID: DevicePublicKeys],
+                       keys: [String: CaseKey]) throws -> String {
     let sample = Array(sealed.prefix(2_000))
     let wires = sample.map { WireRevision($0) }
     let body = try SyncAPI.makeEncoder().encode(PullResponse(revisions: wires, cursor: "bench", hasMore: false))
@@ -118,10 +122,21 @@ private func stepCosts(_ sealed: [SealedRevision], authors: [DeviceID: DevicePub
     }
     let wire = try micros { _ = try SyncAPI.makeDecoder().decode(PullResponse.self, from: body) }
     let structure = try micros { for w in wires { _ = try w.sealed() } }
-    let signature = try micros { for (s, author, _) in pairs { try RevisionSealer.verifySignature(s, author: author) } }
+    // As pulled, revisions carry batch proofs (ADR 0011); the author's vault holds the same
+    // revisions with one signature each, the cost every revision paid before batch seals.
+    let batchSeal = try micros {
+        let roots = VerifiedBatchRoots()
+        for (s, author, _) in pairs { try RevisionSealer.verifySignature(s, author: author, roots: roots) }
+    }
+    let singles = try singleSigned.prefix(sample.count).map { s throws(CasebookError) -> (SealedRevision, DevicePublicKeys) in
+        guard let author = authors[s.header.authorDevice] else { throw CasebookError(.storage, "the benchmark replica lacks an author") }
+        return (s, author)
+    }
+    let single = try micros { for (s, author) in singles { try RevisionSealer.verifySignature(s, author: author) } }
     let decrypt = try micros { for (s, _, key) in pairs { _ = try RevisionSealer.decrypt(s, key: key) } }
-    return String(format: "wire JSON decode %.1f, structure + content address %.1f, Ed25519 verify %.1f, AES-GCM open + body decode %.1f",
-                  wire, structure, signature, decrypt)
+    return String(format: "wire JSON decode %.1f, structure + content address %.1f, batch seal check (path + root signature once per batch) %.1f "
+                  + "vs one Ed25519 signature per revision %.1f, AES-GCM open + body decode %.1f",
+                  wire, structure, batchSeal, single, decrypt)
 }
 
 private func phases(_ t: [String: Double]) -> String {
@@ -195,9 +210,10 @@ private func insertFloor(_ sealed: [SealedRevision], authors: [DeviceID: DeviceP
                 INSERT INTO revisions (id, case_id, record_id, record_type, author_device, hlc, key_epoch, header, ciphertext, signature, server_seq)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
                 """)
+            let roots = VerifiedBatchRoots()  // as the sync does: each batch root's signature checked once per page
             try Vault.verifyStreamingForBenchmark(chunk, concurrency: concurrency, { s in
                 guard let author = authors[s.header.authorDevice], let key = keys["\(s.header.caseID.rawValue)#\(s.header.keyEpoch)"] else { return false }
-                return (try? RevisionSealer.open(s, key: key, author: author)) != nil
+                return (try? RevisionSealer.open(s, key: key, author: author, roots: roots)) != nil
             }, consume: { i, ok in
                 guard ok else { throw CasebookError(.tampered, "floor: a revision failed to verify") }
                 let s = chunk[i], h = s.header

@@ -13,14 +13,17 @@ public struct SealedRevision: Hashable, Sendable {
     public let headerBytes: Data
     /// AES-GCM combined form: 12-byte random nonce ‖ ciphertext ‖ 16-byte tag.
     public let ciphertext: Data
-    /// Ed25519 signature by the author device over the 32-byte content digest.
+    /// How the author vouched for it (stored and sent as is): an Ed25519 signature over the
+    /// 32-byte content digest, or a batch inclusion proof with a signature over the batch root.
     public let signature: Data
+    /// `signature`, parsed.
+    public let seal: RevisionSeal
 
     /// Rebuilds a sealed revision from stored or received parts, checking structure and content
     /// address (not the signature or decryption, which need keys: see `RevisionSealer.open`).
     public init(headerBytes: Data, ciphertext: Data, signature: Data, claimedID: RevisionID? = nil) throws(CasebookError) {
         let header = try RevisionHeader(canonicalBytes: headerBytes)
-        guard signature.count == 64 else { throw CasebookError(.tampered, "a revision signature is malformed") }
+        let seal = try RevisionSeal(bytes: signature)
         guard ciphertext.count >= 28 else { throw CasebookError(.tampered, "a revision ciphertext is truncated") }
         let id = Self.contentAddress(headerBytes: headerBytes, ciphertext: ciphertext)
         if let claimedID, claimedID != id {
@@ -31,6 +34,21 @@ public struct SealedRevision: Hashable, Sendable {
         self.headerBytes = headerBytes
         self.ciphertext = ciphertext
         self.signature = signature
+        self.seal = seal
+    }
+
+    /// The same revision vouched for by another seal (its content and id are unchanged).
+    public func resealed(_ seal: RevisionSeal) -> SealedRevision {
+        SealedRevision(id: id, header: header, headerBytes: headerBytes, ciphertext: ciphertext, seal: seal)
+    }
+
+    private init(id: RevisionID, header: RevisionHeader, headerBytes: Data, ciphertext: Data, seal: RevisionSeal) {
+        self.id = id
+        self.header = header
+        self.headerBytes = headerBytes
+        self.ciphertext = ciphertext
+        self.signature = seal.bytes
+        self.seal = seal
     }
 
     public static func contentDigest(headerBytes: Data, ciphertext: Data) -> Data {
@@ -84,15 +102,56 @@ public enum RevisionSealer {
         }
     }
 
-    /// Verifies the author's signature over the content address.
-    public static func verifySignature(_ sealed: SealedRevision, author: DevicePublicKeys) throws(CasebookError) {
+    /// Verifies that the author vouched for exactly this content: its signature over the content
+    /// digest, or (batch seal) the inclusion path up to a root the author signed. `roots` lets the
+    /// threads checking one page or push verify each batch root's signature once.
+    public static func verifySignature(_ sealed: SealedRevision, author: DevicePublicKeys,
+                                       roots: VerifiedBatchRoots? = nil) throws(CasebookError) {
         guard author.deviceID == sealed.header.authorDevice else {
             throw CasebookError(.tampered, "revision \(sealed.id.rawValue.prefix(12)) names another author device")
         }
         let digest = SealedRevision.contentDigest(headerBytes: sealed.headerBytes, ciphertext: sealed.ciphertext)
-        guard try author.signingKey().isValidSignature(sealed.signature, for: digest) else {
-            throw CasebookError(.tampered, "revision \(sealed.id.rawValue.prefix(12)) has an invalid signature")
+        switch sealed.seal {
+        case .single(let signature):
+            guard try author.signingKey().isValidSignature(signature, for: digest) else {
+                throw CasebookError(.tampered, "revision \(sealed.id.rawValue.prefix(12)) has an invalid signature")
+            }
+        case .batch(let inclusion):
+            guard let root = MerkleTree.root(leafDigest: digest, index: inclusion.index, count: inclusion.count, path: inclusion.path) else {
+                throw CasebookError(.tampered, "revision \(sealed.id.rawValue.prefix(12)) has a malformed batch proof")
+            }
+            let key = VerifiedBatchRoots.Key(author: author.deviceID, signingKey: author.signing, root: root,
+                                             count: inclusion.count, signature: inclusion.signature)
+            if roots?.contains(key) == true { return }
+            let signed = BatchRoot.signedBytes(author: author.deviceID, root: root, count: inclusion.count)
+            guard try author.signingKey().isValidSignature(inclusion.signature, for: signed) else {
+                throw CasebookError(.tampered, "revision \(sealed.id.rawValue.prefix(12)) has an invalid signature (its batch proof does not lead to a root its author signed)")
+            }
+            roots?.insert(key)
         }
+    }
+
+    /// Re-seals the revisions `author` wrote as signed batches of up to `RevisionSeal.maximumBatch`,
+    /// in order: one Ed25519 signature per batch root instead of one per revision. Revisions by
+    /// other devices, and a batch of one, keep their seal. Ids and content are unchanged.
+    public static func sealBatches(_ revisions: [SealedRevision], author: DeviceIdentity) throws(CasebookError) -> [SealedRevision] {
+        var out = revisions
+        let own = revisions.indices.filter { revisions[$0].header.authorDevice == author.deviceID }
+        var start = 0
+        while start < own.count {
+            let group = Array(own[start..<min(own.count, start + Int(RevisionSeal.maximumBatch))])
+            start += group.count
+            guard group.count > 1 else { continue }
+            let digests = group.map { SealedRevision.contentDigest(headerBytes: revisions[$0].headerBytes, ciphertext: revisions[$0].ciphertext) }
+            let tree = MerkleTree.build(digests)
+            let count = UInt32(group.count)
+            let signature = try author.sign(BatchRoot.signedBytes(author: author.deviceID, root: tree.root, count: count))
+            for (leaf, index) in group.enumerated() {
+                out[index] = revisions[index].resealed(.batch(BatchInclusion(index: UInt32(leaf), count: count,
+                                                                             path: tree.paths[leaf], signature: signature)))
+            }
+        }
+        return out
     }
 
     /// Decrypts without checking the signature (for revisions already verified on arrival).
@@ -116,8 +175,9 @@ public enum RevisionSealer {
     }
 
     /// Verifies then decrypts.
-    public static func open(_ sealed: SealedRevision, key: CaseKey, author: DevicePublicKeys) throws(CasebookError) -> Revision {
-        try verifySignature(sealed, author: author)
+    public static func open(_ sealed: SealedRevision, key: CaseKey, author: DevicePublicKeys,
+                            roots: VerifiedBatchRoots? = nil) throws(CasebookError) -> Revision {
+        try verifySignature(sealed, author: author, roots: roots)
         return try decrypt(sealed, key: key)
     }
 }

@@ -182,6 +182,7 @@ extension Vault {
         }
         let now = clock.nowMillis
         let authorsFound = authors, keysFound = keys
+        let roots = VerifiedBatchRoots()  // each batch root's signature is checked once per page
         // Verify in parallel: signature checks dominate the cost of a large initial sync. Verdicts
         // arrive in page order while the loop below inserts the revisions already verified.
         let verdicts = Self.verifyStreaming(page.map(\.sealed), concurrency: concurrency) { sealed -> RejectedRevision? in
@@ -192,7 +193,7 @@ extension Vault {
             guard let author = authorsFound[h.authorDevice] else {
                 return reject("unknown-device", "revision \(sealed.id.rawValue.prefix(12)) is signed by device \(h.authorDevice), which is not certified by the organisation")
             }
-            do throws(CasebookError) { try RevisionSealer.verifySignature(sealed, author: author.keys) } catch {
+            do throws(CasebookError) { try RevisionSealer.verifySignature(sealed, author: author.keys, roots: roots) } catch {
                 return reject(error.code.rawValue, error.message)
             }
             if let removedAt = author.removedAt, h.hlc > removedAt {

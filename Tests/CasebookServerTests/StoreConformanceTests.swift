@@ -72,6 +72,39 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("batch-sealed pushes are checked leaf by leaf and served with their proofs", arguments: StoreKind.allCases)
+    func batchSealedPush(kind: StoreKind) async throws {
+        guard let fixture = try await Fixture.make(kind) else { return }
+        try await fixture.run { api, admin in
+            let alice = try await api.invite(by: admin, role: .practitioner)
+            let bob = try await api.invite(by: admin, role: .practitioner)
+            let sealer = Sealer(member: alice, clock: fixture.clock)
+            let client = CaseID.random()
+            let key = CaseKey.generate(caseID: client, epoch: 0)
+            let singles = try [sealer.seal(case: client, type: .client, record: client.clientRecordID, key: key)]
+                + (0..<199).map { _ in try sealer.seal(case: client, key: key) }
+            let batched = try RevisionSealer.sealBatches(singles, author: alice.identity)
+            var wires = batched.map { WireRevision($0) }
+            wires[7].signature = wires[8].signature  // a proof moved to another revision
+            // Bob's batch root vouching for Alice's revision (pushed with Bob's token, then with Alice's).
+            let bobs = try RevisionSealer.sealBatches(try (0..<3).map { _ in try Sealer(member: bob, clock: fixture.clock).seal(case: client, key: key) },
+                                                      author: bob.identity)
+            wires[150].signature = WireRevision(bobs[0]).signature
+            let result = try api.decode(PushResponse.self, try await api.send(.post, SyncAPI.Path.revisions, token: alice.token,
+                                                                               json: PushRequest(revisions: wires)))
+            #expect(Dictionary(uniqueKeysWithValues: result.rejected.map { ($0.id, $0.error) })
+                    == [wires[7].id: "tampered", wires[150].id: "tampered"])
+            #expect(result.accepted.count == 198)
+            let pulled = try await api.pullAll(as: alice).revisions
+            #expect(pulled.count == 198)
+            for wire in pulled {
+                let sealed = try wire.sealed()
+                #expect(!sealed.seal.isSingle)
+                try RevisionSealer.verifySignature(sealed, author: alice.identity.publicKeys)
+            }
+        }
+    }
+
     @Test("bad revisions are rejected one by one", arguments: StoreKind.allCases)
     func rejections(kind: StoreKind) async throws {
         guard let fixture = try await Fixture.make(kind) else { return }

@@ -186,4 +186,41 @@ import Testing
         #expect(try fresh.vault.sealedRevisions(of: f.caseID).isEmpty)
         #expect(report.rejected.allSatisfy { !$0.message.contains("active") })
     }
+    @Test func batchSealedPageRejectsExactlyTheForgedProofs() async throws {
+        let f = try await Self.fixture()
+        let singles = try f.practitioner.vault.commitForTesting((0..<300).map { i in
+            PendingChange(record: .random(), type: .session, caseID: f.caseID, fields: ["minutes": .int(Int64(i))])
+        })
+        let batched = try RevisionSealer.sealBatches(singles, author: f.practitioner.vault.identity)
+        var page = batched.map { PulledRevision(sealed: $0, seq: nil) }
+        // A proof moved to its neighbour, a flipped ciphertext bit, and a root signed by a rogue
+        // device in the practitioner's name: each fails on its own; the rest of its batch is stored.
+        page[10] = PulledRevision(sealed: try SealedRevision(headerBytes: batched[10].headerBytes, ciphertext: batched[10].ciphertext,
+                                                             signature: batched[11].signature), seq: nil)
+        var ciphertext = batched[200].ciphertext
+        ciphertext[ciphertext.startIndex + 20] ^= 0x01
+        page[200] = PulledRevision(sealed: try SealedRevision(headerBytes: batched[200].headerBytes, ciphertext: ciphertext,
+                                                              signature: batched[200].signature), seq: nil)
+        let rogue = DeviceIdentity.generate(person: f.practitioner.person)
+        let rogueRoot = try RevisionSealer.sealBatches(Array(singles[256..<260]), author: rogue)  // not theirs: unchanged
+        #expect(rogueRoot == Array(singles[256..<260]))
+        let digests = singles[256..<260].map { SealedRevision.contentDigest(headerBytes: $0.headerBytes, ciphertext: $0.ciphertext) }
+        let tree = MerkleTree.build(digests)
+        let forgedSignature = try rogue.sign(BatchRoot.signedBytes(author: f.practitioner.vault.device, root: tree.root, count: 4))
+        for i in 256..<260 {
+            page[i] = PulledRevision(sealed: singles[i].resealed(.batch(BatchInclusion(index: UInt32(i - 256), count: 4, path: tree.paths[i - 256],
+                                                                                       signature: forgedSignature))), seq: nil)
+        }
+        let tampered = [10, 200, 256, 257, 258, 259]
+        let result = try f.dsl.vault.applyPulled(page, cursor: nil, concurrency: 2)
+        #expect(result.rejected.map(\.id) == tampered.map { page[$0].sealed.id.rawValue })
+        #expect(result.rejected.allSatisfy { $0.reason == "tampered" })
+        #expect(result.stored == 300 - tampered.count)
+        // Stored with their batch proofs, which read back and verify.
+        let held = try f.dsl.vault.sealedRevisions(of: f.caseID)
+        let stored = held.first { $0.id == batched[0].id }
+        #expect(stored?.signature == batched[0].signature)
+        #expect(stored?.seal.isSingle == false)
+        for (i, item) in page.enumerated() { #expect(held.contains { $0.id == item.sealed.id } != tampered.contains(i)) }
+    }
 }

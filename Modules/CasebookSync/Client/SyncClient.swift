@@ -133,7 +133,9 @@ public struct SyncClient: Sendable {
         case .push(let limit, _):
             let batch = try vault.outboxBatch(limit: limit, after: pushPosition)
             guard let last = batch.last else { return .pushed(accepted: 0, rejected: [], outboxEmpty: true, now: now()) }
-            let request = PushRequest(revisions: batch.map { WireRevision($0.revision) })
+            // One signature per batch of this device's revisions (ADR 0011); the stored copies keep theirs.
+            let sealed = try RevisionSealer.sealBatches(batch.map(\.revision), author: vault.identity)
+            let request = PushRequest(revisions: sealed.map { WireRevision($0) })
             let response = try await call("a push") { try await transport.push(request, timeout: $0) }
             let sent = Set(batch.map(\.revision.id.rawValue))
             try vault.acknowledge(response.accepted.filter { sent.contains($0.id) }.map { (RevisionID(rawValue: $0.id), $0.seq) })

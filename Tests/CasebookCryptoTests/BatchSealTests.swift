@@ -1,0 +1,202 @@
+import CasebookCrypto
+import CasebookModels
+import CasebookTestSupport
+import Crypto
+import Foundation
+import PropertyBased
+import Testing
+
+/// ADR 0011: one signature per pushed batch, each revision carrying its Merkle inclusion path.
+@Suite struct MerkleTreeTests {
+    static func digests(_ n: Int) -> [Data] {
+        (0..<n).map { Data(SHA256.hash(data: Data("leaf \($0)".utf8))) }
+    }
+
+    @Test func shapeFollowsRFC9162() {
+        let d = Self.digests(5)
+        let l = d.map(MerkleTree.leafHash)
+        #expect(MerkleTree.build(Array(d.prefix(1))).root == l[0])
+        #expect(MerkleTree.build(Array(d.prefix(2))).root == MerkleTree.nodeHash(l[0], l[1]))
+        #expect(MerkleTree.build(Array(d.prefix(3))).root == MerkleTree.nodeHash(MerkleTree.nodeHash(l[0], l[1]), l[2]))
+        let four = MerkleTree.nodeHash(MerkleTree.nodeHash(l[0], l[1]), MerkleTree.nodeHash(l[2], l[3]))
+        #expect(MerkleTree.build(d).root == MerkleTree.nodeHash(four, l[4]))
+        // A leaf hash is never a node hash of the same bytes (domain separation).
+        #expect(MerkleTree.leafHash(l[0] + l[1]) != MerkleTree.nodeHash(l[0], l[1]))
+    }
+
+    @Test func everyLeafOfEverySizeLeadsToItsRoot() {
+        for n in 1...130 {
+            let d = Self.digests(n)
+            let tree = MerkleTree.build(d)
+            for i in 0..<n {
+                #expect(MerkleTree.root(leafDigest: d[i], index: UInt32(i), count: UInt32(n), path: tree.paths[i]) == tree.root,
+                        "leaf \(i) of \(n)")
+            }
+        }
+    }
+
+    @Test func aWrongPositionOrPathLeadsElsewhere() async {
+        await propertyCheck(count: 200, input: Gen.int(in: 2...128), Gen.int(in: 0...127)) { n, raw in
+            let i = raw % n
+            let d = Self.digests(n)
+            let tree = MerkleTree.build(d)
+            let path = tree.paths[i]
+            let count = UInt32(n), index = UInt32(i)
+            // Another leaf's digest, another index, another size, a changed, shortened or longer path.
+            #expect(MerkleTree.root(leafDigest: d[(i + 1) % n], index: index, count: count, path: path) != tree.root)
+            #expect(MerkleTree.root(leafDigest: d[i], index: UInt32((i + 1) % n), count: count, path: path) != tree.root)
+            // (Another size can imply the same root: leaf 0 of 3 and of 4 fold alike. So the signed
+            // message binds the size: see `aLeafMovedToAnotherRevisionFails`.)
+            #expect(MerkleTree.root(leafDigest: d[i], index: count, count: count, path: path) == nil)
+            var flipped = path
+            flipped[0][flipped[0].startIndex] ^= 1
+            #expect(MerkleTree.root(leafDigest: d[i], index: index, count: count, path: flipped) != tree.root)
+            #expect(MerkleTree.root(leafDigest: d[i], index: index, count: count, path: Array(path.dropLast())) != tree.root)
+            #expect(MerkleTree.root(leafDigest: d[i], index: index, count: count, path: path + [tree.root]) != tree.root)
+        }
+    }
+}
+
+@Suite struct BatchSealTests {
+    let author = DeviceIdentity.generate(person: .random())
+    let caseID = CaseID.random()
+    let key: CaseKey
+
+    init() { key = CaseKey.generate(caseID: caseID, epoch: 0) }
+
+    func sealed(_ n: Int, by identity: DeviceIdentity? = nil) throws -> [SealedRevision] {
+        let identity = identity ?? author
+        return try (0..<n).map { i in
+            let header = RevisionHeader(recordID: .random(), recordType: .session, caseID: caseID, authorDevice: identity.deviceID,
+                                        hlc: HLCTimestamp(physical: 1_790_000_000_000 + UInt64(i), logical: 0), keyEpoch: 0)
+            return try RevisionSealer.seal(header: header, body: RevisionBody(fields: ["minutes": .int(Int64(i))], author: identity.person,
+                                                                              policyVersion: "1"), key: key, author: identity)
+        }
+    }
+
+    /// The revision as a receiver rebuilds it from the wire: the seal round-trips through its bytes.
+    func received(_ s: SealedRevision) throws -> SealedRevision {
+        try SealedRevision(headerBytes: s.headerBytes, ciphertext: s.ciphertext, signature: s.signature, claimedID: s.id)
+    }
+
+    @Test func batchesOf128VerifyWithOneSignatureCheckPerRoot() throws {
+        let singles = try sealed(300)
+        let batched = try RevisionSealer.sealBatches(singles, author: author)
+        #expect(batched.map(\.id) == singles.map(\.id), "content and ids are unchanged")
+        let roots = VerifiedBatchRoots()
+        for s in batched {
+            let r = try received(s)
+            guard case .batch(let inclusion) = r.seal else { Issue.record("not batch-sealed"); continue }
+            #expect(inclusion.count == (r.header.hlc.physical - 1_790_000_000_000 < 256 ? 128 : 44))
+            _ = try RevisionSealer.open(r, key: key, author: author.publicKeys, roots: roots)
+            // Without a cache, too: the cache only saves work.
+            try RevisionSealer.verifySignature(r, author: author.publicKeys)
+        }
+        #expect(roots.count == 3)
+    }
+
+    @Test func aBatchOfOneAndOtherAuthorsKeepTheirSignatures() throws {
+        let other = DeviceIdentity.generate(person: .random())
+        let mixed = try sealed(1) + sealed(3, by: other)
+        let out = try RevisionSealer.sealBatches(mixed, author: author)
+        #expect(out == mixed)
+        #expect(out.allSatisfy { $0.seal.isSingle && $0.signature.count == 64 })
+    }
+
+    @Test func aLeafMovedToAnotherRevisionFails() throws {
+        let batched = try RevisionSealer.sealBatches(try sealed(10), author: author)
+        // Revision 3 presented with revision 4's inclusion proof, and with its own proof at another index.
+        let moved = try SealedRevision(headerBytes: batched[3].headerBytes, ciphertext: batched[3].ciphertext, signature: batched[4].signature)
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(moved, author: author.publicKeys) }
+        guard case .batch(let own) = batched[3].seal else { Issue.record("not batch-sealed"); return }
+        let shifted = batched[3].resealed(.batch(BatchInclusion(index: own.index + 1, count: own.count, path: own.path, signature: own.signature)))
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(shifted), author: author.publicKeys) }
+        let resized = batched[3].resealed(.batch(BatchInclusion(index: own.index, count: own.count + 1, path: own.path, signature: own.signature)))
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(resized), author: author.publicKeys) }
+    }
+
+    @Test func theSignedSizeIsTheTreeSize() throws {
+        // Leaf 0 of a 3-leaf tree folds to the same root as leaf 0 of 4 with the same path: the
+        // signature covers the size, so a proof re-labelled with another size fails.
+        let batched = try RevisionSealer.sealBatches(try sealed(3), author: author)
+        guard case .batch(let own) = batched[0].seal else { Issue.record("not batch-sealed"); return }
+        let digest = SealedRevision.contentDigest(headerBytes: batched[0].headerBytes, ciphertext: batched[0].ciphertext)
+        #expect(MerkleTree.root(leafDigest: digest, index: 0, count: 4, path: own.path)
+                == MerkleTree.root(leafDigest: digest, index: 0, count: 3, path: own.path))
+        let relabelled = batched[0].resealed(.batch(BatchInclusion(index: 0, count: 4, path: own.path, signature: own.signature)))
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(relabelled), author: author.publicKeys) }
+    }
+
+    @Test func aRevisionOutsideTheBatchCannotReplayItsRoot() throws {
+        let batched = try RevisionSealer.sealBatches(try sealed(8), author: author)
+        let stranger = try sealed(1)[0]
+        let roots = VerifiedBatchRoots()
+        try RevisionSealer.verifySignature(batched[0], author: author.publicKeys, roots: roots)  // root now cached
+        for donor in batched {
+            let replay = try SealedRevision(headerBytes: stranger.headerBytes, ciphertext: stranger.ciphertext, signature: donor.signature)
+            #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(replay, author: author.publicKeys, roots: roots) }
+        }
+        // A flipped ciphertext bit inside the batch fails too, even with the root already verified.
+        var ciphertext = batched[5].ciphertext
+        ciphertext[ciphertext.startIndex + 20] ^= 1
+        let flipped = try SealedRevision(headerBytes: batched[5].headerBytes, ciphertext: ciphertext, signature: batched[5].signature)
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(flipped, author: author.publicKeys, roots: roots) }
+    }
+
+    @Test func aRootSignedByAnotherDeviceFails() throws {
+        // A rogue device (say the server's) batch-signs revisions that name the genuine author.
+        let rogue = DeviceIdentity.generate(person: author.person)
+        let genuine = try sealed(6)
+        let digests = genuine.map { SealedRevision.contentDigest(headerBytes: $0.headerBytes, ciphertext: $0.ciphertext) }
+        let tree = MerkleTree.build(digests)
+        let signature = try rogue.sign(BatchRoot.signedBytes(author: author.deviceID, root: tree.root, count: 6))
+        let roots = VerifiedBatchRoots()
+        for (i, s) in genuine.enumerated() {
+            let forged = s.resealed(.batch(BatchInclusion(index: UInt32(i), count: 6, path: tree.paths[i], signature: signature)))
+            #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(forged), author: author.publicKeys, roots: roots) }
+        }
+        #expect(roots.count == 0, "nothing unverified is remembered")
+        // The rogue's root, verified under the rogue's own keys, does not vouch for the author's revisions either.
+        let theirs = try RevisionSealer.sealBatches(try sealed(4, by: rogue), author: rogue)
+        #expect(throws: CasebookError.self) {
+            try RevisionSealer.verifySignature(try SealedRevision(headerBytes: genuine[0].headerBytes, ciphertext: genuine[0].ciphertext,
+                                                                  signature: theirs[0].signature), author: author.publicKeys)
+        }
+    }
+
+    @Test func aSignatureOverTheRootIsNotARevisionSignature() throws {
+        // Domain separation: the batch root's signature never verifies as a single-revision signature.
+        let batched = try RevisionSealer.sealBatches(try sealed(2), author: author)
+        guard case .batch(let inclusion) = batched[0].seal else { Issue.record("not batch-sealed"); return }
+        let asSingle = batched[0].resealed(.single(signature: inclusion.signature))
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(asSingle), author: author.publicKeys) }
+    }
+
+    @Test func malformedSealsAreRefusedOnArrival() throws {
+        let s = try RevisionSealer.sealBatches(try sealed(5), author: author)[2]
+        let good = s.signature
+        func refused(_ bytes: Data, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(throws: CasebookError.self, sourceLocation: sourceLocation) {
+                try SealedRevision(headerBytes: s.headerBytes, ciphertext: s.ciphertext, signature: bytes)
+            }
+        }
+        refused(Data())
+        refused(good.prefix(63))
+        refused(good + Data([0]))                    // trailing byte
+        refused(good.dropLast())                     // short signature
+        var magic = good; magic[magic.startIndex] ^= 1
+        refused(magic)
+        var version = good; version[version.startIndex + 3] = 2
+        refused(version)
+        func withCount(_ count: UInt32, index: UInt32 = 0) -> Data {
+            var d = good
+            withUnsafeBytes(of: index.bigEndian) { d.replaceSubrange(d.startIndex + 4..<d.startIndex + 8, with: $0) }
+            withUnsafeBytes(of: count.bigEndian) { d.replaceSubrange(d.startIndex + 8..<d.startIndex + 12, with: $0) }
+            return d
+        }
+        refused(withCount(1))                        // a batch of one is a single signature
+        refused(withCount(RevisionSeal.maximumBatch + 1))
+        refused(withCount(5, index: 5))              // index beyond the batch
+        #expect((try? SealedRevision(headerBytes: s.headerBytes, ciphertext: s.ciphertext, signature: withCount(5, index: 2))) != nil)
+    }
+}
