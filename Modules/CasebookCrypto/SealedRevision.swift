@@ -131,24 +131,36 @@ public enum RevisionSealer {
         }
     }
 
-    /// Re-seals the revisions `author` wrote as signed batches of up to `RevisionSeal.maximumBatch`,
-    /// in order: one Ed25519 signature per batch root instead of one per revision. Revisions by
-    /// other devices, and a batch of one, keep their seal. Ids and content are unchanged.
+    /// Re-seals the revisions `author` wrote as signed batches: per case, in order, up to
+    /// `RevisionSeal.maximumBatch` each; one Ed25519 signature per batch root instead of one per
+    /// revision. A batch never spans cases, so a reader of one case learns nothing (not even a
+    /// count or a hash) of the author's revisions in another, and erasing a case leaves no part of
+    /// its proofs in other cases' rows. Revisions by other devices, and a batch of one, keep their
+    /// seal. Ids and content are unchanged.
     public static func sealBatches(_ revisions: [SealedRevision], author: DeviceIdentity) throws(CasebookError) -> [SealedRevision] {
         var out = revisions
-        let own = revisions.indices.filter { revisions[$0].header.authorDevice == author.deviceID }
-        var start = 0
-        while start < own.count {
-            let group = Array(own[start..<min(own.count, start + Int(RevisionSeal.maximumBatch))])
-            start += group.count
-            guard group.count > 1 else { continue }
-            let digests = group.map { SealedRevision.contentDigest(headerBytes: revisions[$0].headerBytes, ciphertext: revisions[$0].ciphertext) }
-            let tree = MerkleTree.build(digests)
-            let count = UInt32(group.count)
-            let signature = try author.sign(BatchRoot.signedBytes(author: author.deviceID, root: tree.root, count: count))
-            for (leaf, index) in group.enumerated() {
-                out[index] = revisions[index].resealed(.batch(BatchInclusion(index: UInt32(leaf), count: count,
-                                                                             path: tree.paths[leaf], signature: signature)))
+        var byCase: [CaseID: [Int]] = [:]
+        var order: [CaseID] = []
+        for index in revisions.indices where revisions[index].header.authorDevice == author.deviceID {
+            let caseID = revisions[index].header.caseID
+            if byCase[caseID] == nil { order.append(caseID) }
+            byCase[caseID, default: []].append(index)
+        }
+        for caseID in order {
+            let own = byCase[caseID] ?? []
+            var start = 0
+            while start < own.count {
+                let group = Array(own[start..<min(own.count, start + Int(RevisionSeal.maximumBatch))])
+                start += group.count
+                guard group.count > 1 else { continue }
+                let digests = group.map { SealedRevision.contentDigest(headerBytes: revisions[$0].headerBytes, ciphertext: revisions[$0].ciphertext) }
+                let tree = MerkleTree.build(digests)
+                let count = UInt32(group.count)
+                let signature = try author.sign(BatchRoot.signedBytes(author: author.deviceID, root: tree.root, count: count))
+                for (leaf, index) in group.enumerated() {
+                    out[index] = revisions[index].resealed(.batch(BatchInclusion(index: UInt32(leaf), count: count,
+                                                                                 path: tree.paths[leaf], signature: signature)))
+                }
             }
         }
         return out

@@ -103,6 +103,30 @@ import Testing
         #expect(out.allSatisfy { $0.seal.isSingle && $0.signature.count == 64 })
     }
 
+    @Test func batchesNeverSpanCases() throws {
+        // Interleaved revisions of two cases: each case gets its own roots, so no proof in one case
+        // carries a hash, count or signature of the other's.
+        let otherCase = CaseID.random()
+        let otherKey = CaseKey.generate(caseID: otherCase, epoch: 0)
+        let mine = try sealed(6)
+        let theirs = try (0..<4).map { i in
+            try RevisionSealer.seal(header: RevisionHeader(recordID: .random(), recordType: .session, caseID: otherCase, authorDevice: author.deviceID,
+                                                           hlc: HLCTimestamp(physical: 1_790_000_001_000 + UInt64(i), logical: 0), keyEpoch: 0),
+                                    body: RevisionBody(fields: [:], author: author.person, policyVersion: "1"), key: otherKey, author: author)
+        }
+        let interleaved = [mine[0], theirs[0], mine[1], theirs[1], mine[2], mine[3], theirs[2], mine[4], theirs[3], mine[5]]
+        let out = try RevisionSealer.sealBatches(interleaved, author: author)
+        #expect(out.map(\.id) == interleaved.map(\.id))
+        func inclusion(_ s: SealedRevision) -> BatchInclusion? { if case .batch(let b) = s.seal { b } else { nil } }
+        let a = out.filter { $0.header.caseID == caseID }.compactMap(inclusion)
+        let b = out.filter { $0.header.caseID == otherCase }.compactMap(inclusion)
+        #expect(a.count == 6 && a.allSatisfy { $0.count == 6 } && Set(a.map(\.index)) == Set(0..<6))
+        #expect(b.count == 4 && b.allSatisfy { $0.count == 4 })
+        #expect(Set(a.map(\.signature)).isDisjoint(with: Set(b.map(\.signature))))
+        #expect(Set(a.flatMap(\.path)).isDisjoint(with: Set(b.flatMap(\.path))))
+        for s in out { try RevisionSealer.verifySignature(s, author: author.publicKeys) }
+    }
+
     @Test func aLeafMovedToAnotherRevisionFails() throws {
         let batched = try RevisionSealer.sealBatches(try sealed(10), author: author)
         // Revision 3 presented with revision 4's inclusion proof, and with its own proof at another index.
