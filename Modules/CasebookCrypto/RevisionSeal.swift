@@ -17,6 +17,8 @@ public enum RevisionSeal: Hashable, Sendable {
     /// Largest batch one root may cover: keeps paths short (at most 7 hashes) while one signature
     /// still serves 128 revisions.
     public static let maximumBatch: UInt32 = 128
+    /// ⌈log2(maximumBatch)⌉: the longest audit path a batch can have.
+    static let maximumPathLength: UInt8 = 7
     private static let magic: [UInt8] = Array("CBP".utf8)
     private static let version: UInt8 = 1
 
@@ -25,11 +27,11 @@ public enum RevisionSeal: Hashable, Sendable {
         if bytes.count == 64 { self = .single(signature: bytes); return }
         func fail(_ what: String) -> CasebookError { CasebookError(.tampered, "a revision signature is malformed (\(what))") }
         var reader = ByteReader(bytes)
-        guard let magic = reader.read(3), Array(magic) == Self.magic else { throw fail("length") }
+        guard let magic = reader.read(3), Array(magic) == Self.magic else { throw fail("neither a signature nor a batch proof") }
         guard let version = reader.readInteger(UInt8.self), version == Self.version else { throw fail("batch proof version") }
         guard let index = reader.readInteger(UInt32.self), let count = reader.readInteger(UInt32.self),
               count >= 2, count <= Self.maximumBatch, index < count else { throw fail("batch position") }
-        guard let length = reader.readInteger(UInt8.self), length <= 8 else { throw fail("batch path") }
+        guard let length = reader.readInteger(UInt8.self), length <= Self.maximumPathLength else { throw fail("batch path") }
         var path: [Data] = []
         for _ in 0..<length {
             guard let hash = reader.read(32) else { throw fail("batch path") }

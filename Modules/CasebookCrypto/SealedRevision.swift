@@ -1,6 +1,7 @@
 public import CasebookModels
 import Crypto
 public import Foundation
+import Synchronization
 
 /// A revision as stored and synced: clear canonical header, AES-256-GCM ciphertext of the body
 /// (the header as associated data), and the author device's Ed25519 signature.
@@ -137,11 +138,18 @@ public enum RevisionSealer {
     /// count or a hash) of the author's revisions in another, and erasing a case leaves no part of
     /// its proofs in other cases' rows. Revisions by other devices, and a batch of one, keep their
     /// seal. Ids and content are unchanged.
+    ///
+    /// Only revisions whose stored seal this device's key verifies are re-sealed: a row slipped
+    /// into the vault file by someone without the passphrase keeps its bad signature, and the
+    /// server refuses it, rather than being vouched for afresh.
     public static func sealBatches(_ revisions: [SealedRevision], author: DeviceIdentity) throws(CasebookError) -> [SealedRevision] {
         var out = revisions
         var byCase: [CaseID: [Int]] = [:]
         var order: [CaseID] = []
-        for index in revisions.indices where revisions[index].header.authorDevice == author.deviceID {
+        let keys = author.publicKeys
+        let mine = revisions.indices.filter { revisions[$0].header.authorDevice == author.deviceID }
+        let genuine = Self.concurrentMap(mine) { index in (try? verifySignature(revisions[index], author: keys)) != nil }
+        for (index, ok) in zip(mine, genuine) where ok {
             let caseID = revisions[index].header.caseID
             if byCase[caseID] == nil { order.append(caseID) }
             byCase[caseID, default: []].append(index)
@@ -164,6 +172,21 @@ public enum RevisionSealer {
             }
         }
         return out
+    }
+
+    /// `transform` over `items` on every core (order kept); small inputs stay on this thread.
+    private static func concurrentMap<T: Sendable>(_ items: [Int], _ transform: @Sendable (Int) -> T) -> [T] {
+        guard items.count > 64 else { return items.map(transform) }
+        let slots = Mutex<[T?]>(Array(repeating: nil, count: items.count))
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = (items.count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let range = (w * chunk)..<min(items.count, (w + 1) * chunk)
+            guard !range.isEmpty else { return }
+            let results = range.map { transform(items[$0]) }
+            slots.withLock { for (offset, value) in results.enumerated() { $0[range.lowerBound + offset] = value } }
+        }
+        return slots.withLock { $0.map { $0! } }
     }
 
     /// Decrypts without checking the signature (for revisions already verified on arrival).

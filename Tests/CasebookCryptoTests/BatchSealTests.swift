@@ -24,6 +24,39 @@ import Testing
         #expect(MerkleTree.leafHash(l[0] + l[1]) != MerkleTree.nodeHash(l[0], l[1]))
     }
 
+    /// The Certificate Transparency reference vectors (RFC 6962's test data, reused by RFC 9162
+    /// implementations): tree heads for 1 to 8 of these leaves, and two inclusion proofs.
+    @Test func matchesTheCertificateTransparencyReferenceVectors() {
+        func hex(_ text: String) -> Data {
+            Data(stride(from: 0, to: text.count, by: 2).map { i in
+                UInt8(text[text.index(text.startIndex, offsetBy: i)..<text.index(text.startIndex, offsetBy: i + 2)], radix: 16)!
+            })
+        }
+        let leaves = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"].map(hex)
+        let roots = ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                     "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+                     "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+                     "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                     "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+                     "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+                     "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+                     "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"].map(hex)
+        for n in 1...8 { #expect(MerkleTree.build(Array(leaves.prefix(n))).root == roots[n - 1], "tree head of size \(n)") }
+        let tree = MerkleTree.build(leaves)
+        let proofs: [(index: Int, path: [String])] = [
+            (0, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                 "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                 "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
+            (5, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                 "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                 "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+        ]
+        for proof in proofs {
+            #expect(tree.paths[proof.index] == proof.path.map(hex))
+            #expect(MerkleTree.root(leafDigest: leaves[proof.index], index: UInt32(proof.index), count: 8, path: proof.path.map(hex)) == roots[7])
+        }
+    }
+
     @Test func everyLeafOfEverySizeLeadsToItsRoot() {
         for n in 1...130 {
             let d = Self.digests(n)
@@ -129,14 +162,21 @@ import Testing
 
     @Test func aLeafMovedToAnotherRevisionFails() throws {
         let batched = try RevisionSealer.sealBatches(try sealed(10), author: author)
+        // Each tampered form is also tried after the genuine root was verified and remembered.
+        let roots = VerifiedBatchRoots()
+        for s in batched { try RevisionSealer.verifySignature(s, author: author.publicKeys, roots: roots) }
         // Revision 3 presented with revision 4's inclusion proof, and with its own proof at another index.
         let moved = try SealedRevision(headerBytes: batched[3].headerBytes, ciphertext: batched[3].ciphertext, signature: batched[4].signature)
-        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(moved, author: author.publicKeys) }
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(moved, author: author.publicKeys, roots: roots) }
         guard case .batch(let own) = batched[3].seal else { Issue.record("not batch-sealed"); return }
         let shifted = batched[3].resealed(.batch(BatchInclusion(index: own.index + 1, count: own.count, path: own.path, signature: own.signature)))
-        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(shifted), author: author.publicKeys) }
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(shifted), author: author.publicKeys, roots: roots) }
         let resized = batched[3].resealed(.batch(BatchInclusion(index: own.index, count: own.count + 1, path: own.path, signature: own.signature)))
-        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(resized), author: author.publicKeys) }
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(resized), author: author.publicKeys, roots: roots) }
+        // The same proof checked under another device's keys (same device id, other key) fails too.
+        let impostor = DeviceIdentity.generate(person: author.person).publicKeys
+        let sameID = DevicePublicKeys(deviceID: author.deviceID, person: author.person, signing: impostor.signing, agreement: impostor.agreement)
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(batched[3], author: sameID, roots: roots) }
     }
 
     @Test func theSignedSizeIsTheTreeSize() throws {
@@ -148,7 +188,9 @@ import Testing
         #expect(MerkleTree.root(leafDigest: digest, index: 0, count: 4, path: own.path)
                 == MerkleTree.root(leafDigest: digest, index: 0, count: 3, path: own.path))
         let relabelled = batched[0].resealed(.batch(BatchInclusion(index: 0, count: 4, path: own.path, signature: own.signature)))
-        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(relabelled), author: author.publicKeys) }
+        let roots = VerifiedBatchRoots()
+        try RevisionSealer.verifySignature(batched[0], author: author.publicKeys, roots: roots)  // the genuine root, remembered
+        #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(relabelled), author: author.publicKeys, roots: roots) }
     }
 
     @Test func aRevisionOutsideTheBatchCannotReplayItsRoot() throws {
@@ -196,6 +238,37 @@ import Testing
         #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(try received(asSingle), author: author.publicKeys) }
     }
 
+    @Test func aRowWithABadSignatureIsNeverVouchedForAfresh() throws {
+        // Someone with write access to the vault file, but no passphrase, slips in rows naming this
+        // device with a signature it never made: re-sealing leaves them as they are (the server
+        // refuses them), and batches only the genuine ones.
+        let genuine = try sealed(5)
+        let rogue = DeviceIdentity.generate(person: author.person)
+        let planted = try (0..<3).map { i -> SealedRevision in
+            let g = genuine[i]
+            let digest = SealedRevision.contentDigest(headerBytes: g.headerBytes, ciphertext: Data(repeating: UInt8(i), count: 60))
+            return try SealedRevision(headerBytes: g.headerBytes, ciphertext: Data(repeating: UInt8(i), count: 60), signature: try rogue.sign(digest))
+        }
+        let input = [genuine[0], planted[0], genuine[1], planted[1], genuine[2], genuine[3], planted[2], genuine[4]]
+        let out = try RevisionSealer.sealBatches(input, author: author)
+        for (i, s) in out.enumerated() {
+            if planted.contains(input[i]) {
+                #expect(s == input[i], "a planted row keeps its own (bad) signature")
+                #expect(throws: CasebookError.self) { try RevisionSealer.verifySignature(s, author: author.publicKeys) }
+            } else {
+                #expect(!s.seal.isSingle)
+                try RevisionSealer.verifySignature(s, author: author.publicKeys)
+            }
+        }
+        // The same holds for more rows than fit on one thread's check.
+        let many = try sealed(100)
+        var mixed = many
+        mixed[70] = try SealedRevision(headerBytes: many[70].headerBytes, ciphertext: many[70].ciphertext, signature: many[71].signature)
+        let resealed = try RevisionSealer.sealBatches(mixed, author: author)
+        #expect(resealed[70] == mixed[70])
+        #expect(resealed.enumerated().allSatisfy { $0.offset == 70 || !$0.element.seal.isSingle })
+    }
+
     @Test func malformedSealsAreRefusedOnArrival() throws {
         let s = try RevisionSealer.sealBatches(try sealed(5), author: author)[2]
         let good = s.signature
@@ -221,6 +294,11 @@ import Testing
         refused(withCount(1))                        // a batch of one is a single signature
         refused(withCount(RevisionSeal.maximumBatch + 1))
         refused(withCount(5, index: 5))              // index beyond the batch
+        for length: UInt8 in [0, 2, 4, 8, 9] {       // a path-length byte that does not match the hashes present
+            var d = good
+            d[d.startIndex + 12] = length
+            refused(d)
+        }
         #expect((try? SealedRevision(headerBytes: s.headerBytes, ciphertext: s.ciphertext, signature: withCount(5, index: 2))) != nil)
     }
 }

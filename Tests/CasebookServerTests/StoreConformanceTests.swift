@@ -86,10 +86,11 @@ struct StoreConformanceTests {
             let batched = try RevisionSealer.sealBatches(singles, author: alice.identity)
             var wires = batched.map { WireRevision($0) }
             wires[7].signature = wires[8].signature  // a proof moved to another revision
-            // Bob's batch root vouching for Alice's revision (pushed with Bob's token, then with Alice's).
-            let bobs = try RevisionSealer.sealBatches(try (0..<3).map { _ in try Sealer(member: bob, clock: fixture.clock).seal(case: client, key: key) },
-                                                      author: bob.identity)
-            wires[150].signature = WireRevision(bobs[0]).signature
+            // A correct tree over Alice's revisions 150-153 whose root Bob signed in Alice's name.
+            let digests = singles[150..<154].map { SealedRevision.contentDigest(headerBytes: $0.headerBytes, ciphertext: $0.ciphertext) }
+            let tree = MerkleTree.build(digests)
+            let bobSigned = try bob.identity.sign(BatchRoot.signedBytes(author: alice.device, root: tree.root, count: 4))
+            wires[150].signature = RevisionSeal.batch(BatchInclusion(index: 0, count: 4, path: tree.paths[0], signature: bobSigned)).bytes
             let result = try api.decode(PushResponse.self, try await api.send(.post, SyncAPI.Path.revisions, token: alice.token,
                                                                                json: PushRequest(revisions: wires)))
             #expect(Dictionary(uniqueKeysWithValues: result.rejected.map { ($0.id, $0.error) })

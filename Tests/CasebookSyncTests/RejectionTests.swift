@@ -215,6 +215,8 @@ import Testing
         let result = try f.dsl.vault.applyPulled(page, cursor: nil, concurrency: 2)
         #expect(result.rejected.map(\.id) == tampered.map { page[$0].sealed.id.rawValue })
         #expect(result.rejected.allSatisfy { $0.reason == "tampered" })
+        // Refused by the seal check itself, before (and so independently of) decryption.
+        #expect(result.rejected.allSatisfy { $0.message.contains("invalid signature") })
         #expect(result.stored == 300 - tampered.count)
         // Stored with their batch proofs, which read back and verify.
         let held = try f.dsl.vault.sealedRevisions(of: f.caseID)
