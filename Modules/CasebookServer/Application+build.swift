@@ -26,6 +26,7 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
 
     let router = Router(context: ServerRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ProtocolMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: DeadlineMiddleware(timeout: settings.routes.requestTimeout))
     router.get("health") { _, _ in jsonResponse(["status": "ok"]) }

@@ -33,6 +33,7 @@ enum ErrorMapping {
         case .rateLimited: .tooManyRequests
         case .deadlineExceeded: .serviceUnavailable
         case .tooLarge: .contentTooLarge
+        case .protocolMismatch: .upgradeRequired
         case .storage: .serviceUnavailable
         default: .internalServerError
         }

@@ -330,12 +330,12 @@ extension PostgresServerStore {
         }
     }
 
-    static func first<T: PostgresDecodable>(_ rows: PostgresRowSequence, _: T.Type) async throws -> T? {
+    static func first<T: PostgresDecodable & Sendable>(_ rows: PostgresRowSequence, _: T.Type) async throws -> T? {
         for try await value in rows.decode(T.self) { return value }
         return nil
     }
 
-    static func firstRow<each T: PostgresDecodable>(_ rows: PostgresRowSequence, _: (repeat each T).Type) async throws -> (repeat each T)? {
+    static func firstRow<each T: PostgresDecodable & Sendable>(_ rows: PostgresRowSequence, _: (repeat each T).Type) async throws -> (repeat each T)? {
         for try await value in rows.decode((repeat each T).self) { return value }
         return nil
     }

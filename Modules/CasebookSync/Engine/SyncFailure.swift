@@ -1,5 +1,10 @@
 public import CasebookModels
 
+extension CasebookError.Code {
+    /// Client and server speak different sync protocols (`SyncAPI.protocolVersion`).
+    public static let protocolMismatch = Self("protocol-mismatch")
+}
+
 /// Why a sync request failed, as the engine needs to know it: whether to retry, re-authenticate
 /// or stop. Converted to `CasebookError` (and from there to exit codes) only at the edge.
 public struct SyncFailure: Error, Hashable, Sendable, CustomStringConvertible {
@@ -16,6 +21,8 @@ public struct SyncFailure: Error, Hashable, Sendable, CustomStringConvertible {
         case server
         /// 4xx other than the above, or a malformed response: never retried.
         case rejected
+        /// Client and server speak different sync protocols (`SyncAPI.protocolVersion`): never retried.
+        case incompatible
     }
 
     public var kind: Kind
@@ -35,6 +42,7 @@ public struct SyncFailure: Error, Hashable, Sendable, CustomStringConvertible {
         case .unreachable, .timeout, .server: CasebookError(.network, message)
         case .unauthenticated, .forbidden: CasebookError(.notAuthorised, message)
         case .rejected: CasebookError(.invalidInput, message)
+        case .incompatible: CasebookError(.protocolMismatch, message)
         }
     }
 

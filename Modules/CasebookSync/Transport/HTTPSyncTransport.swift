@@ -14,6 +14,8 @@ public final class HTTPSyncTransport: SyncTransport {
     let identity: DeviceIdentity?
     let client: HTTPClient
     private let token = Mutex<String?>(nil)
+    /// Set once the server's `/health` showed it speaks this build's sync protocol.
+    private let protocolChecked = Mutex(false)
     private static let maxBody = 256 * 1024 * 1024
 
     /// `identity` is nil only for enrolment (the one unauthenticated call besides health).
@@ -95,7 +97,7 @@ public final class HTTPSyncTransport: SyncTransport {
     public func isReachable(timeout: Duration) async -> Bool {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9))
         let probe: @Sendable () async throws -> Bool = {
-            let (status, _) = try await self.execute(.GET, SyncAPI.Path.health, body: Empty?.none, authenticated: false, deadline: deadline)
+            let (status, _, _) = try await self.execute(.GET, SyncAPI.Path.health, body: Empty?.none, authenticated: false, deadline: deadline)
             return (200..<300).contains(status)
         }
         return (try? await withDeadline(timeout, what: "the health check", probe)) ?? false
@@ -144,14 +146,35 @@ public final class HTTPSyncTransport: SyncTransport {
     private func raw<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool, timeout: Duration,
                                    alsoAccept: Set<Int> = []) async throws -> Data {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9))
+        try await checkProtocol(deadline: deadline)
         if authenticated, token.withLock({ $0 }) == nil { try await authenticate(timeout: timeout) }
-        let (status, data) = try await execute(method, path, body: body, authenticated: authenticated, deadline: deadline)
+        let (status, data, _) = try await execute(method, path, body: body, authenticated: authenticated, deadline: deadline)
         if status == 401, authenticated {
             try await authenticate(timeout: timeout)
-            let (again, retried) = try await execute(method, path, body: body, authenticated: true, deadline: NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9)))
+            let (again, retried, _) = try await execute(method, path, body: body, authenticated: true, deadline: NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9)))
             return try Self.check(again, retried, method: method, path: path, alsoAccept: alsoAccept)
         }
         return try Self.check(status, data, method: method, path: path, alsoAccept: alsoAccept)
+    }
+
+    /// Once per transport, before the first API call: the server's `/health` must carry this
+    /// build's `Casebook-Protocol`. An older server (no header, or a lower number) or a newer one
+    /// is refused here, so nothing is sent that it would misread (e.g. batch seals, ADR 0011).
+    private func checkProtocol(deadline: NIODeadline) async throws {
+        guard !protocolChecked.withLock({ $0 }) else { return }
+        let (status, _, served) = try await execute(.GET, SyncAPI.Path.health, body: Empty?.none, authenticated: false, deadline: deadline)
+        if (500...599).contains(status) { throw SyncFailure(.server, "the sync server at \(baseURL) is not healthy (HTTP \(status))") }
+        let ours = SyncAPI.protocolVersion
+        guard let served, let version = Int(served) else {
+            throw SyncFailure(.incompatible, "the sync server at \(baseURL) runs an older casebook-server that does not speak sync protocol \(ours); "
+                              + "ask your administrator to upgrade it (nothing was sent)")
+        }
+        guard version == ours else {
+            throw SyncFailure(.incompatible, version < ours
+                ? "the sync server at \(baseURL) speaks sync protocol \(version), older than this casebook's \(ours); ask your administrator to upgrade casebook-server (nothing was sent)"
+                : "the sync server at \(baseURL) speaks sync protocol \(version), newer than this casebook's \(ours); upgrade casebook on this device (nothing was sent)")
+        }
+        protocolChecked.withLock { $0 = true }
     }
 
     private static func check(_ status: Int, _ data: Data, method: HTTPMethod, path: String, alsoAccept: Set<Int> = []) throws -> Data {
@@ -168,11 +191,12 @@ public final class HTTPSyncTransport: SyncTransport {
     }
 
     private func execute<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool,
-                                       deadline: NIODeadline) async throws -> (Int, Data) {
+                                       deadline: NIODeadline) async throws -> (Int, Data, String?) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "casebook-sync/1")
+        request.headers.add(name: SyncAPI.protocolHeader, value: String(SyncAPI.protocolVersion))
         if authenticated, let token = token.withLock({ $0 }) { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
             let data: Data
@@ -184,7 +208,7 @@ public final class HTTPSyncTransport: SyncTransport {
             let response = try await client.execute(request, deadline: deadline)
             var buffer = try await response.body.collect(upTo: Self.maxBody)
             let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-            return (Int(response.status.code), Data(bytes))
+            return (Int(response.status.code), Data(bytes), response.headers.first(name: SyncAPI.protocolHeader))
         } catch let failure as SyncFailure {
             throw failure
         } catch let error as HTTPClientError {
