@@ -10,6 +10,9 @@ import Synchronization
 /// same revision is the same row, and any change to header or ciphertext changes the id.
 public struct SealedRevision: Hashable, Sendable {
     public let id: RevisionID
+    /// The 32-byte content digest (`id` is its hex): what a signature or a batch leaf covers,
+    /// computed once here from `headerBytes` and `ciphertext`.
+    public let digest: Data
     public let header: RevisionHeader
     public let headerBytes: Data
     /// AES-GCM combined form: 12-byte random nonce ‖ ciphertext ‖ 16-byte tag.
@@ -26,11 +29,13 @@ public struct SealedRevision: Hashable, Sendable {
         let header = try RevisionHeader(canonicalBytes: headerBytes)
         let seal = try RevisionSeal(bytes: signature)
         guard ciphertext.count >= 28 else { throw CasebookError(.tampered, "a revision ciphertext is truncated") }
-        let id = Self.contentAddress(headerBytes: headerBytes, ciphertext: ciphertext)
+        let digest = Self.contentDigest(headerBytes: headerBytes, ciphertext: ciphertext)
+        let id = RevisionID(rawValue: digest.hexString)
         if let claimedID, claimedID != id {
             throw CasebookError(.tampered, "revision \(claimedID.rawValue.prefix(12)) does not match its content")
         }
         self.id = id
+        self.digest = digest
         self.header = header
         self.headerBytes = headerBytes
         self.ciphertext = ciphertext
@@ -40,11 +45,12 @@ public struct SealedRevision: Hashable, Sendable {
 
     /// The same revision vouched for by another seal (its content and id are unchanged).
     public func resealed(_ seal: RevisionSeal) -> SealedRevision {
-        SealedRevision(id: id, header: header, headerBytes: headerBytes, ciphertext: ciphertext, seal: seal)
+        SealedRevision(id: id, digest: digest, header: header, headerBytes: headerBytes, ciphertext: ciphertext, seal: seal)
     }
 
-    private init(id: RevisionID, header: RevisionHeader, headerBytes: Data, ciphertext: Data, seal: RevisionSeal) {
+    private init(id: RevisionID, digest: Data, header: RevisionHeader, headerBytes: Data, ciphertext: Data, seal: RevisionSeal) {
         self.id = id
+        self.digest = digest
         self.header = header
         self.headerBytes = headerBytes
         self.ciphertext = ciphertext
@@ -111,7 +117,7 @@ public enum RevisionSealer {
         guard author.deviceID == sealed.header.authorDevice else {
             throw CasebookError(.tampered, "revision \(sealed.id.rawValue.prefix(12)) names another author device")
         }
-        let digest = SealedRevision.contentDigest(headerBytes: sealed.headerBytes, ciphertext: sealed.ciphertext)
+        let digest = sealed.digest
         switch sealed.seal {
         case .single(let signature):
             guard try author.signingKey().isValidSignature(signature, for: digest) else {
@@ -161,7 +167,7 @@ public enum RevisionSealer {
                 let group = Array(own[start..<min(own.count, start + Int(RevisionSeal.maximumBatch))])
                 start += group.count
                 guard group.count > 1 else { continue }
-                let digests = group.map { SealedRevision.contentDigest(headerBytes: revisions[$0].headerBytes, ciphertext: revisions[$0].ciphertext) }
+                let digests = group.map { revisions[$0].digest }
                 let tree = MerkleTree.build(digests)
                 let count = UInt32(group.count)
                 let signature = try author.sign(BatchRoot.signedBytes(author: author.deviceID, root: tree.root, count: count))

@@ -34,11 +34,6 @@ extension Vault {
         } catch { throw storageError(error, "reading keys") }
     }
 
-    package static func verifyConcurrentlyForBenchmark(_ items: [SealedRevision], concurrency: Int = 0,
-                                                       _ check: @Sendable (SealedRevision) -> Bool) -> [Bool] {
-        verifyConcurrently(items, concurrency: concurrency, check)
-    }
-
     /// The sync apply path's overlap of verification (on `concurrency` threads) with in-order
     /// consumption on this thread, for the floor: `consume(i, verdict)` runs as results arrive.
     package static func verifyStreamingForBenchmark(_ items: [SealedRevision], concurrency: Int,

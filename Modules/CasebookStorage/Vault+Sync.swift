@@ -252,29 +252,6 @@ extension Vault {
         }
         return result
     }
-
-    /// Runs `check` over every element on `concurrency` threads (0: one per core; 1: this thread
-    /// only); results keep the input order.
-    static func verifyConcurrently<T: Sendable>(_ items: [SealedRevision], concurrency: Int = 0,
-                                                _ check: @Sendable (SealedRevision) -> T) -> [T] {
-        guard !items.isEmpty else { return [] }
-        let workers = concurrency > 0 ? concurrency : ProcessInfo.processInfo.activeProcessorCount
-        guard workers > 1, items.count > 64 else { return items.map(check) }
-        let results = ResultSlots<T>(count: items.count)
-        let chunk = max(64, items.count / (workers * 4))
-        let chunks = (items.count + chunk - 1) / chunk
-        items.withUnsafeBufferPointer { buffer in
-            nonisolated(unsafe) let buffer = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lower = c * chunk, upper = min(items.count, lower + chunk)
-                var local: [T] = []
-                local.reserveCapacity(upper - lower)
-                for i in lower..<upper { local.append(check(buffer[i])) }
-                results.set(lower, local)
-            }
-        }
-        return results.values
-    }
 }
 
 extension Vault {
@@ -350,15 +327,4 @@ final class StreamedResults<T: Sendable>: @unchecked Sendable {
         }
         return local[c]![i - c * chunk]
     }
-}
-
-/// Slots written in disjoint ranges by the workers, read after all finish.
-private final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    private var storage: [T?]
-    private let lock = Mutex(())
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ start: Int, _ values: [T]) {
-        lock.withLock { _ in for (i, v) in values.enumerated() { storage[start + i] = v } }
-    }
-    var values: [T] { lock.withLock { _ in storage.map { $0! } } }
 }
