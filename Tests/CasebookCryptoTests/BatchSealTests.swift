@@ -184,7 +184,7 @@ import Testing
         // signature covers the size, so a proof re-labelled with another size fails.
         let batched = try RevisionSealer.sealBatches(try sealed(3), author: author)
         guard case .batch(let own) = batched[0].seal else { Issue.record("not batch-sealed"); return }
-        let digest = SealedRevision.contentDigest(headerBytes: batched[0].headerBytes, ciphertext: batched[0].ciphertext)
+        let digest = batched[0].digest
         #expect(MerkleTree.root(leafDigest: digest, index: 0, count: 4, path: own.path)
                 == MerkleTree.root(leafDigest: digest, index: 0, count: 3, path: own.path))
         let relabelled = batched[0].resealed(.batch(BatchInclusion(index: 0, count: 4, path: own.path, signature: own.signature)))
@@ -213,7 +213,7 @@ import Testing
         // A rogue device (say the server's) batch-signs revisions that name the genuine author.
         let rogue = DeviceIdentity.generate(person: author.person)
         let genuine = try sealed(6)
-        let digests = genuine.map { SealedRevision.contentDigest(headerBytes: $0.headerBytes, ciphertext: $0.ciphertext) }
+        let digests = genuine.map(\.digest)
         let tree = MerkleTree.build(digests)
         let signature = try rogue.sign(BatchRoot.signedBytes(author: author.deviceID, root: tree.root, count: 6))
         let roots = VerifiedBatchRoots()

@@ -87,7 +87,7 @@ struct StoreConformanceTests {
             var wires = batched.map { WireRevision($0) }
             wires[7].signature = wires[8].signature  // a proof moved to another revision
             // A correct tree over Alice's revisions 150-153 whose root Bob signed in Alice's name.
-            let digests = singles[150..<154].map { SealedRevision.contentDigest(headerBytes: $0.headerBytes, ciphertext: $0.ciphertext) }
+            let digests = singles[150..<154].map(\.digest)
             let tree = MerkleTree.build(digests)
             let bobSigned = try bob.identity.sign(BatchRoot.signedBytes(author: alice.device, root: tree.root, count: 4))
             wires[150].signature = RevisionSeal.batch(BatchInclusion(index: 0, count: 4, path: tree.paths[0], signature: bobSigned)).bytes

@@ -204,7 +204,7 @@ import Testing
         let rogue = DeviceIdentity.generate(person: f.practitioner.person)
         let rogueRoot = try RevisionSealer.sealBatches(Array(singles[256..<260]), author: rogue)  // not theirs: unchanged
         #expect(rogueRoot == Array(singles[256..<260]))
-        let digests = singles[256..<260].map { SealedRevision.contentDigest(headerBytes: $0.headerBytes, ciphertext: $0.ciphertext) }
+        let digests = singles[256..<260].map(\.digest)
         let tree = MerkleTree.build(digests)
         let forgedSignature = try rogue.sign(BatchRoot.signedBytes(author: f.practitioner.vault.device, root: tree.root, count: 4))
         for i in 256..<260 {
