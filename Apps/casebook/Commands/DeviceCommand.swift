@@ -97,7 +97,7 @@ struct DeviceCommand: ParsableCommand {
         }
 
         func run(vault: Vault, client: SyncClient) async throws {
-            let id = try Parse.id(device, as: DeviceID.self, what: "device")
+            let id = try vault.resolveDevice(device)
             let outcome = try await client.removeDevice(id)
             if options.json {
                 Output.json(Removed(id: outcome.device.rawValue, person: outcome.person?.rawValue,

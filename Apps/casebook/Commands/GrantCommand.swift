@@ -22,8 +22,8 @@ struct GrantCommand: AsyncVaultCommand {
     @Option(help: "Last day of the grant, YYYY-MM-DD (volunteers, external practitioners).") var until: LocalDate?
 
     func run(vault: Vault, client syncClient: SyncClient) async throws {
-        let caseID = try Parse.id(client, as: ClientID.self, what: "client")
-        let person = try Parse.id(to, as: PersonID.self, what: "person")
+        let caseID = try vault.resolveClient(client)
+        let person = try vault.resolvePerson(to)
         if let until, until < vault.clock.today { throw CasebookError(.invalidInput, "--until \(until) is in the past") }
         let outcome = try await syncClient.grant(caseID, to: person, until: until)
         if options.json { Output.json(outcome); return }
@@ -51,8 +51,8 @@ struct RevokeCommand: AsyncVaultCommand {
     @Option(help: "Person id to revoke.") var from: String
 
     func run(vault: Vault, client syncClient: SyncClient) async throws {
-        let caseID = try Parse.id(client, as: ClientID.self, what: "client")
-        let person = try Parse.id(from, as: PersonID.self, what: "person")
+        let caseID = try vault.resolveClient(client)
+        let person = try vault.resolvePerson(from)
         let outcome = try await syncClient.revoke(caseID, from: person)
         if options.json { Output.json(outcome); return }
         print("Revoked \(person) from client \(caseID); the case key is now epoch \(outcome.newEpoch), wrapped for \(outcome.recipients) remaining reader(s).")

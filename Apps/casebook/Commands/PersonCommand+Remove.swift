@@ -27,7 +27,7 @@ extension PersonCommand {
         }
 
         func run(vault: Vault, client: SyncClient) async throws {
-            let id = try Parse.id(person, as: PersonID.self, what: "person")
+            let id = try vault.resolvePerson(person)
             let outcome = try await client.removePerson(id)
             if options.json {
                 Output.json(Removed(id: outcome.person.rawValue, devices: outcome.devices.map(\.rawValue),

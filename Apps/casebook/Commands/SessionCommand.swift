@@ -42,7 +42,7 @@ struct SessionCommand: ParsableCommand {
         @Flag(help: "The client was encouraged to use a private space.") var clientPrivate = false
 
         func run(vault: Vault) throws {
-            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let id = try vault.resolveClient(client)
             let draft = SessionDraft(clientID: id, on: on, minutes: minutes, platform: platform,
                                      practitionerPrivate: practitionerPrivate, clientPrivate: clientPrivate,
                                      topics: topics, progress: progress, followUp: followUp)
@@ -76,7 +76,7 @@ struct SessionCommand: ParsableCommand {
         @Argument(help: "Client id.") var client: String
 
         func run(vault: Vault) throws {
-            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let id = try vault.resolveClient(client)
             let entries = try vault.sessions(client: id)
             if options.json { Output.json(entries.map(SessionView.init)); return }
             if entries.isEmpty { print("No sessions.") }
@@ -97,7 +97,7 @@ struct SessionCommand: ParsableCommand {
         @Argument(help: "Session id.") var session: String
 
         func run(vault: Vault) throws {
-            let id = try Parse.id(session, as: RecordID.self, what: "session")
+            let id = try vault.resolveRecord(session, types: [.session], what: "session", list: "casebook session list CLIENT")
             let record = try vault.finaliseSession(id)
             if options.json { Output.json(["id": record.id.rawValue, "status": record.status.rawValue]) } else {
                 print("Finalised session \(record.id)")
@@ -112,7 +112,7 @@ struct SessionCommand: ParsableCommand {
         @Option(help: "The amendment.") var text: String
 
         func run(vault: Vault) throws {
-            let id = try Parse.id(session, as: RecordID.self, what: "session")
+            let id = try vault.resolveRecord(session, types: [.session], what: "session", list: "casebook session list CLIENT")
             let (amendment, masked) = try vault.amendSession(id, text: text)
             if options.json { Output.json(["id": amendment.id.rawValue]) } else {
                 SessionCommand.reportMasked(masked)
