@@ -2,6 +2,7 @@ import CasebookCrypto
 public import CasebookModels
 import Foundation
 import GRDB
+import Synchronization
 
 /// The rulebook (ADR 0012) on a replica: who signed what, from this replica's own trusted device
 /// set; the writer's check before sealing; the merge of stored revisions through the rules; and

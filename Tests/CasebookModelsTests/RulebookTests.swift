@@ -193,13 +193,20 @@ import Testing
         // What the server runs: record type vs role, from the clear header alone.
         let header = RevisionHeader(recordID: .random(), recordType: .settings, caseID: .organisation, authorDevice: Self.pat.device,
                                     hlc: HLCTimestamp(physical: 1, logical: 0), keyEpoch: 0)
-        #expect(Rulebook.admitHeader(header, signer: Self.pat)?.reason == .notAuthorised)
-        #expect(Rulebook.admitHeader(header, signer: Self.admin) == nil)
+        func by(_ signer: Signer, _ h: RevisionHeader) -> RevisionHeader {
+            var h = h
+            h.authorDevice = signer.device
+            return h
+        }
+        #expect(Rulebook.admitHeader(by(Self.pat, header), signer: Self.pat)?.reason == .notAuthorised)
+        #expect(Rulebook.admitHeader(by(Self.admin, header), signer: Self.admin) == nil)
+        // A header signed by one device judged as another's is refused outright.
+        #expect(Rulebook.admitHeader(by(Self.pat, header), signer: Self.admin)?.reason == .unknownDevice)
         var hold = header
         hold.recordType = .retentionHold
         hold.caseID = Self.caseID
-        #expect(Rulebook.admitHeader(hold, signer: Self.dsl) == nil)
-        #expect(Rulebook.admitHeader(hold, signer: Self.vol)?.reason == .notAuthorised)
+        #expect(Rulebook.admitHeader(by(Self.dsl, hold), signer: Self.dsl) == nil)
+        #expect(Rulebook.admitHeader(by(Self.vol, hold), signer: Self.vol)?.reason == .notAuthorised)
     }
 
     @Test func aBackdatedEditCannotRewriteAFinalisedNote() throws {
@@ -225,15 +232,23 @@ import Testing
     static func mixedConcernRevisions(seed: UInt64) -> [Revision] {
         var rng = SeededGenerator(seed: seed)
         let signers = [dsl, dsl2, pat, vol, admin, removed, Signer(device: DeviceID(rawValue: "d-rogue"), person: pat.person, roles: [.dsl])]
-        let patches: [(Signer) -> [String: JSONValue]] = [
-            { raise(by: $0.person) }, { raise(by: dsl.person) }, { acknowledge(by: $0.person) }, { acknowledge(by: dsl.person) },
-            { close(by: $0.person) }, { _ in ["status": s("open")] }, { _ in ["details": s("rewritten")] },
-            { _ in ["outcome": s("nothing")] }, { _ in ["acknowledgedBy": .null] },
-        ]
+        func patch(_ kind: Int, _ signer: Signer) -> [String: JSONValue] {
+            switch kind {
+            case 0: raise(by: signer.person)
+            case 1: raise(by: dsl.person)
+            case 2: acknowledge(by: signer.person)
+            case 3: acknowledge(by: dsl.person)
+            case 4: close(by: signer.person)
+            case 5: ["status": s("open")]
+            case 6: ["details": s("rewritten")]
+            case 7: ["outcome": s("nothing")]
+            default: ["acknowledgedBy": .null]
+            }
+        }
         let count = Int.random(in: 1...10, using: &rng)
         return (0..<count).map { i in
             let signer = signers.randomElement(using: &rng)!
-            let fields = patches.randomElement(using: &rng)!(signer)
+            let fields = patch(Int.random(in: 0...8, using: &rng), signer)
             let author = Int.random(in: 0..<6, using: &rng) == 0 ? dsl.person : signer.person
             let type: RecordType = Int.random(in: 0..<8, using: &rng) == 0 ? .disclosure : .concern
             var r = rev("rev-\(seed)-\(i)", signer, at: UInt64.random(in: 1...60, using: &rng), type: type, fields, author: author)
