@@ -49,8 +49,8 @@ public struct RuleViolation: Error, Hashable, Sendable, CustomStringConvertible 
         let code: CasebookError.Code = switch reason {
         case .finalised: .finalised
         case .statusBackwards, .historyRewrite, .appendOnly: .conflict
-        case .misplaced, .moved: .tampered
-        case .invalidCreation: .invalidInput
+        case .moved: .tampered
+        case .invalidCreation, .misplaced: .invalidInput
         default: .notAuthorised
         }
         return CasebookError(code, message)
