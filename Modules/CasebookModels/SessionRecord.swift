@@ -39,6 +39,12 @@ public struct SessionRecord: Hashable, Codable, Sendable {
     }
 }
 
+extension SessionRecord {
+    /// Every stored field: a finalising revision carries them all (see `RecordMerge`).
+    public static let fieldNames = ["id", "clientID", "practitioner", "on", "minutes", "platform", "practitionerPrivate",
+                                    "clientPrivate", "topics", "progress", "followUp", "status", "masked"]
+}
+
 extension SessionRecord: CustomStringConvertible, CustomDebugStringConvertible {
     public var description: String { "SessionRecord(\(id), \(on), \(minutes) min, \(status.rawValue), <redacted>)" }
     public var debugDescription: String { description }

@@ -148,8 +148,9 @@ extension Vault {
         } catch { throw storageError(error, "reading invitations") }
     }
 
-    /// Commits arbitrary changes without the policy checks of the public commands (simulations
-    /// and tests of the sync layer only).
+    /// Commits arbitrary changes without the policy checks of the public commands nor the
+    /// writer's rulebook check (simulations and tests of the sync layer only; receivers still run
+    /// the rulebook on them).
     @discardableResult
     package func commitForTesting(_ changes: [PendingChange], createCase: Bool = false) throws(CasebookError) -> [SealedRevision] {
         do {
@@ -157,7 +158,7 @@ extension Vault {
                 for change in changes where createCase {
                     if try !holdsKey(db, for: change.caseID) { _ = try createCaseKey(db, for: change.caseID) }
                 }
-                return try commit(db, changes, action: .create)
+                return try commit(db, changes, action: .create, checked: false)
             }
         } catch { throw storageError(error, "committing") }
     }

@@ -141,8 +141,10 @@ extension Vault {
                     throw CasebookError(.finalised, "session \(id) is already finalised; correct it with 'casebook session amend \(id) --text ...'")
                 }
                 session.status = .finalised
+                // The finalising revision carries the whole note (ADR 0012): the merge takes it as
+                // the final state, so no revision stamped before it can rewrite a field.
                 try commit(db, [.init(record: id, type: .session, caseID: caseID,
-                                      fields: ["status": .string(SessionStatus.finalised.rawValue)])], action: .update)
+                                      fields: try FieldCoding.fields(of: session))], action: .update)
                 return session
             }
         } catch { throw storageError(error, "finalising a session") }

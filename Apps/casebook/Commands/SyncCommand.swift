@@ -28,6 +28,7 @@ struct SyncCommand: AsyncVaultCommand {
         var pulled: Int
         var stored: Int
         var rejected: [RejectedRevision]
+        var refused: [RejectedRevision]
         var pushRejected: [RejectedRevision]
         var keysReceived: Int
         var keysRejected: [RejectedKey]
@@ -46,7 +47,8 @@ struct SyncCommand: AsyncVaultCommand {
         if let server, !server.isEmpty, try vault.serverURL() == nil { try vault.setServerURL(server) }
         let r = try await client.run()
         if options.json {
-            Output.json(Report(pushed: r.pushed, pulled: r.pulled, stored: r.stored, rejected: r.rejected, pushRejected: r.pushRejected,
+            Output.json(Report(pushed: r.pushed, pulled: r.pulled, stored: r.stored, rejected: r.rejected, refused: r.refused,
+                               pushRejected: r.pushRejected,
                                keysReceived: r.keysReceived, keysRejected: r.keysRejected, keysDistributed: r.keysDistributed,
                                trainingPublished: r.trainingPublished, certified: r.certified,
                                backfilled: r.backfilled.map(\.rawValue), serverErased: r.serverErased.map(\.rawValue),
@@ -66,6 +68,9 @@ struct SyncCommand: AsyncVaultCommand {
             Output.warn("the server refused to erase case \(caseID); it stays queued for the next sync")
         }
         for rejected in r.rejected { Output.warn("refused revision \(rejected.id.prefix(12)): \(rejected.message)") }
+        for refused in r.refused {
+            Output.warn("kept revision \(refused.id.prefix(12)) out of the records (\(refused.reason)): \(refused.message)")
+        }
         for rejected in r.keysRejected { Output.warn("refused a case key: \(rejected.message)") }
         for rejected in r.pushRejected { Output.warn("the server refused revision \(rejected.id.prefix(12)): \(rejected.message) (kept locally)") }
     }

@@ -186,6 +186,10 @@ public actor InMemorySyncServer {
             guard h.authorDevice == caller.device else {
                 rejected.append(PushRejection(id: wire.id, error: "not-authorised", message: "a device pushes only its own revisions")); continue
             }
+            // The rulebook's header part, as the real server runs it (ADR 0012).
+            if let violation = Rulebook.admitHeader(h, signer: Signer(device: caller.device, person: caller.person, roles: [caller.role])) {
+                rejected.append(PushRejection(id: wire.id, error: violation.error.code.rawValue, message: violation.message)); continue
+            }
             if erased.contains(h.caseID) {
                 rejected.append(PushRejection(id: wire.id, error: CasebookError.Code.caseErased.rawValue,
                                               message: "case \(h.caseID) was erased; its revisions are not accepted again")); continue
