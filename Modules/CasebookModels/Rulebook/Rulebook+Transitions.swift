@@ -50,6 +50,9 @@ extension Rulebook {
         if prior.fields.value("status") == .string(SessionStatus.finalised.rawValue) {
             return RuleViolation(.finalised, "\(record) is finalised; it is corrected only by an amendment")
         }
+        if prior.fields.value("status") == .string(SessionStatus.discarded.rawValue) {
+            return RuleViolation(.finalised, "\(record) was discarded; it never changes again")
+        }
         if let practitioner = prior.fields.value("practitioner")?.stringValue, practitioner != signer.person.rawValue {
             return RuleViolation(.notOwner, "\(record) is the note of \(practitioner); only they may change or finalise it")
         }
