@@ -52,6 +52,8 @@ public final class InMemoryServerStore: ServerStore {
         /// Revisions in `seq` order; erasure removes rows (numbers are never reused).
         var log: [Row] = []
         var seqOfID: [String: Int64] = [:]
+        /// Rows held per case (whether a case exists, without scanning the log).
+        var rowsOfCase: [CaseID: Int] = [:]
         var lastSeq: Int64 = 0
         var erased: Set<CaseID> = []
         /// Per person and required course, the last valid day (nil = missing).
@@ -214,6 +216,7 @@ public final class InMemoryServerStore: ServerStore {
                 s.lastSeq += 1
                 s.log.append(Row(seq: s.lastSeq, caseID: revision.caseID, wire: WireRevision(revision.sealed, seq: s.lastSeq)))
                 s.seqOfID[revision.id] = s.lastSeq
+                s.rowsOfCase[revision.caseID, default: 0] += 1
                 outcomes.append(.accepted(seq: s.lastSeq))
             }
             return outcomes
@@ -290,6 +293,7 @@ public final class InMemoryServerStore: ServerStore {
             s.owners[caseID] = nil
             for row in s.log where row.caseID == caseID { s.seqOfID[row.wire.id] = nil }
             s.log.removeAll { $0.caseID == caseID }
+            s.rowsOfCase[caseID] = nil
         }
     }
 
@@ -318,7 +322,7 @@ public final class InMemoryServerStore: ServerStore {
 extension InMemoryServerStore.State {
     func facts(_ caseID: CaseID, person: PersonID, today: LocalDate) -> CaseFacts {
         let granted = grants[caseID]?[person].map { !$0.revoked && ($0.until.map { $0 >= today } ?? true) } ?? false
-        return CaseFacts(exists: log.contains { $0.caseID == caseID }, owner: owners[caseID], granted: granted,
+        return CaseFacts(exists: rowsOfCase[caseID, default: 0] > 0, owner: owners[caseID], granted: granted,
                          erased: erased.contains(caseID))
     }
 }
