@@ -28,17 +28,14 @@ public struct DeviceCertificate: Sendable, Hashable {
 public enum DeviceTrust {
     /// What a certifying administrator signs: the device keys and the roles vouched for, so a
     /// hostile server can neither substitute keys nor promote anyone.
+    /// The format is `SignedStatement.deviceCertification`.
     public static func signedBytes(keys: DevicePublicKeys, roles: [Role]) -> Data {
-        var data = Data("casebook/device-certificate/v1|".utf8)
-        data.append(keys.certificationBytes)
-        data.append(Data("|roles|".utf8))
-        data.append(Data(roles.map(\.rawValue).sorted().joined(separator: ",").utf8))
-        return data
+        SignedStatement.deviceCertification(keys: keys, roles: roles)
     }
 
-    /// HMAC-SHA256 keyed by the enrolment code over the device keys.
+    /// HMAC-SHA256 keyed by the enrolment code over the device keys (`SignedStatement.enrolmentProof`).
     public static func enrolmentProof(code: String, keys: DevicePublicKeys) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: keys.certificationBytes, using: SymmetricKey(data: Data(code.utf8))))
+        SignedStatement.enrolmentProof(code: code, keys: keys)
     }
 
     /// 128-bit fingerprint of a root signing key, in hex (embedded in enrolment codes).

@@ -163,7 +163,7 @@ import Testing
         parts[2] = String(parts[2].dropLast()) + (parts[2].hasSuffix("0") ? "1" : "0")
         await #expect(throws: CasebookError.self) {
             _ = try await SyncClient.enrol(code: try EnrolmentCode(parsing: parts.joined(separator: ".")), person: nil,
-                                           transport: await org.server.transport(for: nil))
+                                           transport: org.server.transport(for: nil))
         }
     }
 
