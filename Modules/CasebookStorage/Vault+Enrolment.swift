@@ -36,9 +36,19 @@ public enum DeviceTrust {
         return data
     }
 
-    /// HMAC-SHA256 keyed by the enrolment code over the device keys.
-    public static func enrolmentProof(code: String, keys: DevicePublicKeys) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: keys.certificationBytes, using: SymmetricKey(data: Data(code.utf8))))
+    /// HMAC-SHA256 over the device keys, keyed by the proof key derived from the enrolment code
+    /// (never by what the server sees: ADR 0015).
+    public static func enrolmentProof(secret: EnrolmentSecret, keys: DevicePublicKeys) -> Data {
+        secret.proof(over: proofMessage(keys))
+    }
+
+    /// Whether `proof` shows that whoever registered `keys` knew the code's secret.
+    public static func verifyEnrolmentProof(_ proof: Data, secret: EnrolmentSecret, keys: DevicePublicKeys) -> Bool {
+        secret.verifyProof(proof, over: proofMessage(keys))
+    }
+
+    static func proofMessage(_ keys: DevicePublicKeys) -> Data {
+        Data("casebook/enrolment-proof/v2|".utf8) + keys.certificationBytes
     }
 
     /// 128-bit fingerprint of a root signing key, in hex (embedded in enrolment codes).

@@ -58,10 +58,10 @@ public actor InMemorySyncServer {
     /// Like `casebook-server init`: the first administrator's person and one-time code.
     public func bootstrap() -> (person: PersonID, code: String) {
         let person = PersonID.random()
-        let code = SymmetricKey.randomToken()
+        let secret = EnrolmentSecret.generate()
         people[person] = StoredPerson(record: PersonRecord(id: person, role: .admin, type: .staff, active: true, pending: true),
-                                      codeHash: Data(SHA256.hash(data: Data(code.utf8))))
-        return (person, code)
+                                      codeHash: secret.serverAuthHash)
+        return (person, secret.bootstrapCode)
     }
 
     public func transport(for device: DeviceID?) -> InMemoryTransport { InMemoryTransport(server: self, device: device) }
