@@ -55,10 +55,11 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
         // Like HummingbirdTLS's `.tls(http1, …)`, plus a log line for each failed handshake (ADR 0015).
         let channelConfiguration = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))
         let tlsLogger = logger
-        _ = try NIOSSLContext(configuration: tls)  // a bad certificate or key fails here, at start-up
+        let serverTLS = tls
+        _ = try NIOSSLContext(configuration: serverTLS)  // a bad certificate or key fails here, at start-up
         server = HTTPServerBuilder { responder in
             try HandshakeLoggingTLSChannel(base: HTTP1Channel(responder: responder, configuration: channelConfiguration),
-                                           tlsConfiguration: tls, logger: tlsLogger)
+                                           tlsConfiguration: serverTLS, logger: tlsLogger)
         }
     } else {
         server = http1

@@ -1,3 +1,4 @@
+import CasebookModels
 import HummingbirdCore
 import Logging
 import NIOCore

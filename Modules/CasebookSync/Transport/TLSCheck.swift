@@ -1,3 +1,4 @@
+import CasebookCrypto
 import Crypto
 import Foundation
 import NIOCore
