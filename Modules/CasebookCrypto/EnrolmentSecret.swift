@@ -41,6 +41,15 @@ public struct EnrolmentSecret: Sendable, Hashable {
     /// The value the server sees (base64url of 32 bytes derived under the server-auth label).
     public var serverAuth: String { derive("casebook/enrolment/server-auth/v1").withUnsafeBytes { Data($0) }.base64URLEncodedString() }
 
+    /// The server-auth value of a printed code (`cb1.SECRET` or `cb1.PERSON.SECRET.…`), for
+    /// clients that speak the wire protocol directly (tests, benchmarks); nil if it is not a cb1 code.
+    public static func serverAuth(ofCode code: String) -> String? {
+        guard code.hasPrefix(codePrefix) else { return nil }
+        let parts = code.dropFirst(codePrefix.count).split(separator: ".", omittingEmptySubsequences: false)
+        let secret = parts.count == 1 ? parts[0] : parts.count >= 3 ? parts[1] : nil
+        return secret.flatMap { EnrolmentSecret(encoded: String($0)) }?.serverAuth
+    }
+
     /// What the server stores and looks enrolments up by: SHA-256 of `serverAuth`.
     public var serverAuthHash: Data { Self.hash(serverAuth: serverAuth) }
 
