@@ -15,6 +15,10 @@ struct SyncCommand: AsyncVaultCommand {
             unknown device, clock more than five minutes ahead) are reported and not stored; so are case keys \
             not signed by a certified device of someone who may read that case.
 
+            Administrators: your sync vouches for one device per invitation you issued (its enrolment proof \
+            must verify); a further device claiming the same invitation is held and shown as 'pending: …' \
+            until you compare its fingerprint and run 'casebook device certify DEVICE'.
+
             Erasure: a case you erased ('casebook erase') is erased on the server first; a destruction \
             certificate you receive makes this replica crypto-shred its own copy of that case. The report \
             counts both (server_erased, erased_locally). See 'casebook retention erasures'.
