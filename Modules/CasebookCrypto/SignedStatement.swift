@@ -85,9 +85,11 @@ public enum SignedStatement {
         return data
     }
 
-    /// The enrolment proof: HMAC-SHA256 keyed by the enrolment code over `deviceKeys`.
-    public static func enrolmentProof(code: String, keys: DevicePublicKeys) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: deviceKeys(keys), using: SymmetricKey(data: Data(code.utf8))))
+    /// What the enrolment proof authenticates (ADR 0015): "casebook/enrolment-proof/v2|" ‖
+    /// `deviceKeys`. The proof is HMAC-SHA256 over it keyed by the proof key that HKDF derives from
+    /// the invitation's secret (`EnrolmentSecret`), never by what the server sees.
+    public static func enrolmentProofMessage(keys: DevicePublicKeys) -> Data {
+        Data("casebook/enrolment-proof/v2|".utf8) + deviceKeys(keys)
     }
 
     /// A device removal (docs/adr/0010-membership.md), signed by an administrator's device:

@@ -33,9 +33,19 @@ public enum DeviceTrust {
         SignedStatement.deviceCertification(keys: keys, roles: roles)
     }
 
-    /// HMAC-SHA256 keyed by the enrolment code over the device keys (`SignedStatement.enrolmentProof`).
-    public static func enrolmentProof(code: String, keys: DevicePublicKeys) -> Data {
-        SignedStatement.enrolmentProof(code: code, keys: keys)
+    /// HMAC-SHA256 over the device keys, keyed by the proof key derived from the enrolment code
+    /// (never by what the server sees: ADR 0015).
+    public static func enrolmentProof(secret: EnrolmentSecret, keys: DevicePublicKeys) -> Data {
+        secret.proof(over: proofMessage(keys))
+    }
+
+    /// Whether `proof` shows that whoever registered `keys` knew the code's secret.
+    public static func verifyEnrolmentProof(_ proof: Data, secret: EnrolmentSecret, keys: DevicePublicKeys) -> Bool {
+        secret.verifyProof(proof, over: proofMessage(keys))
+    }
+
+    static func proofMessage(_ keys: DevicePublicKeys) -> Data {
+        SignedStatement.enrolmentProofMessage(keys: keys)
     }
 
     /// 128-bit fingerprint of a root signing key, in hex (embedded in enrolment codes).

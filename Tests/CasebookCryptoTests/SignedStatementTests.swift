@@ -44,9 +44,10 @@ import Testing
         #expect(SignedStatement.deviceCertification(keys: Self.keys, roles: [.admin, .dsl]) == certification, "roles are sorted")
     }
 
-    @Test func enrolmentProof() {
-        #expect(SignedStatement.enrolmentProof(code: "code-123", keys: Self.keys).hexString
-                == "7fd01daa7a95b7cbd9ceee9c7bc1d0807764569182e0ca77fa05d781f9922ed7")
+    @Test func enrolmentProofMessage() {
+        // "casebook/enrolment-proof/v2|" then the device keys (ADR 0015); keyed by the HKDF proof key.
+        #expect(SignedStatement.enrolmentProofMessage(keys: Self.keys).hexString
+                == "63617365626f6f6b2f656e726f6c6d656e742d70726f6f662f76327c" + Self.deviceKeysHex)
     }
 
     @Test func deviceRemoval() {

@@ -57,7 +57,8 @@ struct ConcernCommand: ParsableCommand {
             // cannot tell a practitioner whether the DSL will hear of this soon.
             var reachable: Bool?
             if connectivity.serverConfigured, let url = try? SyncSupport.serverURL(explicit: nil, vault: vault),
-               let transport = try? HTTPSyncTransport(baseURL: url, identity: nil) {
+               let transport = try? HTTPSyncTransport(baseURL: url, identity: nil,
+                                                      security: (try? SyncSupport.transportSecurity(caCert: nil, vault: vault)) ?? TransportSecurity()) {
                 reachable = await transport.isReachable(timeout: ConcernCommand.probeTimeout)
             }
             let offline = reachable != true

@@ -17,6 +17,7 @@ struct GrantCommand: AsyncVaultCommand {
 
     @OptionGroup var options: VaultOptions
     @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
     @Argument(help: "Client id.") var client: String
     @Option(help: "Person id to grant.") var to: String
     @Option(help: "Last day of the grant, YYYY-MM-DD (volunteers, external practitioners).") var until: LocalDate?
@@ -47,6 +48,7 @@ struct RevokeCommand: AsyncVaultCommand {
 
     @OptionGroup var options: VaultOptions
     @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
     @Argument(help: "Client id.") var client: String
     @Option(help: "Person id to revoke.") var from: String
 

@@ -18,6 +18,7 @@ extension PersonCommand {
                 """)
         @OptionGroup var options: VaultOptions
         @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+        @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
         @Argument(help: "Person id (see 'casebook person list').") var person: String
 
         struct Removed: Encodable {

@@ -39,6 +39,7 @@ struct RecoverCommand: AsyncVaultCommand {
 
     @OptionGroup var options: VaultOptions
     @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
     @Option(help: ArgumentHelp("The organisation recovery key file (kept offline).", valueName: "file")) var recoveryKey: String
     @Option(help: ArgumentHelp("Person whose devices receive the keys (default: you).", valueName: "person-id")) var `for`: String?
     @Option(help: ArgumentHelp("Only this client's case (granted to the person first).", valueName: "client-id")) var `case`: String?

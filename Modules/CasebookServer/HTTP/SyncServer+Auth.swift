@@ -20,7 +20,8 @@ extension SyncServer {
         if let recovery = body.recoveryKey, (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: recovery)) == nil {
             throw CasebookError(.invalidInput, "the recovery key is malformed")
         }
-        let codeHash = Data(SHA256.hash(data: Data(body.code.utf8)))
+        // `code` carries the server-auth value derived from the invitation code, never the code (ADR 0015).
+        let codeHash = EnrolmentSecret.hash(serverAuth: body.code)
         let person = try await store.enrol(codeHash: codeHash, device: body.device, recoveryKey: body.recoveryKey, now: clock.now)
         guard let organisation = try await store.organisation() else { throw CasebookError(.storage, "no organisation") }
         context.logger.info("device enrolled", metadata: ["enrolled_device": .string(body.device.deviceID.rawValue),

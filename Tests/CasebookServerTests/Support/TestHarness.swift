@@ -202,7 +202,8 @@ struct Fixture: Sendable {
         let (admin, code) = try await withServerStore(url: url, logger: TestDatabase.logger) { store in
             try await initialiseOrganisation(store: store, name: "Test Org", clock: clock)
         }
-        return Fixture(url: url, clock: clock, adminCode: code, adminPerson: admin)
+        // The wire carries the code's server-auth value, never the printed code (ADR 0015).
+        return Fixture(url: url, clock: clock, adminCode: try #require(EnrolmentSecret.serverAuth(ofCode: code)), adminPerson: admin)
     }
 
     /// Runs `body` against an in-process app with an enrolled administrator.
