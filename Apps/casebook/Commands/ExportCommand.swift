@@ -60,14 +60,31 @@ struct ExportCommand: ParsableCommand {
                 throw CasebookError(.notAuthorised, "only records-officer or dsl may export a subject-access bundle")
             }
             let id = try vault.resolveClient(client)
+            // Every check before any effect (issue 13): a refused export leaves no file and no
+            // disclosure entry, so the request, the key, the password and the destination are all
+            // checked before the exporter writes or logs anything.
+            var requestID: RecordID?
             if let request {
-                let requestID = try vault.resolveRecord(request, types: [.accessRequest], what: "request", list: "casebook sar list")
-                guard let found = try vault.accessRequests(all: true).first(where: { $0.id == requestID }), found.clientID == id else {
-                    throw CasebookError(.notFound, "no subject-access request \(request) for client \(id); see 'casebook sar list --all'")
+                let resolved = try vault.resolveRecord(request, types: [.accessRequest], what: "request", list: "casebook sar list")
+                guard let found = try vault.accessRequests(all: true).first(where: { $0.id == resolved }), found.clientID == id else {
+                    throw CasebookError(.notFound, "no subject-access request \(request) for client \(Vault.short(id)); see 'casebook sar list --all'")
                 }
+                guard found.status == .open else {
+                    throw CasebookError(.conflict, "subject-access request \(Vault.short(resolved)) is \(found.status.rawValue), not open; nothing was written (export without --request to send a further copy)")
+                }
+                requestID = resolved
             }
             let key = try ExportCommand.signingKey(signingKey)
             let password = try ExportCommand.password(file: passwordFile)
+            let destination = URL(fileURLWithPath: out)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: destination.deletingLastPathComponent().path, isDirectory: &isDirectory),
+                  isDirectory.boolValue else {
+                throw CasebookError(.invalidInput, "the folder for \(out) does not exist; nothing was written")
+            }
+            guard !FileManager.default.fileExists(atPath: out) else {
+                throw CasebookError(.conflict, "\(out) already exists; choose another --out (nothing was written)")
+            }
             let settings = try vault.organisation().settings
             let exporter = SubjectAccessExporter(
                 writer: key.writer,
@@ -78,18 +95,20 @@ struct ExportCommand: ParsableCommand {
             do {
                 let requests = try vault.accessRequests(all: true).filter { $0.clientID == id }
                 result = try exporter.export(
-                    from: vault, client: id, requestID: request, to: url, password: password, extra: .init(accessRequests: requests))
+                    from: vault, client: id, requestID: requestID?.rawValue, to: url, password: password,
+                    extra: .init(accessRequests: requests))
             } catch let error as ExportError {
                 throw ExportCommand.edge(error)
             }
             let bundleID = BundleSigning.sha256Hex((try? Data(contentsOf: url)) ?? Data())
-            if let request {
+            if let requestID {
                 // The bundle answers the request: it leaves the open list and its deadline warnings.
-                _ = try vault.answerAccessRequest(try vault.resolveRecord(request, types: [.accessRequest], what: "request", list: "casebook sar list"), on: LocalDate(Date()))
+                _ = try vault.answerAccessRequest(requestID, on: vault.clock.today)
+                if !options.json { Output.info("Subject-access request \(Vault.short(requestID)) is now marked answered.") }
             }
             if options.json {
                 Output.json(ExportView(
-                    id: bundleID, path: out, caseID: result.manifest.caseID, requestID: request, encrypted: password != nil,
+                    id: bundleID, path: out, caseID: result.manifest.caseID, requestID: requestID?.rawValue, encrypted: password != nil,
                     files: result.manifest.files.count, counts: result.counts, withheld: result.redactionLog.count,
                     keyFingerprint: key.fingerprint))
             } else {

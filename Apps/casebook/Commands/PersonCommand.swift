@@ -57,7 +57,10 @@ struct PersonCommand: ParsableCommand {
                 print("Invited \(invitation.person) as \(role.rawValue).")
                 print("Enrolment code (one use; give it to them privately):")
                 print("  \(invitation.code)")
-                print("They run: casebook enrol --server URL --code CODE --name NAME; then you run: casebook sync")
+                let server = (try? vault.serverURL()).flatMap { $0 } ?? "URL"
+                let quoted = "'" + name.replacingOccurrences(of: "'", with: "'\\''") + "'"
+                print("They run: casebook enrol --server \(server) --code=CODE --name \(quoted)")
+                print("(with --ca-cert FILE if the server uses the organisation's own CA); then you run: casebook sync")
                 if existing != nil { print("(On their existing standalone vault: its records keep their author; see 'casebook enrol --help'.)") }
             }
         }
