@@ -63,7 +63,7 @@ extension Vault {
     public func resolveDevice(_ text: String) throws(CasebookError) -> DeviceID {
         do {
             return try pool.read { db in
-                let ids = try String.fetchAll(db, sql: "SELECT id FROM devices")
+                let ids = try String.fetchAll(db, sql: "SELECT device_id FROM devices")
                 return try Self.pick(text, what: "device", list: "casebook device list", candidates: ids.map { (DeviceID(rawValue: $0), []) })
             }
         } catch { throw storageError(error, "finding the device") }
