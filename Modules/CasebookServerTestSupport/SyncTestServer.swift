@@ -124,6 +124,10 @@ public final class SyncTestServer: Sendable {
     /// Lists a device nobody certified (the operator's own) in `GET /v1/organisation`.
     public func registerUncertified(_ record: DeviceRecord) async { hostile.serveDevice(record) }
 
+    /// Registers a device in the store itself (as the operator's database access allows), so every
+    /// route treats it as enrolled: an administrator could then certify it.
+    public func plantDevice(_ record: DeviceRecord) async { memory.plantDevice(record) }
+
     /// Edits the served log (see `HostileStore.tamper`). The in-memory store never fails a read,
     /// so an error here cannot happen; if it did, the edit would be missing and the test's own
     /// expectations would fail.

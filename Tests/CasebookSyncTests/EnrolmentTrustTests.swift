@@ -86,7 +86,7 @@ import Testing
 
         // The code leaked: a second device makes a valid proof and the server registers it.
         let second = DeviceIdentity.generate(person: invitation.person)
-        await org.server.registerUncertified(Self.record(second, proof: DeviceTrust.enrolmentProof(secret: code.secret, keys: second.publicKeys)))
+        await org.server.plantDevice(Self.record(second, proof: DeviceTrust.enrolmentProof(secret: code.secret, keys: second.publicKeys)))
         #expect(try await org.admin.sync().certified == 0)
         #expect(try Self.trusted(org.admin, invitation.person) == [first.identity.deviceID])
         #expect(await org.server.storedKeys(of: .organisation).allSatisfy { $0.recipient != second.deviceID })

@@ -40,7 +40,7 @@ import Testing
 
     /// The DSL's replica shows the concern as unacknowledged on every command.
     static func warned(_ dsl: Member, about id: RecordID) throws -> Bool {
-        try dsl.vault.safeguardingWarnings().contains { $0.contains(id.rawValue) }
+        try dsl.vault.safeguardingWarnings().contains { $0.contains(Vault.short(id)) }
     }
 
     static func state(_ member: Member, _ id: RecordID) throws -> MergedRecord? {

@@ -342,6 +342,11 @@ extension Array {
 // MARK: - Inspection for tests
 
 @_spi(Testing) extension InMemoryServerStore {
+    /// Writes a device row as an operator with database access could, past every route's check.
+    public func plantDevice(_ record: DeviceRecord) {
+        state.withLock { $0.devices[record.deviceID] = record }
+    }
+
     /// Revisions held (all cases, or one).
     public func revisionCount(of caseID: CaseID? = nil) -> Int {
         state.withLock { s in caseID.map { c in s.log.count { $0.caseID == c } } ?? s.log.count }

@@ -43,5 +43,6 @@ final class TestServer: Sendable {
         await real.withhold(caseID, epoch: epoch, recipient: recipient)
     }
     func registerUncertified(_ record: DeviceRecord) async { await real.registerUncertified(record) }
+    func plantDevice(_ record: DeviceRecord) async { await real.plantDevice(record) }
     func tamper(_ change: (inout [WireRevision]) -> Void) async { await real.tamper(change) }
 }
