@@ -29,11 +29,7 @@ public enum DeviceTrust {
     /// What a certifying administrator signs: the device keys and the roles vouched for, so a
     /// hostile server can neither substitute keys nor promote anyone.
     public static func signedBytes(keys: DevicePublicKeys, roles: [Role]) -> Data {
-        var data = Data("casebook/device-certificate/v1|".utf8)
-        data.append(keys.certificationBytes)
-        data.append(Data("|roles|".utf8))
-        data.append(Data(roles.map(\.rawValue).sorted().joined(separator: ",").utf8))
-        return data
+        CertificationStatement.signedBytes(keys: keys, roles: roles)
     }
 
     /// HMAC-SHA256 keyed by the enrolment code over the device keys.

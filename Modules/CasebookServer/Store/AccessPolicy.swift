@@ -71,3 +71,15 @@ public enum AccessPolicy {
         return nil
     }
 }
+
+extension AccessPolicy {
+    /// Creating a new key epoch of a case, or uploading copies of an epoch above 0 (ADR 0013): the
+    /// case's owner, a DSL or an administrator; the organisation case's only by administrators.
+    /// Replicas apply the same rule to the rotation statement's signer (`Vault.mayRotate`).
+    public static func canRotate(_ caseID: CaseID, caller: Caller, facts: CaseFacts) -> Bool {
+        guard caller.active, !facts.erased else { return false }
+        if caseID == .organisation { return caller.role == .admin }
+        if caller.role == .dsl || caller.role == .admin { return true }
+        return facts.owner == caller.person
+    }
+}
