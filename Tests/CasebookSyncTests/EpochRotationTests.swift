@@ -36,12 +36,19 @@ import Testing
     }
 
     @Test func attack3ARevisionAtTheLastEpochNeitherFreezesTheCaseNorIsStored() async throws {
-        let f = try await Self.fixtureWithReader()
+        let f = try await KeyForgeryTests.fixture()
+        // A real client (a concern needs one), granted to a reader.
+        let caseID = try f.owner.vault.addClient(name: "Sam Synthetic", bornOn: nil, related: [], contacts: []).id
+        try await f.owner.sync()
+        _ = try await f.owner.client().grant(caseID, to: f.outsider.person, until: nil)
+        try await f.outsider.sync()
+        try await f.dsl.sync()
+        #expect(try f.outsider.vault.canRead(caseID) && f.dsl.vault.canRead(caseID))
         // The reader seals a revision under epoch 2^32-1 with a key of its own; the server stores it.
-        let header = RevisionHeader(recordID: .random(), recordType: .session, caseID: f.caseID, authorDevice: f.outsider.vault.device,
+        let header = RevisionHeader(recordID: .random(), recordType: .session, caseID: caseID, authorDevice: f.outsider.vault.device,
                                     hlc: Self.stamp(), keyEpoch: .max)
         let frozen = try RevisionSealer.seal(header: header, body: RevisionBody(fields: ["minutes": .int(1)], author: f.outsider.person, policyVersion: "1"),
-                                             key: CaseKey.generate(caseID: f.caseID, epoch: .max), author: f.outsider.vault.identity)
+                                             key: CaseKey.generate(caseID: caseID, epoch: .max), author: f.outsider.vault.identity)
         _ = try await f.outsider.transport.push(PushRequest(revisions: [WireRevision(frozen)]), timeout: .seconds(5))
 
         for victim in [f.owner, f.dsl] {
@@ -50,13 +57,13 @@ import Testing
             #expect(try !victim.vault.revisionIDs().contains(frozen.id))
         }
         // The case stays writable: a note and a concern are saved under epoch 0, synced, and the DSL reads both.
-        let note = try Self.note(f.owner, f.caseID)
+        let note = try Self.note(f.owner, caseID)
         #expect(note.header.keyEpoch == 0)
-        let concern = try f.owner.vault.raiseConcern(client: f.caseID, category: .riskToSelf, details: "Synthetic test concern")
+        let concern = try f.owner.vault.raiseConcern(client: caseID, category: .riskToSelf, details: "Synthetic test concern")
         try await f.owner.sync()
         try await f.dsl.sync()
         #expect(try f.dsl.vault.decryptIfHeld(note) != nil)
-        let concernRevisions = try f.owner.vault.sealedRevisions(of: f.caseID).filter { $0.header.recordID == concern.id }
+        let concernRevisions = try f.owner.vault.sealedRevisions(of: caseID).filter { $0.header.recordID == concern.id }
         #expect(!concernRevisions.isEmpty)
         for sealed in concernRevisions { #expect(try f.dsl.vault.decryptIfHeld(sealed) != nil) }
     }
@@ -114,6 +121,7 @@ import Testing
         #expect(try reader.vault.canRead(f.caseID))
         // Another epoch is made first (the owner revokes a colleague it had granted), before the removal.
         let colleague = try await f.org.join("Cole League", role: .practitioner)
+        try await leaver.sync()
         _ = try await leaver.client().grant(f.caseID, to: colleague.person, until: nil)
         try await colleague.sync()
         #expect(try await leaver.client().revoke(f.caseID, from: colleague.person).newEpoch == 1)
@@ -141,8 +149,9 @@ import Testing
         #expect(readerNote.header.keyEpoch == 2)
         #expect(throws: CasebookError.self) { try RevisionSealer.decrypt(readerNote, key: planted) }
         #expect(try reader.vault.decryptIfHeld(dslNote) != nil)
-        // A second DSL sync rotates no further.
+        // A second DSL sync rotates no further (the only epoch above 2 is the planted one), and the DSL still seals under 2.
         try await f.dsl.sync()
-        #expect(await f.org.server.storedKeys(of: f.caseID).allSatisfy { $0.epoch <= 2 })
+        #expect(await f.org.server.storedKeys(of: f.caseID).allSatisfy { $0.epoch <= 2 || $0.rotation == late })
+        #expect(try Self.note(f.dsl, f.caseID).header.keyEpoch == 2)
     }
 }
