@@ -115,6 +115,15 @@ struct KeyEpochRouteTests {
             let info = try api.decode(OrganisationInfo.self, try await api.send(.get, SyncAPI.Path.organisation, token: admin.token))
             #expect(info.removedDevices ?? [] == [])
             #expect(try await api.send(.get, SyncAPI.Path.organisation, token: colleague.token).status == .ok)
+            // Nor stamped before a revision the server already accepted from the device (here stamped two
+            // minutes ahead, within the skew bound): refused; stamped after it, the removal goes through.
+            let ahead = try Sealer(member: colleague, clock: fixture.clock).seal(case: .random(), type: .client, hlcOffsetMillis: 120_000)
+            #expect(try await api.push([ahead], as: colleague).accepted.count == 1)
+            let beforeIt = try MembershipRouteTests.removal(of: colleague.device, by: admin, at: fixture.clock.nowMillis)
+            #expect(try await api.send(.delete, SyncAPI.Path.device(colleague.device), token: admin.token, json: beforeIt).status == .conflict)
+            #expect(try await api.send(.get, SyncAPI.Path.organisation, token: colleague.token).status == .ok)
+            let afterIt = try MembershipRouteTests.removal(of: colleague.device, by: admin, at: fixture.clock.nowMillis + 180_000)
+            #expect(try await api.send(.delete, SyncAPI.Path.device(colleague.device), token: admin.token, json: afterIt).status == .noContent)
 
             // Certifications: a signature that does not verify, one over other roles, one claimed for
             // another certifier: refused and nothing stored. The genuine one is stored.
@@ -142,5 +151,39 @@ struct KeyEpochRouteTests {
 extension CertificationRequest {
     init(certifiedBy: DeviceID, roles: [Role], certification: Data) {
         self.init(certifiedBy: certifiedBy, certification: certification, roles: roles)
+    }
+}
+
+/// The stores' share of ADR 0013: the rotation column round-trips, and one statement per epoch is
+/// enforced inside the key transaction (two entitled rotators racing: the second is refused).
+@Suite("Key epochs in the stores")
+struct KeyEpochStoreTests {
+    @Test("one rotation statement per epoch, kept and served with every copy", arguments: StoreKind.allCases)
+    func oneStatementPerEpoch(kind: StoreKind) async throws {
+        guard let url = try await TestDatabase.make(kind) else { return }
+        try await withServerStore(url: url, logger: TestDatabase.logger) { store in
+            try await store.migrate()
+            let caseID = CaseID.random()
+            let rotator = DeviceIdentity.generate(person: .random()), other = DeviceIdentity.generate(person: .random())
+            let r1 = DeviceIdentity.generate(person: .random()), r2 = DeviceIdentity.generate(person: .random())
+            let stamp = HLCTimestamp(physical: SystemWallClock().nowMillis, logical: 0)
+            let zero = CaseKey.generate(caseID: caseID, epoch: 0), one = CaseKey.generate(caseID: caseID, epoch: 1)
+            let statement = try KeyRotationStatement.sign(key: one, previousEpoch: 0, reason: .removal, subject: "d", stamp: stamp, by: rotator)
+            try await store.putKeys([try KeyWrap.wrap(zero, for: r1.publicKeys, by: rotator)])
+            #expect(try await store.keyEpochs(caseID) == KeyEpochFacts(newest: 0, rotations: [:]))
+            try await store.putKeys([try KeyWrap.wrap(one, for: r1.publicKeys, by: rotator, rotation: statement)])
+            // A competing statement for the same epoch, for another recipient: refused, nothing stored.
+            let competing = CaseKey.generate(caseID: caseID, epoch: 1)
+            let theirs = try KeyRotationStatement.sign(key: competing, previousEpoch: 0, reason: .revoke, subject: "p", stamp: stamp, by: other)
+            await #expect(throws: CasebookError.self) {
+                try await store.putKeys([try KeyWrap.wrap(competing, for: r2.publicKeys, by: other, rotation: theirs)])
+            }
+            // The genuine statement re-wrapped for the second recipient is stored and served with it.
+            try await store.putKeys([try KeyWrap.wrap(one, for: r2.publicKeys, by: other, rotation: statement)])
+            let today = try #require(LocalDate(year: 2030, month: 1, day: 1))
+            let served = try await store.keys(for: Caller(device: r2.deviceID, person: r2.person, role: .dsl, active: true), today: today)
+            #expect(served.map(\.epoch) == [1] && served.first?.rotation == statement && served.first?.wrappedBy == other.deviceID)
+            #expect(try await store.keyEpochs(caseID) == KeyEpochFacts(newest: 1, rotations: [1: statement]))
+        }
     }
 }

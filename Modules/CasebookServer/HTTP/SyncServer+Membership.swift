@@ -36,6 +36,9 @@ extension SyncServer {
         guard try await isCertifiedAdminDevice(caller.device) else {
             throw CasebookError(.notAuthorised, "the removing device is not certified as an administrator's device")
         }
+        if let latest = try await store.latestRevisionStamp(by: target), stamp < latest {
+            throw CasebookError(.conflict, "the removal is stamped before revisions the server already accepted from that device; run 'casebook sync', then remove it again")
+        }
         guard let signer = try await store.device(caller.device),
               (try? signer.publicKeys.signingKey().isValidSignature(
                 body.signature, for: DeviceRemovalStatement.signedBytes(device: target, removedAt: body.removedAt))) == true else {

@@ -112,6 +112,9 @@ public protocol ServerStore: Sendable {
     func removedDevices() async throws -> [DeviceRemoval]
     /// The removal of one device, if it was removed.
     func removal(of device: DeviceID) async throws -> DeviceRemoval?
+    /// The newest HLC stamp among the revisions the server accepted from a device (nil: none), so a
+    /// removal cannot be stamped before them (ADR 0013).
+    func latestRevisionStamp(by device: DeviceID) async throws -> HLCTimestamp?
 
     // MARK: Authentication
 
