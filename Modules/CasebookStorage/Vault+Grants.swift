@@ -133,12 +133,13 @@ extension Vault {
                     let caseID = CaseID(rawValue: row["case_id"])
                     guard let epoch = KeyEpoch.from(row["epoch"] as Int64) else { continue }
                     if erased.contains(caseID) { continue }  // never re-uploads keys of an erased case
-                    // ADR 0013: copies of an epoch above 0 come from those who may rotate the case (the
-                    // server refuses the rest), each with the epoch's rotation statement.
+                    // ADR 0013: copies of a case's keys come from those who may rotate the case (the server
+                    // refuses the rest), an epoch above 0 with its rotation statement.
+                    if mayRotateCase[caseID] == nil { mayRotateCase[caseID] = try mayRotateHere(db, caseID) }
+                    guard caseID == .organisation || mayRotateCase[caseID] == true else { continue }
                     var rotation: KeyRotationStatement?
                     if epoch > 0 {
-                        if mayRotateCase[caseID] == nil { mayRotateCase[caseID] = try mayRotateHere(db, caseID) }
-                        guard mayRotateCase[caseID] == true, let statement = try rotationStatement(db, caseID, epoch: epoch) else { continue }
+                        guard let statement = try rotationStatement(db, caseID, epoch: epoch) else { continue }
                         rotation = statement
                     }
                     var recipients = caseID == .organisation ? members : required

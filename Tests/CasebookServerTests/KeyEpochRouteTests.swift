@@ -57,6 +57,10 @@ struct KeyEpochRouteTests {
             #expect(try await put(api, caseID, [try Self.wrap(epoch0, for: owner, by: owner, rotation: nil),
                                                 try Self.wrap(epoch0, for: reader, by: owner, rotation: nil)], as: owner) == .noContent)
             let now = fixture.clock.nowMillis
+            // Nor can the reader occupy an epoch-0 slot of a device that has none yet (here the administrator's).
+            #expect(try await put(api, caseID, [try Self.wrap(CaseKey.generate(caseID: caseID, epoch: 0), for: admin, by: reader, rotation: nil)],
+                                  as: reader) == .forbidden)
+            #expect(try await put(api, caseID, [try Self.wrap(epoch0, for: admin, by: owner, rotation: nil)], as: owner) == .noContent)
 
             // The reader's own epoch 1 for the owner, with or without a statement of its own: refused.
             let rogue = CaseKey.generate(caseID: caseID, epoch: 1)

@@ -16,6 +16,10 @@ extension SyncServer {
     /// server's clock. Copies of an epoch above 0 come only from members who may rotate the case,
     /// so a reader cannot occupy another reader's slot.
     func checkKeyEpochs(_ caseID: CaseID, _ keys: [WrappedCaseKey], caller: Caller, facts: CaseFacts) async throws {
+        // Copies of an existing case's keys, of any epoch, come only from members who may rotate it,
+        // so a reader cannot occupy a slot (epoch 0 included) of a device that joins later. A case
+        // with no revision yet is `canUploadKeys`' rule (its creator's first keys).
+        if facts.exists, !AccessPolicy.canRotate(caseID, caller: caller, facts: facts) { throw ServerError.forbidden }
         let rotated = keys.filter { $0.epoch > 0 }
         guard !rotated.isEmpty else { return }
         guard AccessPolicy.canRotate(caseID, caller: caller, facts: facts) else { throw ServerError.forbidden }

@@ -41,7 +41,9 @@ public enum AccessPolicy {
         caller.active && caseID != .organisation && (caller.role == .dsl || caller.role == .admin)
     }
 
-    /// Uploading wrapped keys: anyone who may read a client case, or a DSL or administrator;
+    /// Uploading wrapped keys: anyone who may read a client case, or a DSL or administrator
+    /// (ADR 0013 narrows this, in `SyncServer.checkKeyEpochs`: once a case exists, only those who
+    /// may rotate it, `canRotate`);
     /// the organisation key only by administrators (every member reads that case, so any member
     /// could otherwise occupy a new device's key slot with a bogus key).
     public static func canUploadKeys(_ caseID: CaseID, caller: Caller, facts: CaseFacts) -> Bool {
