@@ -16,9 +16,12 @@ public struct WrappedCaseKey: Hashable, Codable, Sendable {
     public var wrappedBy: DeviceID
     /// Ed25519 signature by `wrappedBy` over `signedBytes`.
     public var signature: Data
+    /// For an epoch above 0: the signed statement that created the epoch (ADR 0013), carried with
+    /// every copy of its key; outside `signedBytes` (it is signed by the rotator itself).
+    public var rotation: KeyRotationStatement?
 
     public init(caseID: CaseID, epoch: UInt32, recipient: DeviceID, encapsulatedKey: Data, ciphertext: Data,
-                wrappedBy: DeviceID, signature: Data) {
+                wrappedBy: DeviceID, signature: Data, rotation: KeyRotationStatement? = nil) {
         self.caseID = caseID
         self.epoch = epoch
         self.recipient = recipient
@@ -26,6 +29,7 @@ public struct WrappedCaseKey: Hashable, Codable, Sendable {
         self.ciphertext = ciphertext
         self.wrappedBy = wrappedBy
         self.signature = signature
+        self.rotation = rotation
     }
 
     /// What the wrapping device signs: every field but the signature (`SignedStatement.wrappedKey`).
@@ -53,14 +57,16 @@ public enum KeyWrap {
     }
 
     /// Wraps a case key for a recipient device and signs the result with the wrapping device's key.
-    public static func wrap(_ key: CaseKey, for recipient: DevicePublicKeys, by wrapper: DeviceIdentity) throws(CasebookError) -> WrappedCaseKey {
+    /// `rotation` (epochs above 0) is the statement that created the epoch, carried with the copy.
+    public static func wrap(_ key: CaseKey, for recipient: DevicePublicKeys, by wrapper: DeviceIdentity,
+                            rotation: KeyRotationStatement? = nil) throws(CasebookError) -> WrappedCaseKey {
         do {
             var sender = try HPKE.Sender(recipientKey: try recipient.agreementKey(), ciphersuite: suite,
                                          info: info(caseID: key.caseID, epoch: key.epoch, recipient: recipient.deviceID))
             let ciphertext = try sender.seal(key.rawBytes)
             var wrapped = WrappedCaseKey(caseID: key.caseID, epoch: key.epoch, recipient: recipient.deviceID,
                                          encapsulatedKey: sender.encapsulatedKey, ciphertext: ciphertext,
-                                         wrappedBy: wrapper.deviceID, signature: Data())
+                                         wrappedBy: wrapper.deviceID, signature: Data(), rotation: rotation)
             wrapped.signature = try wrapper.sign(wrapped.signedBytes)
             return wrapped
         } catch let error as CasebookError {

@@ -49,4 +49,3 @@ public struct RecoveryKey: Sendable {
 extension RecoveryKey: CustomStringConvertible {
     public var description: String { "RecoveryKey(<secret>)" }
 }
-

@@ -63,6 +63,34 @@ public enum SignedStatement {
         return data
     }
 
+    /// A key rotation (ADR 0013), signed by the rotating device: "casebook/key-rotation/v1", then
+    /// case id, epoch (u32 BE), previous epoch (u32 BE), reason, subject, rotating device, HLC stamp
+    /// (text form) and the key commitment, each length-prefixed (u32 BE).
+    public static func keyRotation(caseID: CaseID, epoch: UInt32, previousEpoch: UInt32, reason: String, subject: String,
+                                   rotatedBy: DeviceID, stamp: String, keyCommitment: Data) -> Data {
+        lengthPrefixed("casebook/key-rotation/v1", [
+            Data(caseID.rawValue.utf8), uint32(epoch), uint32(previousEpoch), Data(reason.utf8),
+            Data(subject.utf8), Data(rotatedBy.rawValue.utf8), Data(stamp.utf8), keyCommitment,
+        ])
+    }
+
+    /// The commitment a rotation makes to its new key: SHA-256 of "casebook/key-commitment/v1",
+    /// case id, epoch (u32 BE) and the key bytes, each length-prefixed (u32 BE).
+    public static func keyCommitment(caseID: CaseID, epoch: UInt32, keyBytes: Data) -> Data {
+        Data(SHA256.hash(data: lengthPrefixed("casebook/key-commitment/v1", [Data(caseID.rawValue.utf8), uint32(epoch), keyBytes])))
+    }
+
+    static func lengthPrefixed(_ tag: String, _ fields: [Data]) -> Data {
+        var data = Data(tag.utf8)
+        for field in fields {
+            withUnsafeBytes(of: UInt32(field.count).bigEndian) { data.append(contentsOf: $0) }
+            data.append(field)
+        }
+        return data
+    }
+
+    static func uint32(_ value: UInt32) -> Data { withUnsafeBytes(of: value.bigEndian) { Data($0) } }
+
     // MARK: Devices
 
     /// A device's public keys as they are vouched for and proven:
@@ -112,5 +140,13 @@ public enum SignedStatement {
 public enum DeviceRemovalStatement {
     public static func signedBytes(device: DeviceID, removedAt: String) -> Data {
         SignedStatement.deviceRemoval(device: device, removedAt: removedAt)
+    }
+}
+
+/// What a certifying administrator signs to vouch for a device (checked by replicas and by the
+/// server before it stores a certification). The format is `SignedStatement.deviceCertification`.
+public enum CertificationStatement {
+    public static func signedBytes(keys: DevicePublicKeys, roles: [Role]) -> Data {
+        SignedStatement.deviceCertification(keys: keys, roles: roles)
     }
 }

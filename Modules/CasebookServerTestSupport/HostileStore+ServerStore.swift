@@ -46,6 +46,7 @@ extension HostileStore {
     }
 
     public func removal(of device: DeviceID) async throws -> DeviceRemoval? { try await inner.removal(of: device) }
+    public func latestRevisionStamp(by device: DeviceID) async throws -> HLCTimestamp? { try await inner.latestRevisionStamp(by: device) }
 
     public func insertChallenge(_ challenge: Data, device: DeviceID, expiresAt: Date) async throws {
         try await inner.insertChallenge(challenge, device: device, expiresAt: expiresAt)
@@ -134,6 +135,7 @@ extension HostileStore {
     // MARK: Keys and grants
 
     public func putKeys(_ keys: [WrappedCaseKey]) async throws { try await inner.putKeys(keys) }
+    public func keyEpochs(_ caseID: CaseID) async throws -> KeyEpochFacts { try await inner.keyEpochs(caseID) }
 
     public func keys(for caller: Caller, today: LocalDate) async throws -> [WrappedCaseKey] {
         let (injected, withheld) = plan.withLock { ($0.injectedKeys, $0.withheldKeys) }

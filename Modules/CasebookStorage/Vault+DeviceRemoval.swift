@@ -142,8 +142,10 @@ extension Vault {
         } catch { throw storageError(error, "recording device removals") }
     }
 
-    /// Remembers, per case this replica holds that the removed device could read, the newest epoch
-    /// held now: that epoch (and older) the device may hold, so the case needs a newer one.
+    /// Remembers, per case this replica holds that the removed device could read and this replica
+    /// may rotate (ADR 0013), the newest epoch held now: that epoch (and older) the device may hold,
+    /// so the case needs a newer one. One entry per (case, device), persisted until a rotation that
+    /// names the device is held (`removalRotations`).
     private func queueRotations(_ db: Database, for removed: DeviceID) throws {
         guard removed != device else { return }
         let keys = try devicePublicKeys(db, removed)
@@ -165,45 +167,69 @@ extension Vault {
                 let granted = try keys.map { try grantees(db, caseID).contains($0.person) } ?? false
                 affected = wasDSL || keyed || authored || granted
             }
-            guard affected else { continue }
-            let slot = Self.rotatePrefix + caseID.rawValue
+            guard affected, try mayRotateHere(db, caseID) else { continue }
+            let slot = Self.rotatePrefix + caseID.rawValue + "|" + removed.rawValue
             let queued = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [slot]).flatMap { Int64($0) }
             try Self.setSyncValue(db, slot, String(min(queued ?? epoch, epoch)))
         }
     }
 
-    /// New epoch keys for every case queued by a removal whose newest held epoch is still one the
-    /// removed device may hold: wrapped for every remaining reader this replica knows of (as in
-    /// `rotateCaseKey`), never for a removed device. Not stored until uploaded (`storeWrappedKeys`);
-    /// a case another replica already rotated (a newer epoch arrived) is dropped from the queue.
+    /// New epoch keys for every case queued by a removal: wrapped for every remaining reader this
+    /// replica knows of (as in `rotateCaseKey`), never for a removed device, with a signed rotation
+    /// statement naming the removed devices (ADR 0013). Not stored until uploaded
+    /// (`storeWrappedKeys`). A queue entry clears only when a held epoch newer than the queued one
+    /// was made for that removal (its statement names the device), here or by another entitled
+    /// replica: an unrelated newer epoch (a revoke, anything a device removed later planted) does
+    /// not drop the rotation.
     public func removalRotations() throws(CasebookError) -> [WrappedCaseKey] {
         do {
             return try write { db in
                 var wraps: [WrappedCaseKey] = []
                 let queued = try Row.fetchAll(db, sql: "SELECT key, value FROM sync_state WHERE key LIKE ?",
                                               arguments: [Self.rotatePrefix + "%"])
+                var pending: [CaseID: Set<DeviceID>] = [:]
                 for row in queued {
                     let slot: String = row["key"]
-                    let caseID = CaseID(rawValue: String(slot.dropFirst(Self.rotatePrefix.count)))
-                    let queuedEpoch = Int64(row["value"] as String) ?? 0
-                    let newest = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM case_keys WHERE case_id = ? AND recipient = ?",
-                                                    arguments: [caseID.rawValue, device.rawValue])
-                    guard let newest, newest <= queuedEpoch else {
-                        try Self.setSyncValue(db, slot, nil)  // rotated since (here or elsewhere), or no longer held
+                    let parts = slot.dropFirst(Self.rotatePrefix.count).split(separator: "|", maxSplits: 1).map(String.init)
+                    guard let first = parts.first else { try Self.setSyncValue(db, slot, nil); continue }
+                    let caseID = CaseID(rawValue: first)
+                    let removed = parts.count > 1 ? DeviceID(rawValue: parts[1]) : nil
+                    let queuedEpoch = KeyEpoch.from(Int64(row["value"] as String) ?? 0) ?? 0
+                    guard let newest = try newestHeldEpoch(db, caseID), try mayRotateHere(db, caseID) else {
+                        try Self.setSyncValue(db, slot, nil)  // no longer held, or no longer ours to rotate
                         continue
                     }
-                    wraps += try rotatedKeyWraps(db, caseID)
+                    if newest > queuedEpoch, try rotatedForRemoval(db, caseID, after: queuedEpoch, upTo: newest, of: removed) {
+                        try Self.setSyncValue(db, slot, nil)  // rotated for this removal (here or elsewhere)
+                        continue
+                    }
+                    pending[caseID, default: []].formUnion(removed.map { [$0] } ?? [])
+                }
+                for (caseID, devices) in pending.sorted(by: { $0.key < $1.key }) {
+                    wraps += try rotatedKeyWraps(db, caseID, removing: devices)
                 }
                 return wraps
             }
         } catch { throw storageError(error, "rotating keys after a device removal") }
     }
 
+    /// Whether an epoch in `(after, upTo]` of the case was made for the removal of `removed`
+    /// (a legacy queue entry without a device: any newer epoch).
+    private func rotatedForRemoval(_ db: Database, _ caseID: CaseID, after: UInt32, upTo newest: UInt32, of removed: DeviceID?) throws -> Bool {
+        guard let removed else { return true }
+        for epoch in try Int64.fetchAll(db, sql: "SELECT epoch FROM key_rotations WHERE case_id = ? AND epoch > ? AND epoch <= ?",
+                                        arguments: [caseID.rawValue, Int64(after), Int64(newest)]).compactMap(KeyEpoch.from) {
+            guard let rotation = try rotationStatement(db, caseID, epoch: epoch) else { continue }
+            if rotation.reason == .removal, rotation.subject.split(separator: ",").contains(Substring(removed.rawValue)) { return true }
+        }
+        return false
+    }
+
     /// A new epoch of a case's key wrapped for its remaining readers, excluding removed devices.
-    private func rotatedKeyWraps(_ db: Database, _ caseID: CaseID) throws -> [WrappedCaseKey] {
+    private func rotatedKeyWraps(_ db: Database, _ caseID: CaseID, removing devicesRemoved: Set<DeviceID>) throws -> [WrappedCaseKey] {
         let removed = try removedDeviceIDs(db)
-        let maxEpoch = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM case_keys WHERE case_id = ?", arguments: [caseID.rawValue]) ?? 0
-        let key = CaseKey.generate(caseID: caseID, epoch: UInt32(maxEpoch + 1))
+        let (key, statement) = try makeRotation(db, caseID, reason: .removal,
+                                                subject: devicesRemoved.map(\.rawValue).sorted().joined(separator: ","))
         var recipients: [DeviceID: DevicePublicKeys] = [:]
         for keys in try caseKeyRecipients(db) { recipients[keys.deviceID] = keys }
         if caseID == .organisation {
@@ -222,7 +248,7 @@ extension Vault {
             }
         }
         return try recipients.values.filter { !removed.contains($0.deviceID) }.sorted { $0.deviceID < $1.deviceID }
-            .map { r throws(CasebookError) in try KeyWrap.wrap(key, for: r, by: identity) }
+            .map { r throws(CasebookError) in try KeyWrap.wrap(key, for: r, by: identity, rotation: statement) }
     }
 
     // MARK: - People who leave

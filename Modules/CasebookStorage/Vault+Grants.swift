@@ -19,9 +19,10 @@ extension Vault {
                     throw CasebookError(.notAuthorised, "you hold no key for case \(caseID), so you cannot grant it")
                 }
                 var wraps: [WrappedCaseKey] = []
-                for epoch in epochs {
-                    guard let key = try caseKey(db, caseID: caseID, epoch: UInt32(epoch)) else { continue }
-                    for recipient in recipients { wraps.append(try KeyWrap.wrap(key, for: recipient, by: identity)) }
+                for epoch in epochs.compactMap(KeyEpoch.from) {
+                    guard let key = try caseKey(db, caseID: caseID, epoch: epoch) else { continue }
+                    let rotation = try rotationStatement(db, caseID, epoch: epoch)  // ADR 0013: travels with every copy
+                    for recipient in recipients { wraps.append(try KeyWrap.wrap(key, for: recipient, by: identity, rotation: rotation)) }
                 }
                 return wraps
             }
@@ -50,16 +51,20 @@ extension Vault {
     /// knows of (devices it wrapped earlier keys for, minus the removed person's), every DSL
     /// device, the recovery key and this device. Not stored until uploaded (`storeWrappedKeys`);
     /// from then on new revisions of the case use the new epoch.
+    /// The new epoch carries a signed rotation statement (ADR 0013); only the case's owner, an
+    /// administrator or a DSL may rotate, and the epoch is the next one after the newest held (checked).
     public func rotateCaseKey(_ caseID: CaseID, removing removed: PersonID) throws(CasebookError) -> [WrappedCaseKey] {
         guard caseID != .organisation else { throw CasebookError(.invalidInput, "the organisation case is not granted or revoked") }
         guard removed != person else { throw CasebookError(.invalidInput, "you cannot revoke your own access") }
         do {
-            return try pool.read { db in
+            return try pool.write { db in
                 guard try holdsKey(db, for: caseID) else {
                     throw CasebookError(.notAuthorised, "you hold no key for case \(caseID), so you cannot rotate it")
                 }
-                let maxEpoch = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM case_keys WHERE case_id = ?", arguments: [caseID.rawValue]) ?? 0
-                let key = CaseKey.generate(caseID: caseID, epoch: UInt32(maxEpoch + 1))
+                guard try mayRotateHere(db, caseID) else {
+                    throw CasebookError(.notAuthorised, "only the case's owner, an administrator or the DSL may revoke access to case \(caseID)")
+                }
+                let (key, statement) = try makeRotation(db, caseID, reason: .revoke, subject: removed.rawValue)
                 var recipients: [DeviceID: DevicePublicKeys] = [:]
                 for keys in try caseKeyRecipients(db) { recipients[keys.deviceID] = keys }
                 for grantee in try grantees(db, caseID) where grantee != removed {
@@ -75,7 +80,9 @@ extension Vault {
                         throw CasebookError(.invalidInput, "person \(removed) is a Designated Safeguarding Lead and reads every case; change their role instead")
                     }
                 }
-                return try recipients.values.sorted { $0.deviceID < $1.deviceID }.map { r throws(CasebookError) in try KeyWrap.wrap(key, for: r, by: identity) }
+                return try recipients.values.sorted { $0.deviceID < $1.deviceID }.map { r throws(CasebookError) in
+                    try KeyWrap.wrap(key, for: r, by: identity, rotation: statement)
+                }
             }
         } catch { throw storageError(error, "rotating the case key") }
     }
@@ -121,9 +128,20 @@ extension Vault {
                 let uploadedStatement = try db.cachedStatement(sql: "SELECT value FROM sync_state WHERE key = ?")
                 let erased = try erasedCases(db)
                 var wraps: [WrappedCaseKey] = []
+                var mayRotateCase: [CaseID: Bool] = [:]
                 for row in held {
-                    let caseID = CaseID(rawValue: row["case_id"]), epoch = UInt32(row["epoch"] as Int64)
+                    let caseID = CaseID(rawValue: row["case_id"])
+                    guard let epoch = KeyEpoch.from(row["epoch"] as Int64) else { continue }
                     if erased.contains(caseID) { continue }  // never re-uploads keys of an erased case
+                    // ADR 0013: copies of a case's keys come from those who may rotate the case (the server
+                    // refuses the rest), an epoch above 0 with its rotation statement.
+                    if mayRotateCase[caseID] == nil { mayRotateCase[caseID] = try mayRotateHere(db, caseID) }
+                    guard caseID == .organisation || mayRotateCase[caseID] == true else { continue }
+                    var rotation: KeyRotationStatement?
+                    if epoch > 0 {
+                        guard let statement = try rotationStatement(db, caseID, epoch: epoch) else { continue }
+                        rotation = statement
+                    }
                     var recipients = caseID == .organisation ? members : required
                     if caseID != .organisation {
                         for grantee in try grantees(db, caseID) { recipients += try devices(db, of: grantee) }
@@ -136,7 +154,7 @@ extension Vault {
                         guard seen.insert(recipient.deviceID).inserted else { continue }
                         if key == nil { key = try caseKey(db, caseID: caseID, epoch: epoch) }
                         guard let key else { break }
-                        wraps.append(try KeyWrap.wrap(key, for: recipient, by: identity))
+                        wraps.append(try KeyWrap.wrap(key, for: recipient, by: identity, rotation: rotation))
                     }
                 }
                 return wraps

@@ -20,18 +20,12 @@ extension Vault {
     }
 
     /// The newest key of a case this device holds: the one new revisions are sealed with. Keys are
-    /// never deleted, so the epoch never goes down; and a device that has stored a (signature-checked)
-    /// revision of the case under a newer epoch than it holds refuses to seal under the older key,
-    /// which a reader revoked since may hold (the server withheld or delayed the newer key).
+    /// never deleted, so the epoch never goes down. A revision seen under an epoch this device does
+    /// not hold never blocks writing (ADR 0013): anyone could stamp an epoch, and a concern must
+    /// always be saved; the cost (a withheld newer key) is stated in the threat model.
     func currentKey(_ db: Database, for caseID: CaseID) throws -> CaseKey {
-        let epoch = try Int64.fetchOne(db, sql: "SELECT MAX(epoch) FROM case_keys WHERE case_id = ? AND recipient = ?",
-                                       arguments: [caseID.rawValue, device.rawValue])
-        guard let epoch, let key = try caseKey(db, caseID: caseID, epoch: UInt32(epoch)) else {
+        guard let epoch = try newestHeldEpoch(db, caseID), let key = try caseKey(db, caseID: caseID, epoch: epoch) else {
             throw CasebookError(.notAuthorised, "you hold no key for case \(caseID); ask the Designated Safeguarding Lead or an administrator for a grant")
-        }
-        if let newer = try Int64.fetchOne(db, sql: "SELECT MAX(key_epoch) FROM revisions WHERE case_id = ? AND key_epoch > ?",
-                                          arguments: [caseID.rawValue, epoch]) {
-            throw CasebookError(.notAuthorised, "case \(caseID) has records under key epoch \(newer) but this device holds only epoch \(epoch); run 'casebook sync' to receive the newer key before writing")
         }
         return key
     }
@@ -71,6 +65,9 @@ extension Vault {
     }
 
     func storeWrappedKey(_ db: Database, _ wrapped: WrappedCaseKey) throws {
+        if let rotation = wrapped.rotation, rotation.caseID == wrapped.caseID, rotation.epoch == wrapped.epoch {
+            try storeRotationStatement(db, rotation)
+        }
         try db.execute(sql: """
             INSERT OR REPLACE INTO case_keys (case_id, epoch, recipient, encapsulated, ciphertext, wrapped_by) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [wrapped.caseID.rawValue, Int64(wrapped.epoch), wrapped.recipient.rawValue,

@@ -18,7 +18,9 @@ public struct RejectedKey: Sendable, Hashable, Codable {
     public var caseID: CaseID
     public var epoch: UInt32
     public var wrappedBy: DeviceID
-    /// `not-for-this-device`, `unknown-device`, `tampered` (bad signature or does not open), `not-entitled`.
+    /// `not-for-this-device`, `unknown-device`, `tampered` (bad signature, does not open, or not the
+    /// committed key), `not-entitled`, `device-removed`, and for epochs above 0 (ADR 0013)
+    /// `no-rotation-statement`, `epoch-gap`, `clock-skew`, `conflicting-rotation`.
     public var reason: String
     public var message: String
 
@@ -69,6 +71,8 @@ extension Vault {
     ///    chain to the pinned root);
     /// 3. that device's person may hand out the case's keys (`mayDistribute`);
     /// 4. it opens with this device's private key under its own case, epoch and recipient.
+    /// 5. its wrapper was not removed; and an epoch above 0 carries a valid rotation statement
+    ///    (`rotationRefusal`, ADR 0013).
     /// Anything else is reported in `rejected` and not stored; the rest is stored.
     public func receiveKeys(_ keys: [WrappedCaseKey]) throws(CasebookError) -> KeyReceipt {
         var receipt = KeyReceipt()
@@ -96,12 +100,23 @@ extension Vault {
                     guard wrapped.isSigned(by: wrapper.keys) else {
                         reject("tampered", "\(what) does not carry that device's valid signature"); continue
                     }
+                    // ADR 0013: a wrapped key carries no stamp, so an epoch-0 key a removed device wrapped is
+                    // refused whenever it was wrapped (a leaver's planted first key). Above 0 the rotation
+                    // statement's stamp and key commitment decide (`rotationRefusal`): a copy by a since-removed
+                    // device of a genuine epoch can only be that epoch's key.
+                    if wrapped.epoch == 0, try removalStamp(db, wrapped.wrappedBy) != nil {
+                        reject("device-removed", "\(what) was wrapped by a device an administrator removed"); continue
+                    }
                     guard try mayDistribute(db, wrapper, wrapped.caseID, bootstrap: !heldAtStart.contains(wrapped.caseID)) else {
                         reject("not-entitled", "\(what) is refused: this replica has no evidence that its person can read that case")
                         continue
                     }
-                    guard (try? KeyWrap.unwrap(wrapped, with: identity)) != nil else {
+                    guard let opened = try? KeyWrap.unwrap(wrapped, with: identity) else {
                         reject("tampered", "\(what) does not open with this device's key"); continue
+                    }
+                    // ADR 0013: an epoch above 0 exists only with a valid rotation statement.
+                    if wrapped.epoch > 0, let refusal = try rotationRefusal(db, wrapped, opened: opened) {
+                        reject(refusal.reason, refusal.message); continue
                     }
                     let heldBefore = try holdsKey(db, for: wrapped.caseID)
                     try storeWrappedKey(db, wrapped)

@@ -171,6 +171,7 @@ extension Vault {
         // Gather what verification needs: authors and case keys (cached per process).
         var authors: [DeviceID: AuthorInfo] = [:]
         var keys: [String: CaseKey] = [:]
+        var newestEpochs: [CaseID: UInt32?] = [:]  // ADR 0013: epoch continuity
         let erasedHere = try erasedCases(db)
         let root = try rootDeviceID(db) ?? device
         let ownOrRoot: Set<DeviceID> = [device, root]
@@ -182,9 +183,10 @@ extension Vault {
             }
             let k = "\(h.caseID.rawValue)#\(h.keyEpoch)"
             if keys[k] == nil, let key = try caseKey(db, caseID: h.caseID, epoch: h.keyEpoch) { keys[k] = key }
+            if newestEpochs.index(forKey: h.caseID) == nil { newestEpochs.updateValue(try newestHeldEpoch(db, h.caseID), forKey: h.caseID) }
         }
         let now = clock.nowMillis
-        let authorsFound = authors, keysFound = keys
+        let authorsFound = authors, keysFound = keys, newestFound = newestEpochs
         let roots = VerifiedBatchRoots()  // each batch root's signature is checked once per page
         // Verify in parallel: signature checks dominate the cost of a large initial sync. Verdicts
         // arrive in page order while the loop below inserts the revisions already verified.
@@ -210,6 +212,11 @@ extension Vault {
             }
             guard HybridLogicalClock.isAcceptable(h.hlc, wallMillis: now) else {
                 return reject("clock-skew", "revision \(sealed.id.rawValue.prefix(12)) is stamped more than five minutes in the future")
+            }
+            // ADR 0013: an epoch more than one past the newest this replica holds has no rotation it
+            // could have missed (keys are fetched before revisions); anyone could stamp it (2^32-1).
+            if let newest = newestFound[h.caseID] ?? nil, h.keyEpoch > newest, h.keyEpoch - newest > 1 {
+                return reject("unknown-epoch", "revision \(sealed.id.rawValue.prefix(12)) is sealed under key epoch \(h.keyEpoch) of case \(h.caseID), which no rotation this replica knows of created")
             }
             if let key = keysFound["\(h.caseID.rawValue)#\(h.keyEpoch)"] {
                 let revision: Revision

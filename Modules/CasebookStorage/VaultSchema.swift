@@ -78,6 +78,18 @@ enum VaultSchema {
                 );
                 """)
         }
+        // Signed rotation statements (ADR 0013): the statement that created each epoch above 0 of a
+        // case whose key this replica holds, checked when the key arrived; attached to re-wraps.
+        migrator.registerMigration("v3-key-rotations") { db in
+            try db.execute(sql: """
+                CREATE TABLE key_rotations (
+                    case_id TEXT NOT NULL,
+                    epoch INTEGER NOT NULL,
+                    statement BLOB NOT NULL,
+                    PRIMARY KEY (case_id, epoch)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -50,8 +50,10 @@ struct OpenAPITests {
         let org = OrganisationInfo(organisationID: .random(), name: "n", rootDevice: .random(), people: [person], devices: [device],
                                    recoveryKey: Data([5]), removedDevices: [removal])
         let wire = WireRevision(id: "a", header: Data([1]), ciphertext: Data([2]), signature: Data([3]), seq: 1)
-        let key = WrappedCaseKey(caseID: .random(), epoch: 0, recipient: .random(), encapsulatedKey: Data([1]), ciphertext: Data([2]),
-                                 wrappedBy: .random(), signature: Data([3]))
+        let rotation = KeyRotationStatement(caseID: .random(), epoch: 1, previousEpoch: 0, reason: .revoke, subject: "p", rotatedBy: .random(),
+                                            stamp: "1.0", keyCommitment: Data([4]), signature: Data([5]))
+        let key = WrappedCaseKey(caseID: .random(), epoch: 1, recipient: .random(), encapsulatedKey: Data([1]), ciphertext: Data([2]),
+                                 wrappedBy: .random(), signature: Data([3]), rotation: rotation)
         return [
             ("APIErrorBody", APIErrorBody(error: "e", message: "m")),
             ("ChallengeRequest", ChallengeRequest(deviceID: .random())),
@@ -65,6 +67,7 @@ struct OpenAPITests {
             ("PushResponse", PushResponse(accepted: [], rejected: [])),
             ("PullResponse", PullResponse(revisions: [wire], cursor: "c", hasMore: false)),
             ("WrappedCaseKey", key),
+            ("KeyRotationStatement", rotation),
             ("KeyUpload", KeyUpload(keys: [key])),
             ("KeyList", KeyList(keys: [key])),
             ("GrantRequest", GrantRequest(person: .random(), until: LocalDate(year: 2030, month: 1, day: 1))),

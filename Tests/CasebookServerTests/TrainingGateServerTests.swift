@@ -121,18 +121,21 @@ struct TrainingGateServerTests {
             #expect(try await api.send(.put, SyncAPI.Path.training(bob.person), token: admin.token, json: expired).status == .noContent)
 
             let epoch1 = CaseKey.generate(caseID: caseID, epoch: 1)
+            // Epoch 1 is a rotation by the owner: every copy carries its signed statement (ADR 0013).
+            let rotation = try KeyRotationStatement.sign(key: epoch1, previousEpoch: 0, reason: .revoke, subject: bob.person.rawValue,
+                                                         stamp: HLCTimestamp(physical: fixture.clock.nowMillis, logical: 0), by: alice.identity)
             let recovery = DevicePublicKeys(deviceID: DeviceID(rawValue: "recovery"), person: PersonID(rawValue: "organisation-recovery"),
                                             signing: Data(), agreement: Curve25519.KeyAgreement.PrivateKey().publicKey.rawRepresentation)
             let orgKey = CaseKey.generate(caseID: .organisation, epoch: 0)
             let table: [(String, CaseID, String, [WrappedCaseKey], HTTPResponse.Status)] = [
-                ("untrained Carol, new to the case", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: carol.identity.publicKeys, by: alice.identity)], .forbidden),
+                ("untrained Carol, new to the case", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: carol.identity.publicKeys, by: alice.identity, rotation: rotation)], .forbidden),
                 ("with others in one upload: all refused", caseID, alice.token,
-                 [try KeyWrap.wrap(epoch1, for: dsl.identity.publicKeys, by: alice.identity), try KeyWrap.wrap(epoch1, for: carol.identity.publicKeys, by: alice.identity)], .forbidden),
-                ("untrained DSL (receives every case)", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: dsl.identity.publicKeys, by: alice.identity)], .noContent),
-                ("the recovery key (no person)", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: recovery, by: alice.identity)], .noContent),
+                 [try KeyWrap.wrap(epoch1, for: dsl.identity.publicKeys, by: alice.identity, rotation: rotation), try KeyWrap.wrap(epoch1, for: carol.identity.publicKeys, by: alice.identity, rotation: rotation)], .forbidden),
+                ("untrained DSL (receives every case)", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: dsl.identity.publicKeys, by: alice.identity, rotation: rotation)], .noContent),
+                ("the recovery key (no person)", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: recovery, by: alice.identity, rotation: rotation)], .noContent),
                 ("expired Bob, who already reads the case (rotation)", caseID, alice.token,
-                 [try KeyWrap.wrap(epoch1, for: bob.identity.publicKeys, by: alice.identity)], .noContent),
-                ("untrained owner Alice's own new key", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: alice.identity.publicKeys, by: alice.identity)], .noContent),
+                 [try KeyWrap.wrap(epoch1, for: bob.identity.publicKeys, by: alice.identity, rotation: rotation)], .noContent),
+                ("untrained owner Alice's own new key", caseID, alice.token, [try KeyWrap.wrap(epoch1, for: alice.identity.publicKeys, by: alice.identity, rotation: rotation)], .noContent),
                 ("the organisation key for untrained Carol", .organisation, admin.token, [try KeyWrap.wrap(orgKey, for: carol.identity.publicKeys, by: admin.identity)], .noContent),
             ]
             for (label, target, token, keys, status) in table {

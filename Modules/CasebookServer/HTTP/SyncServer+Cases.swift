@@ -24,6 +24,7 @@ extension SyncServer {
               body.keys.allSatisfy({ $0.wrappedBy == caller.device && $0.isSigned(by: uploader) }) else {
             throw CasebookError(.invalidInput, "every key must be wrapped and signed by the uploading device")
         }
+        try await checkKeyEpochs(caseID, body.keys, caller: caller, facts: facts)  // ADR 0013: SyncServer+KeyEpochs.swift
         try await requireTrainedRecipients(caseID, body.keys)  // P10: SyncServer+Training.swift
         try await store.putKeys(body.keys)
         return Response(status: .noContent)

@@ -28,6 +28,17 @@ extension SyncServer {
               HybridLogicalClock.isAcceptable(stamp, wallMillis: clock.nowMillis) else {
             throw CasebookError(.invalidInput, "the removal time is malformed or in the future")
         }
+        // ADR 0013: a removal is stamped now (within the clock-skew bound), never backdated over a
+        // colleague's history, and signed by a certified administrator's device.
+        guard Self.isRecent(stamp, wallMillis: clock.nowMillis) else {
+            throw CasebookError(.invalidInput, "the removal is stamped more than five minutes before the server's clock; sign it again now")
+        }
+        guard try await isCertifiedAdminDevice(caller.device) else {
+            throw CasebookError(.notAuthorised, "the removing device is not certified as an administrator's device")
+        }
+        if let latest = try await store.latestRevisionStamp(by: target), stamp < latest {
+            throw CasebookError(.conflict, "the removal is stamped before revisions the server already accepted from that device; run 'casebook sync', then remove it again")
+        }
         guard let signer = try await store.device(caller.device),
               (try? signer.publicKeys.signingKey().isValidSignature(
                 body.signature, for: DeviceRemovalStatement.signedBytes(device: target, removedAt: body.removedAt))) == true else {

@@ -1,5 +1,7 @@
+import CasebookCrypto
 import CasebookModels
 import CasebookSync
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -52,6 +54,20 @@ extension SyncServer {
         }
         let body = try await request.decode(as: CertificationRequest.self, context: context)
         guard body.certification.count == 64 else { throw CasebookError(.invalidInput, "the certification is malformed") }
+        // ADR 0013: the certification is the caller's own, made by a certified administrator's
+        // device, and its signature verifies over the registered keys and the roles vouched for.
+        guard body.certifiedBy == caller.device else {
+            throw CasebookError(.invalidInput, "a certification must be signed by the device that sends it")
+        }
+        guard let target = try await store.device(device) else { throw CasebookError(.notFound, "device \(device) is not registered") }
+        guard let certifier = try await store.device(caller.device),
+              (try? certifier.publicKeys.signingKey().isValidSignature(
+                body.certification, for: CertificationStatement.signedBytes(keys: target.publicKeys, roles: body.roles))) == true else {
+            throw CasebookError(.tampered, "the certification does not verify against the caller's device key for that device's keys and roles")
+        }
+        guard try await isCertifiedAdminDevice(caller.device) else {
+            throw CasebookError(.notAuthorised, "the certifying device is not certified as an administrator's device")
+        }
         try await store.certify(device: device, body)
         return Response(status: .noContent)
     }

@@ -59,6 +59,10 @@ extension SyncServer {
                 rejected[index] = PushRejection(id: wire.id, error: error.code.rawValue, message: error.message)
             }
         }
+        // ADR 0013: an epoch no rotation created is refused (SyncServer+KeyEpochs.swift).
+        let unknownEpochs = try await unknownEpochRejections(incoming)
+        rejected.merge(unknownEpochs) { first, _ in first }
+        incoming.removeAll { unknownEpochs[$0.index] != nil }
         let outcomes = try await store.push(incoming.map(\.revision), caller: caller, today: today) { revision, facts in
             AccessPolicy.pushDecision(revision, caller: caller, facts: facts)
         }

@@ -41,7 +41,9 @@ public enum AccessPolicy {
         caller.active && caseID != .organisation && (caller.role == .dsl || caller.role == .admin)
     }
 
-    /// Uploading wrapped keys: anyone who may read a client case, or a DSL or administrator;
+    /// Uploading wrapped keys: anyone who may read a client case, or a DSL or administrator
+    /// (ADR 0013 narrows this, in `SyncServer.checkKeyEpochs`: once a case exists, only those who
+    /// may rotate it, `canRotate`);
     /// the organisation key only by administrators (every member reads that case, so any member
     /// could otherwise occupy a new device's key slot with a bogus key).
     public static func canUploadKeys(_ caseID: CaseID, caller: Caller, facts: CaseFacts) -> Bool {
@@ -69,5 +71,17 @@ public enum AccessPolicy {
             return .rejected(code: .notAuthorised, message: "not permitted to write this case")
         }
         return nil
+    }
+}
+
+extension AccessPolicy {
+    /// Creating a new key epoch of a case, or uploading copies of an epoch above 0 (ADR 0013): the
+    /// case's owner, a DSL or an administrator; the organisation case's only by administrators.
+    /// Replicas apply the same rule to the rotation statement's signer (`Vault.mayRotate`).
+    public static func canRotate(_ caseID: CaseID, caller: Caller, facts: CaseFacts) -> Bool {
+        guard caller.active, !facts.erased else { return false }
+        if caseID == .organisation { return caller.role == .admin }
+        if caller.role == .dsl || caller.role == .admin { return true }
+        return facts.owner == caller.person
     }
 }

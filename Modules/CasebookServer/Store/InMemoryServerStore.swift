@@ -59,6 +59,8 @@ public final class InMemoryServerStore: ServerStore {
         /// Per person and required course, the last valid day (nil = missing).
         var training: [PersonID: [TrainingCourse: LocalDate?]] = [:]
         var removals: [DeviceID: DeviceRemoval] = [:]
+        /// The newest stamp among each device's accepted revisions (kept after erasure; ADR 0013).
+        var latestStamp: [DeviceID: HLCTimestamp] = [:]
     }
 
     let state = Mutex(State())
@@ -217,6 +219,8 @@ public final class InMemoryServerStore: ServerStore {
                 s.log.append(Row(seq: s.lastSeq, caseID: revision.caseID, wire: WireRevision(revision.sealed, seq: s.lastSeq)))
                 s.seqOfID[revision.id] = s.lastSeq
                 s.rowsOfCase[revision.caseID, default: 0] += 1
+                let header = revision.sealed.header
+                s.latestStamp[header.authorDevice] = max(s.latestStamp[header.authorDevice] ?? header.hlc, header.hlc)
                 outcomes.append(.accepted(seq: s.lastSeq))
             }
             return outcomes
@@ -251,6 +255,11 @@ public final class InMemoryServerStore: ServerStore {
         try state.withLock { s throws(CasebookError) in
             var stored = s.keys  // all or nothing, like the SQL stores' transaction
             for key in keys {
+                if key.epoch > 0,  // ADR 0013: one rotation statement per epoch
+                   let other = stored.values.first(where: { $0.caseID == key.caseID && $0.epoch == key.epoch && $0.rotation != nil })?.rotation,
+                   other != key.rotation {
+                    throw CasebookError(.conflict, "epoch \(key.epoch) of case \(key.caseID) was created by another rotation statement")
+                }
                 let slot = KeySlot(caseID: key.caseID, epoch: key.epoch, recipient: key.recipient)
                 if let existing = stored[slot], !existing.wrappedBy.rawValue.isEmpty {
                     guard existing == key else {
@@ -262,6 +271,23 @@ public final class InMemoryServerStore: ServerStore {
             }
             s.keys = stored
         }
+    }
+
+    public func keyEpochs(_ caseID: CaseID) async throws -> KeyEpochFacts {
+        state.withLock { s in
+            var facts = KeyEpochFacts(newest: nil, rotations: [:])
+            for key in s.keys.values where key.caseID == caseID {
+                facts.newest = max(facts.newest ?? key.epoch, key.epoch)
+                if let statement = key.rotation, statement.epoch == key.epoch, facts.rotations[key.epoch] == nil {
+                    facts.rotations[key.epoch] = statement
+                }
+            }
+            return facts
+        }
+    }
+
+    public func latestRevisionStamp(by device: DeviceID) async throws -> HLCTimestamp? {
+        state.withLock { $0.latestStamp[device] }
     }
 
     public func keys(for caller: Caller, today: LocalDate) async throws -> [WrappedCaseKey] {

@@ -37,6 +37,15 @@ extension PostgresServerStore {
         return try await Self.firstRow(rows, (String, String, String, Data).self).map(Self.removal)
     }
 
+    public func latestRevisionStamp(by device: DeviceID) async throws -> HLCTimestamp? {
+        let rows = try await client.query("SELECT hlc FROM revisions WHERE author_device = \(device.rawValue)", logger: logger)
+        var latest: HLCTimestamp?
+        for try await text in rows.decode(String.self) {
+            if let stamp = HLCTimestamp(parsing: text), latest.map({ $0 < stamp }) ?? true { latest = stamp }
+        }
+        return latest
+    }
+
     static func removal(_ row: (String, String, String, Data)) -> DeviceRemoval {
         DeviceRemoval(deviceID: DeviceID(rawValue: row.0), removedBy: DeviceID(rawValue: row.1), removedAt: row.2, signature: row.3)
     }

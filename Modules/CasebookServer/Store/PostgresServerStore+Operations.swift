@@ -236,17 +236,25 @@ extension PostgresServerStore {
     public func putKeys(_ keys: [WrappedCaseKey]) async throws {
         try await transaction { conn in
             for key in keys {
+                if key.epoch > 0 {  // ADR 0013: one rotation statement per epoch
+                    let stored = try await conn.query("""
+                        SELECT rotation FROM wrapped_keys WHERE case_id = \(key.caseID.rawValue) AND epoch = \(Int64(key.epoch))
+                          AND rotation IS NOT NULL LIMIT 1
+                        """, logger: logger)
+                    try RotationColumn.requireSame(try await Self.first(stored, Data.self), as: key)
+                }
+                let rotation = RotationColumn.encode(key.rotation)
                 let rows = try await conn.query("""
-                    INSERT INTO wrapped_keys (case_id, epoch, recipient_device, encapsulated, ciphertext, wrapped_by, signature)
+                    INSERT INTO wrapped_keys (case_id, epoch, recipient_device, encapsulated, ciphertext, wrapped_by, signature, rotation)
                     VALUES (\(key.caseID.rawValue), \(Int64(key.epoch)), \(key.recipient.rawValue), \(key.encapsulatedKey), \(key.ciphertext),
-                            \(key.wrappedBy.rawValue), \(key.signature))
+                            \(key.wrappedBy.rawValue), \(key.signature), \(rotation))
                     ON CONFLICT (case_id, epoch, recipient_device) DO NOTHING RETURNING 1
                     """, logger: logger)
                 if try await Self.first(rows, Int32.self) != nil { continue }
                 // A slot holding an unsigned key from before signatures: the signed key replaces it.
                 let replaced = try await conn.query("""
                     UPDATE wrapped_keys SET encapsulated = \(key.encapsulatedKey), ciphertext = \(key.ciphertext),
-                        wrapped_by = \(key.wrappedBy.rawValue), signature = \(key.signature)
+                        wrapped_by = \(key.wrappedBy.rawValue), signature = \(key.signature), rotation = \(rotation)
                     WHERE case_id = \(key.caseID.rawValue) AND epoch = \(Int64(key.epoch))
                       AND recipient_device = \(key.recipient.rawValue) AND wrapped_by IS NULL RETURNING 1
                     """, logger: logger)
@@ -266,21 +274,35 @@ extension PostgresServerStore {
     public func keys(for caller: Caller, today: LocalDate) async throws -> [WrappedCaseKey] {
         let everything = caller.role == .dsl
         let rows = try await client.query("""
-            SELECT case_id, epoch, recipient_device, encapsulated, ciphertext, wrapped_by, signature FROM wrapped_keys
+            SELECT case_id, epoch, recipient_device, encapsulated, ciphertext, wrapped_by, signature, rotation FROM wrapped_keys
             WHERE recipient_device = \(caller.device.rawValue)
               AND (\(everything) OR case_id = 'organisation' OR case_id IN (SELECT case_id FROM grants WHERE person = \(caller.person.rawValue)
                    AND revoked_ms IS NULL AND (until IS NULL OR until >= \(today.iso))))
             ORDER BY case_id, epoch
             """, logger: logger)
         var result: [WrappedCaseKey] = []
-        for try await (caseID, epoch, recipient, encapsulated, ciphertext, wrappedBy, signature)
-            in rows.decode((String, Int64, String, Data, Data, String?, Data?).self) {
+        for try await (caseID, epoch, recipient, encapsulated, ciphertext, wrappedBy, signature, rotation)
+            in rows.decode((String, Int64, String, Data, Data, String?, Data?, Data?).self) {
             // An unsigned key from before signatures is served as it is: replicas refuse it.
             result.append(WrappedCaseKey(caseID: CaseID(rawValue: caseID), epoch: UInt32(clamping: epoch),
                                          recipient: DeviceID(rawValue: recipient), encapsulatedKey: encapsulated, ciphertext: ciphertext,
-                                         wrappedBy: DeviceID(rawValue: wrappedBy ?? ""), signature: signature ?? Data()))
+                                         wrappedBy: DeviceID(rawValue: wrappedBy ?? ""), signature: signature ?? Data(),
+                                         rotation: RotationColumn.decode(rotation)))
         }
         return result
+    }
+
+    public func keyEpochs(_ caseID: CaseID) async throws -> KeyEpochFacts {
+        let rows = try await client.query("""
+            SELECT DISTINCT epoch, rotation FROM wrapped_keys WHERE case_id = \(caseID.rawValue)
+            """, logger: logger)
+        var facts = KeyEpochFacts(newest: nil, rotations: [:])
+        for try await (stored, rotation) in rows.decode((Int64, Data?).self) {
+            guard let epoch = KeyEpoch.from(stored) else { continue }
+            facts.newest = max(facts.newest ?? epoch, epoch)
+            if let statement = RotationColumn.decode(rotation), statement.epoch == epoch { facts.rotations[epoch] = statement }
+        }
+        return facts
     }
 
     public func grant(_ caseID: CaseID, to person: PersonID, until: LocalDate?, now: Date) async throws {

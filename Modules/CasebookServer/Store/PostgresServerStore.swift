@@ -106,6 +106,8 @@ public final class PostgresServerStore: ServerStore {
         // Signed wrapped keys (ADR 0009); NULL in rows uploaded before signatures existed.
         "ALTER TABLE wrapped_keys ADD COLUMN IF NOT EXISTS wrapped_by TEXT",
         "ALTER TABLE wrapped_keys ADD COLUMN IF NOT EXISTS signature BYTEA",
+        // Rotation statements (ADR 0013); NULL for epoch 0 and rows stored before statements existed.
+        "ALTER TABLE wrapped_keys ADD COLUMN IF NOT EXISTS rotation BYTEA",
         // Membership (docs/adr/0010-membership.md): removed devices with the administrator's signed statement.
         """
         CREATE TABLE IF NOT EXISTS removed_devices (device_id TEXT PRIMARY KEY, removed_by TEXT NOT NULL,

@@ -34,6 +34,13 @@ extension SQLiteServerStore {
         }
     }
 
+    public func latestRevisionStamp(by device: DeviceID) async throws -> HLCTimestamp? {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT hlc FROM revisions WHERE author_device = ?", arguments: [device.rawValue])
+                .compactMap(HLCTimestamp.init(parsing:)).max()
+        }
+    }
+
     static func removal(from row: Row) -> DeviceRemoval {
         DeviceRemoval(deviceID: DeviceID(rawValue: row["device_id"]), removedBy: DeviceID(rawValue: row["removed_by"]),
                       removedAt: row["removed_at"], signature: row["signature"])

@@ -219,6 +219,11 @@ extension SQLiteServerStore {
     public func putKeys(_ keys: [WrappedCaseKey]) async throws {
         try await write { db in
             for key in keys {
+                if key.epoch > 0 {  // ADR 0013: one rotation statement per epoch
+                    try RotationColumn.requireSame(try Data.fetchOne(db, sql: """
+                        SELECT rotation FROM wrapped_keys WHERE case_id = ? AND epoch = ? AND rotation IS NOT NULL LIMIT 1
+                        """, arguments: [key.caseID.rawValue, Int64(key.epoch)]), as: key)
+                }
                 let slot: StatementArguments = [key.caseID.rawValue, Int64(key.epoch), key.recipient.rawValue]
                 let existing = try Row.fetchOne(db, sql: """
                     SELECT encapsulated, ciphertext, wrapped_by, signature FROM wrapped_keys
@@ -233,9 +238,10 @@ extension SQLiteServerStore {
                 }
                 // A new slot, or one holding an unsigned key from before signatures: the signed key replaces it.
                 try db.execute(sql: """
-                    INSERT OR REPLACE INTO wrapped_keys (case_id, epoch, recipient_device, encapsulated, ciphertext, wrapped_by, signature)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: slot + [key.encapsulatedKey, key.ciphertext, key.wrappedBy.rawValue, key.signature])
+                    INSERT OR REPLACE INTO wrapped_keys (case_id, epoch, recipient_device, encapsulated, ciphertext, wrapped_by, signature, rotation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: slot + [key.encapsulatedKey, key.ciphertext, key.wrappedBy.rawValue, key.signature,
+                                            RotationColumn.encode(key.rotation)])
             }
         }
     }
@@ -258,8 +264,22 @@ extension SQLiteServerStore {
                 return WrappedCaseKey(caseID: CaseID(rawValue: row["case_id"]), epoch: UInt32(epoch),
                                       recipient: DeviceID(rawValue: row["recipient_device"]),
                                       encapsulatedKey: row["encapsulated"], ciphertext: row["ciphertext"],
-                                      wrappedBy: DeviceID(rawValue: row["wrapped_by"] ?? ""), signature: row["signature"] ?? Data())
+                                      wrappedBy: DeviceID(rawValue: row["wrapped_by"] ?? ""), signature: row["signature"] ?? Data(),
+                                      rotation: RotationColumn.decode(row["rotation"]))
             }
+        }
+    }
+
+    public func keyEpochs(_ caseID: CaseID) async throws -> KeyEpochFacts {
+        try await pool.read { db in
+            var facts = KeyEpochFacts(newest: nil, rotations: [:])
+            for row in try Row.fetchAll(db, sql: "SELECT DISTINCT epoch, rotation FROM wrapped_keys WHERE case_id = ?",
+                                        arguments: [caseID.rawValue]) {
+                guard let epoch = KeyEpoch.from(row["epoch"]) else { continue }
+                facts.newest = max(facts.newest ?? epoch, epoch)
+                if let statement = RotationColumn.decode(row["rotation"]), statement.epoch == epoch { facts.rotations[epoch] = statement }
+            }
+            return facts
         }
     }
 

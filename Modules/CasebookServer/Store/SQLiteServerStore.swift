@@ -111,6 +111,8 @@ public final class SQLiteServerStore: ServerStore {
         // Signed wrapped keys (ADR 0009); NULL in rows uploaded before signatures existed.
         ("wrapped_keys", "wrapped_by", "TEXT"),
         ("wrapped_keys", "signature", "BLOB"),
+        // Rotation statements (ADR 0013); NULL for epoch 0 and rows stored before statements existed.
+        ("wrapped_keys", "rotation", "BLOB"),
     ]
 }
 

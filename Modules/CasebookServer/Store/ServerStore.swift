@@ -112,6 +112,9 @@ public protocol ServerStore: Sendable {
     func removedDevices() async throws -> [DeviceRemoval]
     /// The removal of one device, if it was removed.
     func removal(of device: DeviceID) async throws -> DeviceRemoval?
+    /// The newest HLC stamp among the revisions the server accepted from a device (nil: none), so a
+    /// removal cannot be stamped before them (ADR 0013).
+    func latestRevisionStamp(by device: DeviceID) async throws -> HLCTimestamp?
 
     // MARK: Authentication
 
@@ -135,8 +138,12 @@ public protocol ServerStore: Sendable {
 
     // MARK: Keys and grants
 
-    /// Stores wrapped keys; an existing (case, epoch, recipient) is left as it is.
+    /// Stores wrapped keys with their rotation statements; an existing (case, epoch, recipient) is
+    /// left as it is. A key whose epoch already holds another rotation statement is refused
+    /// (`.conflict`), checked inside the transaction (ADR 0013).
     func putKeys(_ keys: [WrappedCaseKey]) async throws
+    /// The newest key epoch of a case and the rotation statement of each epoch above 0 (ADR 0013).
+    func keyEpochs(_ caseID: CaseID) async throws -> KeyEpochFacts
     /// Wrapped keys addressed to `caller.device` of cases the caller may read.
     func keys(for caller: Caller, today: LocalDate) async throws -> [WrappedCaseKey]
     func grant(_ caseID: CaseID, to person: PersonID, until: LocalDate?, now: Date) async throws

@@ -66,7 +66,9 @@ extension SyncClient {
             guard try vault.isSignedByTrustedDevice(wrapped), let key = try? recoveryKey.unwrap(wrapped) else {
                 outcome.unreadable += 1; continue
             }
-            for device in devices { wraps[wrapped.caseID, default: []].append(try KeyWrap.wrap(key, for: device, by: vault.identity)) }
+            for device in devices {  // an epoch above 0 keeps its rotation statement (ADR 0013)
+                wraps[wrapped.caseID, default: []].append(try KeyWrap.wrap(key, for: device, by: vault.identity, rotation: wrapped.rotation))
+            }
         }
         for (caseID, keys) in wraps.sorted(by: { $0.key < $1.key }) {
             var uploaded: [WrappedCaseKey] = []
