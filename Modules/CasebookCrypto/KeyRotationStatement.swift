@@ -1,4 +1,5 @@
 public import CasebookModels
+import Crypto
 public import Foundation
 
 /// Why a case key was rotated.
