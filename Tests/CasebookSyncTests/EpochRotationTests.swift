@@ -44,12 +44,17 @@ import Testing
         try await f.outsider.sync()
         try await f.dsl.sync()
         #expect(try f.outsider.vault.canRead(caseID) && f.dsl.vault.canRead(caseID))
-        // The reader seals a revision under epoch 2^32-1 with a key of its own; the server stores it.
+        // The reader seals a revision under epoch 2^32-1 with a key of its own.
         let header = RevisionHeader(recordID: .random(), recordType: .session, caseID: caseID, authorDevice: f.outsider.vault.device,
                                     hlc: Self.stamp(), keyEpoch: .max)
         let frozen = try RevisionSealer.seal(header: header, body: RevisionBody(fields: ["minutes": .int(1)], author: f.outsider.person, policyVersion: "1"),
                                              key: CaseKey.generate(caseID: caseID, epoch: .max), author: f.outsider.vault.identity)
-        _ = try await f.outsider.transport.push(PushRequest(revisions: [WireRevision(frozen)]), timeout: .seconds(5))
+        // The real server refuses it (no rotation created that epoch) ...
+        let pushed = try await f.outsider.transport.push(PushRequest(revisions: [WireRevision(frozen)]), timeout: .seconds(5))
+        #expect(pushed.rejected.map(\.id) == [frozen.id.rawValue])
+        #expect(await f.org.server.revisionCount(of: caseID) > 0)
+        // ... and a hostile server that serves it anyway meets the same rule on every replica.
+        try await f.org.server.serve(WireRevision(frozen))
 
         for victim in [f.owner, f.dsl] {
             let report = try await victim.sync()

@@ -104,9 +104,14 @@ import Testing
         let outsider = try await org.join("Otto Outsider", role: .practitioner, trained: false)
         let caseID = try AccessTests.newCase(owner)
         try await owner.sync()
-        let key = CaseKey.generate(caseID: caseID, epoch: 7)
+        // A new epoch by the owner: every copy carries its signed rotation statement (ADR 0013).
+        let key = CaseKey.generate(caseID: caseID, epoch: 1)
+        let rotation = try KeyRotationStatement.sign(key: key, previousEpoch: 0, reason: .recovery, subject: "",
+                                                     stamp: HLCTimestamp(physical: UInt64(Date().timeIntervalSince1970 * 1000), logical: 0),
+                                                     by: owner.vault.identity)
         func wrap(_ member: Member) throws -> WrappedCaseKey {
-            try KeyWrap.wrap(key, for: try #require(owner.vault.trustedDevices(of: member.person).first), by: owner.vault.identity)
+            try KeyWrap.wrap(key, for: try #require(owner.vault.trustedDevices(of: member.person).first), by: owner.vault.identity,
+                             rotation: rotation)
         }
 
         // Given no training published yet, the gate is not engaged (bootstrapping).
@@ -132,7 +137,7 @@ import Testing
             try await owner.transport.uploadKeys(caseID, KeyUpload(keys: [try wrap(outsider)]), timeout: .seconds(5))
         }
         try await owner.transport.uploadKeys(caseID, KeyUpload(keys: [try wrap(dsl)]), timeout: .seconds(5))
-        #expect(await org.server.storedKeys(of: caseID).contains { $0.epoch == 7 && $0.recipient == dsl.vault.device })
+        #expect(await org.server.storedKeys(of: caseID).contains { $0.epoch == 1 && $0.recipient == dsl.vault.device })
 
         // After the outsider is trained and the administrator syncs, the same requests succeed.
         try org.train(outsider.person)

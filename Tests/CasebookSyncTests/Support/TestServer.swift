@@ -43,6 +43,8 @@ final class TestServer: Sendable {
         await real.withhold(caseID, epoch: epoch, recipient: recipient)
     }
     func registerUncertified(_ record: DeviceRecord) async { await real.registerUncertified(record) }
+    /// Serves `wire` (anything) after everything stored so far (see `HostileStore.serve`).
+    func serve(_ wire: WireRevision, to devices: Set<DeviceID>? = nil) async throws { try await real.hostile.serve(wire, to: devices) }
     func plantDevice(_ record: DeviceRecord) async { await real.plantDevice(record) }
     func tamper(_ change: (inout [WireRevision]) -> Void) async { await real.tamper(change) }
 }
