@@ -1,4 +1,4 @@
-public import CasebookCrypto
+import CasebookCrypto
 public import CasebookModels
 import Foundation
 import GRDB
@@ -113,11 +113,15 @@ extension Vault {
 
     /// Verifies every revision kept aside again (after the run refreshed devices and keys): what now
     /// passes is stored, what became a permanent refusal moves to the refused log, the rest keeps
-    /// waiting. Then acts on destruction certificates held back by the mass-erasure stop, within
-    /// `erasureAllowance`. One transaction. `rejected` in the result lists only new permanent refusals.
-    public func retryHeld(concurrency: Int = 0, erasureAllowance: Int = .max) throws(CasebookError) -> ApplyResult {
+    /// waiting. One transaction. `rejected` in the result lists only new permanent refusals. (A
+    /// destruction certificate stored here is acted on by `actOnDestructionCertificates`, which the
+    /// sync client calls after the run's last pull page.)
+    public func retryHeld(concurrency: Int = 0) throws(CasebookError) -> ApplyResult {
         let result: ApplyResult
         do {
+            if try pool.read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM quarantine)") ?? false }) == false {
+                return ApplyResult()
+            }
             result = try pool.write { db in
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT revision_id, server_seq, header, ciphertext, signature FROM quarantine ORDER BY server_seq, first_tried_ms
@@ -138,11 +142,9 @@ extension Vault {
                 result.retried = rows.count
                 result.retriedStored = result.stored
                 result.rejected = (result.rejected + unreadable).filter { $0.kind == .permanent }
-                (result.erased, result.erasuresHeld) = try eraseFromCertificates(db, allowance: erasureAllowance)
                 return result
             }
         } catch { throw storageError(error, "retrying revisions kept aside") }
-        if !result.erased.isEmpty { try scrubFreedPages() }
         return result
     }
 

@@ -2,7 +2,6 @@ import CasebookCrypto
 import CasebookModels
 import CasebookStorage
 import CasebookSync
-import CasebookTestSupport
 import Foundation
 import Testing
 

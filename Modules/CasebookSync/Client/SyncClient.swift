@@ -238,9 +238,7 @@ public struct SyncClient: Sendable {
 
     @inline(never)
     private func retryHeldNow() throws -> ApplyResult {
-        var retry = try vault.retryHeld(concurrency: configuration.applyConcurrency, erasureAllowance: 0)
-        retry.erasuresHeld = []
-        return retry
+        try vault.retryHeld(concurrency: configuration.applyConcurrency)
     }
 
     @inline(never)
