@@ -249,11 +249,15 @@ public struct SyncClient: Sendable {
     @inline(never)
     private func missingNow() throws -> [MissingRevisions] { try vault.missingRevisions() }
 
-    /// What the vault still holds aside, misses or holds back, when the run ends.
+    /// What the vault still holds aside, misses or holds back, when the run ends. (Certificates that
+    /// arrived after the pull, e.g. by a backfill, are decided here within what the run has left.)
     private func finishIntegrityReport(_ report: inout SyncReport) throws(CasebookError) {
         report.missing = try vault.missingRevisions()
         report.waiting = try vault.heldRevisions().count
-        report.erasuresHeld = try vault.heldErasures()
+        let left = max(configuration.erasureLimit, configuration.confirmedErasures) - report.erasedLocally.count
+        let acted = try vault.actOnDestructionCertificates(allowance: max(0, left))
+        report.erasedLocally += acted.erased
+        report.erasuresHeld = acted.held
     }
 
     /// Refreshes devices and certifications; an administrator's replica certifies the devices of
