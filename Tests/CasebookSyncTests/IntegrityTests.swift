@@ -138,6 +138,16 @@ import Testing
         #expect(try dsl.vault.revisionIDs().contains(withheld.id))
     }
 
+    @Test func aServerCannotRenumberARevision() async throws {
+        // The number is signed with the header: a server that renumbers (to hide a gap) breaks the seal.
+        let f = try await RejectionTests.fixture()
+        #expect(f.original.header.deviceSeq == 1)
+        let renumbered = try RejectionTests.relabel(f.original) { $0.deviceSeq = 2 }
+        try RejectionTests.expectRejected(f.dsl.vault, renumbered, reason: "tampered")
+        let unnumbered = try RejectionTests.relabel(f.original) { $0.deviceSeq = nil; $0.format = RevisionHeader.unnumberedFormat }
+        try RejectionTests.expectRejected(f.dsl.vault, unnumbered, reason: "tampered")
+    }
+
     @Test func aGapOnTheLastPageQueuesABackfillOfItsCaseEvenOnAFirstSync() {
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         let c = CaseID(rawValue: "gap-case")
