@@ -3,7 +3,9 @@
 /// Invariant: nothing here is client content. The header is the associated data of the body's
 /// AEAD encryption, so it cannot be re-labelled (moved to another case, record or type) undetected.
 public struct RevisionHeader: Hashable, Sendable, Codable {
-    public static let currentFormat: UInt8 = 1
+    /// Format 2 adds `deviceSeq`; format 1 (no number) is still read, so older revisions keep their content address.
+    public static let currentFormat: UInt8 = 2
+    public static let unnumberedFormat: UInt8 = 1
 
     public var format: UInt8
     public var recordID: RecordID
@@ -12,16 +14,22 @@ public struct RevisionHeader: Hashable, Sendable, Codable {
     public var authorDevice: DeviceID
     public var hlc: HLCTimestamp
     public var keyEpoch: UInt32
+    /// The writing device's own number for this revision in this case: 1, 2, 3… per (device, case),
+    /// signed with the header. A receiver that holds numbers on both sides of a gap knows the server
+    /// has not served it the revisions in between (ADR 0014). Nil in format-1 headers.
+    public var deviceSeq: UInt64?
 
-    public init(format: UInt8 = RevisionHeader.currentFormat, recordID: RecordID, recordType: RecordType, caseID: CaseID,
-                authorDevice: DeviceID, hlc: HLCTimestamp, keyEpoch: UInt32) {
-        self.format = format
+    /// `format` defaults to 2 when `deviceSeq` is given, else 1.
+    public init(format: UInt8? = nil, recordID: RecordID, recordType: RecordType, caseID: CaseID,
+                authorDevice: DeviceID, hlc: HLCTimestamp, keyEpoch: UInt32, deviceSeq: UInt64? = nil) {
+        self.format = format ?? (deviceSeq == nil ? Self.unnumberedFormat : Self.currentFormat)
         self.recordID = recordID
         self.recordType = recordType
         self.caseID = caseID
         self.authorDevice = authorDevice
         self.hlc = hlc
         self.keyEpoch = keyEpoch
+        self.deviceSeq = deviceSeq
     }
 }
 

@@ -74,6 +74,7 @@ extension Vault {
         let outbox = db.changesCount
         try db.execute(sql: "DELETE FROM revisions WHERE case_id = ?", arguments: [id.rawValue])
         try db.execute(sql: "DELETE FROM case_keys WHERE case_id = ?", arguments: [id.rawValue])
+        try db.execute(sql: "DELETE FROM quarantine WHERE case_id = ?", arguments: [id.rawValue])  // ciphertext kept aside (ADR 0014)
         try db.execute(sql: "DELETE FROM sync_state WHERE key LIKE ? OR key LIKE ? OR key = ?",
                        arguments: ["grant:\(id.rawValue)|%", "wrapped:\(id.rawValue)#%", SyncCursorName.backfill(id)])
         try Self.setSyncValue(db, Self.erasedCasePrefix + id.rawValue, certificate.rawValue)
@@ -98,19 +99,67 @@ extension Vault {
     /// here only if signed by a certified administrator or DSL device (`applyPage` refuses others),
     /// so no role of this replica's own user is needed. Audited (`erase`, record type
     /// destruction-certificate) when something was held. Returns the cases whose copy was destroyed.
-    func eraseFromCertificates(_ db: Database) throws -> [CaseID] {
-        let done = try erasedCases(db)
+    ///
+    /// Mass-erasure stop (ADR 0014): when more cases this replica holds something of would be shredded
+    /// than `allowance`, none of them is; they are returned as `held` (the certificates stay stored, so
+    /// the next run with a confirmation acts on them). Cases it holds nothing of are only tombstoned.
+    func eraseFromCertificates(_ db: Database, allowance: Int = .max) throws -> (erased: [CaseID], held: [CaseID]) {
+        let pending = try pendingCertificates(db)
+        var holding: [DestructionCertificate] = []
+        for certificate in pending {
+            if try holdsAnything(db, of: certificate.caseID) { holding.append(certificate) } else {
+                _ = try shred(db, certificate.caseID, certificate: certificate.id)
+            }
+        }
+        if holding.count > allowance { return ([], holding.map(\.caseID)) }
         var erased: [CaseID] = []
-        for record in try mergedRecords(db, caseID: .organisation, type: .destructionCertificate) {
-            guard let certificate = try? record.decode(DestructionCertificate.self), certificate.caseID != .organisation,
-                  !done.contains(certificate.caseID) else { continue }
+        for certificate in holding {
             let (revisions, keys, outbox) = try shred(db, certificate.caseID, certificate: certificate.id)
             if revisions + keys + outbox > 0 {
                 try appendAudit(db, action: .erase, recordType: .destructionCertificate, recordID: certificate.id, caseID: certificate.caseID)
                 erased.append(certificate.caseID)
             }
         }
-        return erased
+        return (erased, [])
+    }
+
+    /// Destruction certificates held here whose case this replica has not erased yet (one per case).
+    func pendingCertificates(_ db: Database) throws -> [DestructionCertificate] {
+        let done = try erasedCases(db)
+        var seen: Set<CaseID> = []
+        return try mergedRecords(db, caseID: .organisation, type: .destructionCertificate).compactMap { record in
+            guard let certificate = try? record.decode(DestructionCertificate.self), certificate.caseID != .organisation,
+                  !done.contains(certificate.caseID), seen.insert(certificate.caseID).inserted else { return nil }
+            return certificate
+        }
+    }
+
+    func holdsAnything(_ db: Database, of caseID: CaseID) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM revisions WHERE case_id = ?1) OR EXISTS (SELECT 1 FROM case_keys WHERE case_id = ?1)
+                OR EXISTS (SELECT 1 FROM quarantine WHERE case_id = ?1)
+            """, arguments: [caseID.rawValue]) ?? false
+    }
+
+    /// Acts on every destruction certificate held here and not yet acted on, in one transaction, unless
+    /// more cases this replica holds something of would be shredded than `allowance` (then none is:
+    /// the mass-erasure stop). The sync client calls this once per run, after the last pulled page,
+    /// so the limit counts a run's certificates together however they were paged.
+    public func actOnDestructionCertificates(allowance: Int) throws(CasebookError) -> (erased: [CaseID], held: [CaseID]) {
+        let outcome: (erased: [CaseID], held: [CaseID])
+        do { outcome = try pool.write { db in try eraseFromCertificates(db, allowance: allowance) } } catch {
+            throw storageError(error, "acting on destruction certificates")
+        }
+        if !outcome.erased.isEmpty { try scrubFreedPages() }
+        return outcome
+    }
+
+    /// Cases whose destruction certificate this replica holds but has not acted on because the
+    /// mass-erasure stop held them back (waiting for `SyncConfiguration.confirmedErasures`).
+    public func heldErasures() throws(CasebookError) -> [CaseID] {
+        do {
+            return try pool.read { db in try pendingCertificates(db).map(\.caseID).filter { try holdsAnything(db, of: $0) } }
+        } catch { throw storageError(error, "reading held erasures") }
     }
 
     /// After a successful `DELETE /v1/cases/{id}`: clears the pending marker, records when, and

@@ -32,7 +32,8 @@ extension Vault {
         for change in changes {
             let key = try currentKey(db, for: change.caseID)
             let header = RevisionHeader(recordID: change.record, recordType: change.type, caseID: change.caseID,
-                                        authorDevice: device, hlc: clockState.tick(wallMillis: clock.nowMillis), keyEpoch: key.epoch)
+                                        authorDevice: device, hlc: clockState.tick(wallMillis: clock.nowMillis), keyEpoch: key.epoch,
+                                        deviceSeq: try nextDeviceSeq(db, caseID: change.caseID))
             let body = RevisionBody(fields: change.fields, author: person, policyVersion: policy ?? nil)
             if checked { try checkRules(db, header: header, body: body) }
             let sealed = try RevisionSealer.seal(header: header, body: body, key: key, author: identity)
@@ -51,15 +52,24 @@ extension Vault {
     func insert(_ db: Database, _ sealed: SealedRevision, serverSeq: Int64?) throws -> Bool {
         let h = sealed.header
         try db.execute(sql: """
-            INSERT INTO revisions (id, case_id, record_id, record_type, author_device, hlc, key_epoch, header, ciphertext, signature, server_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO revisions (id, case_id, record_id, record_type, author_device, hlc, key_epoch, header, ciphertext, signature, server_seq,
+                                   device_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET server_seq = COALESCE(revisions.server_seq, excluded.server_seq)
             """, arguments: [sealed.id.rawValue, h.caseID.rawValue, h.recordID.rawValue, h.recordType.rawValue,
                              h.authorDevice.rawValue, h.hlc.description, Int64(h.keyEpoch), sealed.headerBytes,
-                             sealed.ciphertext, sealed.signature, serverSeq])
+                             sealed.ciphertext, sealed.signature, serverSeq, h.deviceSeq.flatMap(Int64.init(exactly:))])
         let inserted = db.changesCount > 0
         if inserted { cache.withLock { $0.invalidate(for: h) } }
         return inserted
+    }
+
+    /// This device's next number in a case (ADR 0014): one more than the highest it has used there.
+    func nextDeviceSeq(_ db: Database, caseID: CaseID) throws -> UInt64 {
+        let last = try Int64.fetchOne(db, sql: """
+            SELECT MAX(device_seq) FROM revisions WHERE author_device = ? AND case_id = ? AND device_seq IS NOT NULL
+            """, arguments: [device.rawValue, caseID.rawValue]) ?? 0
+        return UInt64(max(last, 0)) + 1
     }
 
     func currentHLC(_ db: Database) throws -> HLCTimestamp {

@@ -41,6 +41,15 @@ public struct ApplyResult: Sendable, Hashable {
     public var refused: [RejectedRevision] = []
     /// Cases this replica crypto-shredded because the page carried their destruction certificate.
     public var erased: [CaseID] = []
+    // Integrity (ADR 0014).
+    /// Of `rejected`, those refused for a reason that can pass: kept aside (quarantine) and retried every sync.
+    public var held = 0
+    /// Revisions taken out of the quarantine and verified again; `retriedStored` of them now passed.
+    public var retried = 0
+    public var retriedStored = 0
+    /// Cases whose destruction certificate this replica holds but has not acted on: more would be
+    /// shredded at once than the run allows (the mass-erasure stop); they wait for a confirmation.
+    public var erasuresHeld: [CaseID] = []
     public init() {}
 }
 
@@ -142,15 +151,23 @@ extension Vault {
     ///
     /// Verification (signature, decryption) runs on `concurrency` threads (0: one per core) while
     /// this transaction inserts the revisions already verified, in page order.
+    ///
+    /// Nothing refused is lost (ADR 0014): in the same transaction as the cursor, a revision refused
+    /// for a reason that can pass is kept aside (`quarantine`, retried by `retryHeld`) and one refused
+    /// for good is recorded (`refused_revisions`, with `malformed`: the page's entries that did not
+    /// even parse). A page whose certificates would shred more than `erasureAllowance` cases at once
+    /// shreds none of them (`erasuresHeld`).
     public func applyPulled(_ page: [PulledRevision], cursor: String?, cursorName: String = SyncCursorName.main,
-                            concurrency: Int = 0) throws(CasebookError) -> ApplyResult {
+                            concurrency: Int = 0, malformed: [RejectedRevision] = [],
+                            erasureAllowance: Int = .max) throws(CasebookError) -> ApplyResult {
         let result: ApplyResult
         do {
             result = try pool.write { db in
                 var result = try applyPage(db, page, concurrency: concurrency)
+                result.held = try fileRejections(db, page, result.rejected + malformed)
                 if let cursor { try Self.setSyncValue(db, cursorName, cursor) }
                 if page.contains(where: { $0.sealed.header.recordType == .destructionCertificate }) {
-                    result.erased = try eraseFromCertificates(db)
+                    (result.erased, result.erasuresHeld) = try eraseFromCertificates(db, allowance: erasureAllowance)
                 }
                 return result
             }
@@ -165,7 +182,7 @@ extension Vault {
         var signer: Signer
     }
 
-    private func applyPage(_ db: Database, _ page: [PulledRevision], concurrency: Int) throws -> ApplyResult {
+    func applyPage(_ db: Database, _ page: [PulledRevision], concurrency: Int) throws -> ApplyResult {
         var result = ApplyResult()
         guard !page.isEmpty else { return result }
         // Gather what verification needs: authors and case keys (cached per process).
@@ -234,8 +251,9 @@ extension Vault {
         }
         var hlc = HybridLogicalClock(last: try currentHLC(db))
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO revisions (id, case_id, record_id, record_type, author_device, hlc, key_epoch, header, ciphertext, signature, server_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+            INSERT INTO revisions (id, case_id, record_id, record_type, author_device, hlc, key_epoch, header, ciphertext, signature, server_seq,
+                                   device_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
             """)
         let setSeq = try db.cachedStatement(sql: "UPDATE revisions SET server_seq = ? WHERE id = ? AND server_seq IS NULL")
         let clearOutbox = try db.cachedStatement(sql: "DELETE FROM outbox WHERE revision_id = ?")
@@ -245,7 +263,7 @@ extension Vault {
             let sealed = item.sealed, h = sealed.header
             try insert.execute(arguments: [sealed.id.rawValue, h.caseID.rawValue, h.recordID.rawValue, h.recordType.rawValue,
                                            h.authorDevice.rawValue, h.hlc.description, Int64(h.keyEpoch), sealed.headerBytes,
-                                           sealed.ciphertext, sealed.signature, item.seq])
+                                           sealed.ciphertext, sealed.signature, item.seq, h.deviceSeq.flatMap(Int64.init(exactly:))])
             if db.changesCount > 0 {
                 result.stored += 1
                 storedHere.append(sealed)

@@ -90,6 +90,39 @@ enum VaultSchema {
                 );
                 """)
         }
+        // Integrity (docs/adr/0014-nothing-lost-withholding-mass-erasure.md): each revision's device
+        // number (from its signed header, for gap detection); revisions held aside for a reason that
+        // can pass, retried every sync (the sealed revision as received: ciphertext only); revisions
+        // refused for good (ids and reasons only), so the cursor passes nothing unrecorded.
+        migrator.registerMigration("v3-integrity") { db in
+            try db.execute(sql: """
+                ALTER TABLE revisions ADD COLUMN device_seq INTEGER;
+                CREATE INDEX revisions_by_device_number ON revisions (author_device, case_id, device_seq) WHERE device_seq IS NOT NULL;
+                CREATE TABLE quarantine (
+                    revision_id TEXT PRIMARY KEY NOT NULL,
+                    case_id TEXT NOT NULL,
+                    author_device TEXT NOT NULL,
+                    device_seq INTEGER,
+                    server_seq INTEGER,
+                    header BLOB NOT NULL,
+                    ciphertext BLOB NOT NULL,
+                    signature BLOB NOT NULL,
+                    reason TEXT NOT NULL,
+                    first_tried_ms INTEGER NOT NULL,
+                    last_tried_ms INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL
+                );
+                CREATE TABLE refused_revisions (
+                    revision_id TEXT PRIMARY KEY NOT NULL,
+                    case_id TEXT,
+                    author_device TEXT,
+                    device_seq INTEGER,
+                    server_seq INTEGER,
+                    reason TEXT NOT NULL,
+                    refused_at_ms INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

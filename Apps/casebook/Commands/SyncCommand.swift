@@ -22,11 +22,28 @@ struct SyncCommand: AsyncVaultCommand {
             Erasure: a case you erased ('casebook erase') is erased on the server first; a destruction \
             certificate you receive makes this replica crypto-shred its own copy of that case. The report \
             counts both (server_erased, erased_locally). See 'casebook retention erasures'.
+
+            Nothing refused is lost: a revision refused for a reason that can pass (its author's device not \
+            yet certified here, a clock behind the author's) is kept aside and tried again at every sync \
+            (held, retried, retried_stored, waiting); one refused for good is recorded by id and reason. \
+            Each device numbers its revisions per case: a gap this replica cannot fill (the server did not \
+            serve those revisions to you) is listed as missing. A sync that would crypto-shred more than \
+            $CASEBOOK_SYNC_ERASURE_LIMIT cases (default 3) at once erases none of them and stops (exit 6) \
+            until the DSL or an administrator confirms with --confirm-erasures N.
             """)
 
     @OptionGroup var options: VaultOptions
     @Option(help: "Sync server URL.") var server: String?
     @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
+    @Option(name: .customLong("confirm-erasures"),
+            help: "Confirm that destruction certificates may crypto-shred up to N cases on this replica in this sync (DSL or administrator).")
+    var confirmErasures: Int?
+
+    func configure(_ configuration: inout SyncConfiguration) throws {
+        guard let confirmErasures else { return }
+        guard confirmErasures >= 0 else { throw CasebookError(.invalidInput, "--confirm-erasures needs a number of cases (0 or more)") }
+        configuration.confirmedErasures = confirmErasures
+    }
 
     struct Report: Encodable {
         var pushed: Int
@@ -47,6 +64,24 @@ struct SyncCommand: AsyncVaultCommand {
         var cursor: String?
         var retries: Int
         var heldDevices: [HeldEnrolment]
+        // Integrity (ADR 0014)
+        var held: Int
+        var retried: Int
+        var retriedStored: Int
+        var waiting: Int
+        var waitingRevisions: [HeldRevision]
+        var missing: [Missing]
+        var erasuresHeld: [String]
+        var erasureLimit: Int
+    }
+
+    struct Missing: Encodable {
+        var device: String
+        var person: String?
+        var caseId: String
+        var first: UInt64
+        var last: UInt64
+        var count: UInt64
     }
 
     func run(vault: Vault, client: SyncClient) async throws {
@@ -61,7 +96,13 @@ struct SyncCommand: AsyncVaultCommand {
                                backfilled: r.backfilled.map(\.rawValue), serverErased: r.serverErased.map(\.rawValue),
                                serverErasureRefused: r.serverErasureRefused.map(\.rawValue),
                                erasedLocally: r.erasedLocally.map(\.rawValue), cursor: r.cursor, retries: r.retries,
-                               heldDevices: held))
+                               heldDevices: held,
+                               held: r.held, retried: r.retried, retriedStored: r.retriedStored, waiting: r.waiting,
+                               waitingRevisions: try vault.heldRevisions(),
+                               missing: r.missing.map { Missing(device: $0.device.rawValue, person: $0.person?.rawValue, caseId: $0.caseID.rawValue,
+                                                                first: $0.first, last: $0.last, count: $0.count) },
+                               erasuresHeld: r.erasuresHeld.map(\.rawValue), erasureLimit: client.configuration.erasureLimit))
+            try stopIfErasuresHeld(r, client.configuration)
             return
         }
         print("Sent \(r.pushed) revision(s); received \(r.pulled) (\(r.stored) new).")
@@ -76,11 +117,38 @@ struct SyncCommand: AsyncVaultCommand {
         for caseID in r.serverErasureRefused {
             Output.warn("the server refused to erase case \(caseID); it stays queued for the next sync")
         }
-        for rejected in r.rejected { Output.warn("refused revision \(rejected.id.prefix(12)): \(rejected.message)") }
+        if r.retried > 0 { print("Tried again \(r.retried) revision(s) kept aside earlier: \(r.retriedStored) now stored.") }
+        for rejected in r.rejected {
+            if rejected.kind == .transient {
+                Output.warn("kept aside revision \(rejected.id.prefix(12)): \(rejected.message); it is tried again at every sync")
+            } else {
+                Output.warn("refused revision \(rejected.id.prefix(12)): \(rejected.message)")
+            }
+        }
+        if r.waiting > 0 {
+            Output.warn("\(r.waiting) revision(s) are kept aside until their reason passes (a certificate, a clock catching up); see 'casebook sync --json' (waiting_revisions)")
+        }
+        for gap in r.missing {
+            let numbers = gap.first == gap.last ? "revision #\(gap.first)" : "revisions #\(gap.first)-#\(gap.last)"
+            let who = gap.person.map { "device \(gap.device) (person \($0))" } ?? "device \(gap.device)"
+            Output.warn("missing \(numbers) of \(who) in case \(gap.caseID): you hold later ones, but the server has not served these to you (withheld, or not yet uploaded); tell your DSL or administrator if this persists")
+        }
         for refused in r.refused {
             Output.warn("kept revision \(refused.id.prefix(12)) out of the records (\(refused.reason)): \(refused.message)")
         }
         for rejected in r.keysRejected { Output.warn("refused a case key: \(rejected.message)") }
         for rejected in r.pushRejected { Output.warn("the server refused revision \(rejected.id.prefix(12)): \(rejected.message) (kept locally)") }
+        try stopIfErasuresHeld(r, client.configuration)
+    }
+
+    /// The mass-erasure stop: the report is out; the command ends with a clear error (exit 6).
+    func stopIfErasuresHeld(_ r: SyncReport, _ configuration: SyncConfiguration) throws {
+        guard !r.erasuresHeld.isEmpty else { return }
+        let n = r.erasuresHeld.count
+        throw CasebookError(.approvalRequired, """
+            sync stopped before crypto-shredding \(n) case(s) on this replica: destruction certificates would erase more than \
+            \(max(configuration.erasureLimit, configuration.confirmedErasures)) at once, so none was erased; if the DSL or an \
+            administrator confirms these erasures are expected, run 'casebook sync --confirm-erasures \(n)'
+            """)
     }
 }

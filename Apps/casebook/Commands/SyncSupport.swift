@@ -10,6 +10,12 @@ protocol AsyncVaultCommand: AsyncParsableCommand {
     var server: String? { get }
     var caCert: String? { get }
     func run(vault: Vault, client: SyncClient) async throws
+    /// Command-specific settings (e.g. `sync --confirm-erasures`), after the environment's.
+    func configure(_ configuration: inout SyncConfiguration) throws
+}
+
+extension AsyncVaultCommand {
+    func configure(_ configuration: inout SyncConfiguration) throws {}
 }
 
 extension AsyncVaultCommand {
@@ -26,6 +32,13 @@ extension AsyncVaultCommand {
                                                   security: try SyncSupport.transportSecurity(caCert: caCert, vault: vault))
             var configuration = SyncConfiguration()
             if let timeout = SyncSupport.requestTimeout() { configuration.requestTimeout = timeout }
+            if let text = ProcessInfo.processInfo.environment["CASEBOOK_SYNC_ERASURE_LIMIT"] {
+                guard let limit = Int(text), limit >= 0 else {
+                    throw CasebookError(.invalidInput, "CASEBOOK_SYNC_ERASURE_LIMIT must be a whole number of cases (0 or more), not '\(text)'")
+                }
+                configuration.erasureLimit = limit
+            }
+            try configure(&configuration)
             let client = SyncClient(vault: vault, transport: transport, configuration: configuration,
                                     progress: SyncSupport.progressPrinter(json: options.json))
             try await run(vault: vault, client: client)

@@ -8,10 +8,11 @@ public enum SyncAPI {
     public static let version = "v1"
 
     /// The sync protocol this build speaks, sent by both sides in the `Casebook-Protocol` header:
-    /// 2 added batch seals (ADR 0011). A server refuses requests from an older client (426,
+    /// 2 added batch seals (ADR 0011); 3, device numbers in revision headers (format 2, ADR 0014),
+    /// which older builds cannot parse. A server refuses requests from an older client (426,
     /// `protocol-mismatch`); a client checks the server's `/health` once per transport and refuses
     /// to talk to an older server, before it sends anything that changes state.
-    public static let protocolVersion = 2
+    public static let protocolVersion = 3
     public static let protocolHeader = "Casebook-Protocol"
 
     public enum Path {

@@ -38,6 +38,7 @@ public struct SyncClient: Sendable {
         var pushPosition: Int64 = 0
         var timings: [String: Double] = [:]
         var prefetch: Prefetch?
+        var retriedHeld = false
         defer { prefetch?.task.cancel() }
         var action = engine.handle(.start(now: now(), cursor: try vault.syncValue(SyncCursorName.main),
                                           pendingErasures: try vault.pendingServerErasures()))
@@ -50,6 +51,7 @@ public struct SyncClient: Sendable {
                 try? vault.recordSyncCompleted(at: now())
                 timings["audit", default: 0] += Self.millis(ContinuousClock.now - auditStart)
                 report.timings = timings
+                try finishIntegrityReport(&report)
                 return report
             case .fail(let failure, _):
                 throw failure.casebookError
@@ -60,7 +62,8 @@ public struct SyncClient: Sendable {
             default:
                 do {
                     let started = ContinuousClock.now
-                    event = try await perform(action, engine: engine, pushPosition: &pushPosition, prefetch: &prefetch)
+                    event = try await perform(action, engine: engine, pushPosition: &pushPosition, prefetch: &prefetch,
+                                              retriedHeld: &retriedHeld)
                     timings[action.kind, default: 0] += Self.millis(ContinuousClock.now - started)
                 } catch let error as CasebookError where error.code != .network && error.code != .notAuthorised {
                     throw error  // local storage or integrity problems are not retried
@@ -111,7 +114,7 @@ public struct SyncClient: Sendable {
     }
 
     private func perform(_ action: SyncEngine.Action, engine: SyncEngine, pushPosition: inout Int64,
-                         prefetch: inout Prefetch?) async throws -> SyncEngine.Event {
+                         prefetch: inout Prefetch?, retriedHeld: inout Bool) async throws -> SyncEngine.Event {
         let transport = self.transport
         switch action {
         case .refreshOrganisation:
@@ -145,6 +148,12 @@ public struct SyncClient: Sendable {
             return .pushed(accepted: response.accepted.count, rejected: rejected, outboxEmpty: batch.count < limit, now: now())
 
         case .pull(let after, let limit, _):
+            // Before the first page: what earlier runs kept aside is verified again (devices and keys are fresh now).
+            var retry: ApplyResult?
+            if !retriedHeld {
+                retriedHeld = true
+                retry = try retryHeldNow()
+            }
             let pending = prefetch
             prefetch = nil
             let received: ReceivedPage
@@ -159,7 +168,15 @@ public struct SyncClient: Sendable {
                 let fetch: @Sendable (Duration) async throws -> PullResponse = { try await transport.pull(after: next, limit: limit, timeout: $0) }
                 prefetch = Prefetch(after: next, task: Task { ReceivedPage(try await self.call("a pull", fetch)) })
             }
-            let outcome = try await apply(received, cursorName: SyncCursorName.main)
+            var outcome = try await apply(received, cursorName: SyncCursorName.main)
+            if let retry { outcome.applied.absorbRetry(retry) }
+            if !(received.hasMore && received.received > 0) {
+                // The last page: the run's destruction certificates, counted together for the mass-erasure stop.
+                let acted = try actOnCertificatesNow(allowance: erasureAllowance(engine))
+                outcome.applied.erased += acted.erased
+                outcome.applied.erasuresHeld = acted.held
+                outcome.gaps = Array(Set(try missingNow().map(\.caseID))).sorted()
+            }
             progress?(SyncProgress(phase: .pull, pushed: engine.report.pushed, pulled: engine.report.pulled + outcome.received))
             return .pulled(outcome, now: now())
 
@@ -203,10 +220,44 @@ public struct SyncClient: Sendable {
 
     @inline(never)
     private func applyNow(_ received: ReceivedPage, cursorName: String) throws -> PageOutcome {
+        // Certificates are acted on once, after the last page (`actOnCertificatesNow`): a page defers them.
         var applied = try vault.applyPulled(received.page, cursor: received.cursor, cursorName: cursorName,
-                                            concurrency: configuration.applyConcurrency)
+                                            concurrency: configuration.applyConcurrency, malformed: received.malformed,
+                                            erasureAllowance: 0)
+        applied.erasuresHeld = []
         applied.rejected = received.malformed + applied.rejected
         return PageOutcome(received: received.received, applied: applied, cursor: received.cursor, hasMore: received.hasMore)
+    }
+
+    // MARK: Integrity (ADR 0014)
+
+    /// How many cases this run may crypto-shred because of pulled destruction certificates.
+    private func erasureAllowance(_ engine: SyncEngine) -> Int {
+        max(0, max(configuration.erasureLimit, configuration.confirmedErasures) - engine.report.erasedLocally.count)
+    }
+
+    @inline(never)
+    private func retryHeldNow() throws -> ApplyResult {
+        try vault.retryHeld(concurrency: configuration.applyConcurrency)
+    }
+
+    @inline(never)
+    private func actOnCertificatesNow(allowance: Int) throws -> (erased: [CaseID], held: [CaseID]) {
+        try vault.actOnDestructionCertificates(allowance: allowance)
+    }
+
+    @inline(never)
+    private func missingNow() throws -> [MissingRevisions] { try vault.missingRevisions() }
+
+    /// What the vault still holds aside, misses or holds back, when the run ends. (Certificates that
+    /// arrived after the pull, e.g. by a backfill, are decided here within what the run has left.)
+    private func finishIntegrityReport(_ report: inout SyncReport) throws(CasebookError) {
+        report.missing = try vault.missingRevisions()
+        report.waiting = try vault.heldRevisions().count
+        let left = max(configuration.erasureLimit, configuration.confirmedErasures) - report.erasedLocally.count
+        let acted = try vault.actOnDestructionCertificates(allowance: max(0, left))
+        report.erasedLocally += acted.erased
+        report.erasuresHeld = acted.held
     }
 
     /// Refreshes devices and certifications; an administrator's replica certifies the devices of

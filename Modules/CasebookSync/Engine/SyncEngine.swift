@@ -19,6 +19,11 @@ public struct SyncConfiguration: Sendable, Hashable {
     public var applyConcurrency = 0
     /// Upper bound on requests in one run (a server that keeps saying `has_more` cannot loop us forever).
     public var maxRequests = 1_000_000
+    /// Mass-erasure stop (ADR 0014): a run crypto-shreds at most this many cases because of pulled
+    /// destruction certificates unless `confirmedErasures` allows more; beyond it, it shreds none.
+    public var erasureLimit = 3
+    /// How many erasures the DSL or an administrator confirmed for this run (`--confirm-erasures N`).
+    public var confirmedErasures = 0
 
     public init() {}
 }
@@ -47,6 +52,18 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var serverErasureRefused: [CaseID] = []
     /// Cases this replica crypto-shredded because it pulled their destruction certificate.
     public var erasedLocally: [CaseID] = []
+    // Integrity (ADR 0014).
+    /// Revisions refused this run for a reason that can pass, kept aside (also listed in `rejected`).
+    public var held = 0
+    /// Revisions kept aside by earlier runs, verified again this run; `retriedStored` of them now passed.
+    public var retried = 0
+    public var retriedStored = 0
+    /// Revisions still kept aside when the run ended.
+    public var waiting = 0
+    /// Gaps in other devices' numbering this replica could not fill (withheld, or not yet uploaded).
+    public var missing: [MissingRevisions] = []
+    /// Cases not shredded because more than the limit would have been at once: need a confirmation.
+    public var erasuresHeld: [CaseID] = []
     public var cursor: String?
     public var retries = 0
     /// Wall time per kind of step, in milliseconds (measured by the driver, for diagnosis).
@@ -60,11 +77,15 @@ public struct PageOutcome: Sendable, Hashable {
     public var applied: ApplyResult
     public var cursor: String
     public var hasMore: Bool
-    public init(received: Int, applied: ApplyResult, cursor: String, hasMore: Bool) {
+    /// After the last page of the pull: cases with gaps in a device's numbering, fetched again from
+    /// the start by a backfill (ADR 0014).
+    public var gaps: [CaseID]
+    public init(received: Int, applied: ApplyResult, cursor: String, hasMore: Bool, gaps: [CaseID] = []) {
         self.received = received
         self.applied = applied
         self.cursor = cursor
         self.hasMore = hasMore
+        self.gaps = gaps
     }
 }
 
@@ -75,7 +96,8 @@ public struct PageOutcome: Sendable, Hashable {
 ///
 /// Order of a run: organisation (devices, certifications) → keys → server erasures (one request per
 /// case this replica erased) → push (until the outbox is empty) → pull (until `has_more` is false)
-/// → distribute keys → publish training summaries (administrators) → backfill newly readable cases.
+/// → distribute keys → publish training summaries (administrators) → backfill newly readable cases
+/// and cases with gaps in a device's numbering.
 public struct SyncEngine: Sendable {
     public enum Action: Sendable, Hashable {
         case refreshOrganisation(deadline: Date)
@@ -175,6 +197,8 @@ public struct SyncEngine: Sendable {
             if page.hasMore && page.received > 0 {
                 return issue(.pull(after: page.cursor, limit: configuration.pullLimit, deadline: deadline(now)))
             }
+            // A gap in a device's numbering: fetch the case again from the start (ADR 0014).
+            for c in page.gaps where !backfillQueue.contains(c) { backfillQueue.append(c) }
             step = .distribute
             return issue(.distributeKeys(deadline: deadline(now)))
 
@@ -254,6 +278,9 @@ public struct SyncEngine: Sendable {
         report.rejected += page.applied.rejected
         report.refused += page.applied.refused
         report.erasedLocally += page.applied.erased
+        report.held += page.applied.held
+        report.retried += page.applied.retried
+        report.retriedStored += page.applied.retriedStored
     }
 
     private mutating func issue(_ action: Action, retry: Bool = false) -> Action {
