@@ -38,8 +38,10 @@ enum NameDetector {
                     // "Nevaeh and Carys": an unknown capitalised word joined to a name by and/or.
                     let t = ctx.tokens[i]
                     let tf = t.flags
-                    guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, !ctx.isSentenceStart(i),
-                        isUnknown(ctx, i) || tf.contains(.givenName) && !tf.contains(.properWord)
+                    // At a sentence start only a listed or unexplained name joins ("Ivy and Holly").
+                    let nameish = isUnknown(ctx, i) || (tf.contains(.givenName) || tf.contains(.ambiguousName)) && !tf.contains(.properWord)
+                    guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, nameish,
+                        !ctx.isSentenceStart(i) || !tf.contains(.englishWord) || tf.contains(.ambiguousName) || tf.contains(.givenName)
                     else { continue }
                     let viaRight = i + 2 < n && isName[i + 2] && ctx.tokens[i + 1].kind == .word && ctx.tokens[i + 1].flags.contains(.conjunction)
                     let viaLeft = i >= 2 && isName[i - 2] && ctx.tokens[i - 1].kind == .word && ctx.tokens[i - 1].flags.contains(.conjunction)
@@ -110,6 +112,29 @@ enum NameDetector {
             }
             ctx.claim(ctx.tokens[start].start..<endOffset, .name, src, best)
             i = j + 1
+        }
+    }
+
+    static let fromHash = WordHasher.hash("from")
+
+    /// A name seen elsewhere in the same note is a name here too ("Tharshini told Precious … and
+    /// Precious told a teacher"): capitalised anywhere, or in lower case when it is no English word.
+    static func detectRepeats(_ ctx: inout ScanContext, known: KnownIndex) {
+        var seen: Set<UInt64> = []
+        for span in ctx.spans where span.label == .name {
+            var k = ctx.firstToken(endingAfter: span.range.lowerBound)
+            while k < ctx.tokens.count && ctx.tokens[k].start < span.range.upperBound {
+                let t = ctx.tokens[k]
+                if t.kind == .word && t.letters >= 3 && t.flags.isDisjoint(with: [.title, .nonIdentifying, .relation, .properWord]) { seen.insert(t.hash) }
+                k += 1
+            }
+        }
+        guard !seen.isEmpty else { return }
+        for i in ctx.tokens.indices {
+            let t = ctx.tokens[i]
+            guard t.kind == .word, !t.claimed, seen.contains(t.hash), !t.isAllCaps || t.length <= 3 else { continue }
+            guard t.isCapitalised || !t.flags.contains(.englishWord) else { continue }
+            ctx.claimTokens(i, i, .name, .context, 0.7)
         }
     }
 
@@ -219,6 +244,12 @@ enum NameDetector {
             // client called Robin): over-masking the client's own name is the safe error (P6).
             if cap { return .yes(.knownIdentifier, start && !nextIsPersonVerb && !afterTitle ? 0.9 : 0.95) }
         }
+        let nextIsLowerWord = next.map { $0.kind == .word && !$0.isCapitalised && !$0.newlineBefore } ?? false
+        // A shop or café: "went to Nando's", "at Sainsbury's." (but "at Jago's house" is a person's).
+        if t.isPossessive && prevFlags.contains(.placePreposition) && !nextIsLowerWord && !afterTitle { return .no }
+        // A title: "reading Harry Potter", "watched Love Island" (a capitalised run after a media verb).
+        if cap && prevFlags.contains(.mediaVerb) && !afterTitle && !nextIsStrongVerb
+            && (next.map { $0.kind == .word && $0.isCapitalised && !$0.newlineBefore } ?? false) { return .no }
         // 2. Titles: "Mr Okafor", "Dr. Lee".
         if afterTitle && cap && !f.contains(.nonIdentifying) { return .yes(.context, 0.95) }
         if afterTitle && (f.contains(.surname) || f.contains(.givenName)) && f.isDisjoint(with: [.personVerb, .strongVerb]) { return .yes(.context, 0.9) }
@@ -234,6 +265,9 @@ enum NameDetector {
             if t.isPossessive { return .yes(.context, 0.75) }
             if nextFlags.contains(.actionVerb) && !(next?.isCapitalised ?? true) { return .yes(.context, 0.75) }
             if nextFlags.contains(.copula), ctx.flags(i + 2).contains(.personAdjective) { return .yes(.context, 0.75) }
+            // "Heather from the office", "Sue from CAMHS".
+            if start, let nx = next, nx.kind == .word, nx.hash == Self.fromHash, !nx.newlineBefore,
+                !ctx.flags(i + 2).contains(.place), ctx.token(i + 2)?.kind == .word { return .yes(.context, 0.65) }
             if start { return .no }
             // Mid-sentence capital: "with Grace", "because Will had".
             return .yes(.gazetteer, 0.65)
@@ -258,7 +292,8 @@ enum NameDetector {
         // 5b. Double-barrelled or hyphenated names ("Ellie-May", "Okonkwo-Smith"): judge by the parts.
         if cap && f.isEmpty && t.length > 3 {
             let parts = hyphenParts(ctx, i)
-            if parts.count > 1 && parts.contains(where: { $0.contains(.givenName) || $0.contains(.surname) && !$0.contains(.ambiguousSurname) }) {
+            // A part must be a name that is no English word: "Ellie-May", not "Spider-Man".
+            if parts.count > 1 && parts.contains(where: { ($0.contains(.givenName) || $0.contains(.surname) && !$0.contains(.ambiguousSurname)) && !$0.contains(.englishWord) }) {
                 return .yes(.gazetteer, 0.8)
             }
         }
@@ -298,8 +333,14 @@ enum NameDetector {
                 if prevFlags.contains(.placePreposition) && !spokenTo && !nextIsStrongVerb && !initialNext { return .no }
                 let personSlot = prevFlags.contains(.personPrecursor) || spokenTo || nextIsPersonVerb || initialNext
                     || (next.map { $0.isPunct(0x2C) } ?? false) && ctx.flags(i + 2).contains(.personVerb)
-                if !personSlot { return .no }
-                return .yes(.context, 0.55)
+                // A capital in mid-sentence on a word no list explains (not English, not a place,
+                // brand or service) is a proper noun; outside a place slot, most often a person.
+                return .yes(.context, personSlot ? 0.6 : 0.5)
+            }
+            // At the start of a sentence, an unexplained capitalised word followed by a lower-case
+            // word ("Andrius lives…", "Tharshini told…") or "and"/"," is a name.
+            if let nx = next, !nx.newlineBefore, nx.kind == .word && !nx.isCapitalised || nx.isPunct(0x2C) {
+                return .yes(.context, 0.5)
             }
         }
         return .no

@@ -60,12 +60,41 @@ enum OrganisationDetector {
                     while s < lastSuffix, ctx.tokens[s].kind == .word, ctx.tokens[s].flags.contains(.nonIdentifying),
                         !ctx.tokens[s].flags.contains(.saint), !ctx.tokens[s].flags.contains(.orgSuffix) { s += 1 }
                     if ctx.tokens[s].kind == .word && ctx.tokens[s].flags.contains(.connector) { s += 1 }
+                    // "1st Withywood Scouts": an ordinal before the name belongs to it.
+                    if s == i, s > 0, isOrdinal(ctx, s - 1) { s -= 1 }
                     ctx.claimTokens(s, end, .organisation, .context, 0.85)
                     i = end + 1
                     continue
                 }
             }
+            // "Bedminster swim club", "Easton youth group": a capitalised place (or unexplained word)
+            // run, then a lower-case activity word and club/group/team.
+            if lastSuffix < 0, j > i, let end = groupTail(ctx, at: j),
+                (i..<j).contains(where: { ctx.tokens[$0].kind == .word && (ctx.tokens[$0].flags.contains(.place) || ctx.tokens[$0].flags.isEmpty) })
+            {
+                var first = i
+                while first < j - 1, ctx.tokens[first].kind != .word || ctx.tokens[first].flags.contains(.nonIdentifying) { first += 1 }
+                ctx.claimTokens(first, end, .organisation, .context, 0.75)
+                i = end + 1
+                continue
+            }
             i = max(i + 1, j)
         }
+    }
+
+    /// "1st", "2nd", "12th".
+    static func isOrdinal(_ ctx: ScanContext, _ i: Int) -> Bool {
+        guard let t = ctx.token(i), t.kind == .alnum, !t.claimed, t.digits >= 1, t.digits <= 2, t.letters == 2 else { return false }
+        return DateDetector.dayValue(ctx, i) != nil || t.digits == 2
+    }
+
+    /// Lower-case "club"/"group"/"team" at `j`, or one lower-case word then one of them; returns its index.
+    static func groupTail(_ ctx: ScanContext, at j: Int) -> Int? {
+        guard let a = ctx.token(j), a.kind == .word, !a.isCapitalised, !a.claimed, !a.newlineBefore else { return nil }
+        if a.flags.contains(.groupWord) { return j }
+        guard let b = ctx.token(j + 1), b.kind == .word, !b.isCapitalised, !b.claimed, !b.newlineBefore, b.flags.contains(.groupWord),
+            !a.flags.contains(.groupWord), a.flags.isDisjoint(with: [.conjunction, .personVerb, .strongVerb, .copula])
+        else { return nil }
+        return j + 1
     }
 }
