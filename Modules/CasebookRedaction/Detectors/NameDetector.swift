@@ -7,12 +7,20 @@ enum NameDetector {
     static func detect(_ ctx: inout ScanContext, known: KnownIndex) {
         let n = ctx.tokens.count
         var isName = [Bool](repeating: false, count: n)
+        // Titles: a capitalised run right after reading/watching/playing ("reading Percy Jackson",
+        // "watched Love Island") names a book or a show, not people, unless a speech verb follows.
+        var inTitle = [Bool](repeating: false, count: n)
+        for i in 0..<n where ctx.tokens[i].kind == .word && ctx.tokens[i].flags.contains(.mediaVerb) {
+            var j = i + 1
+            while j < n, j - i <= 4, ctx.tokens[j].kind == .word, ctx.tokens[j].isCapitalised, adjacent(ctx, j - 1, j) { j += 1 }
+            if j - i >= 3, !(ctx.token(j).map { $0.flags.contains(.strongVerb) } ?? false) { for k in (i + 1)..<j { inTitle[k] = true } }
+        }
         var info: [Int: (source: DetectionSource, confidence: Double)] = [:]  // sparse: names are few
         let anyKnown = !known.nameParts.isEmpty
         for i in 0..<n {
             // Cheap pre-filter (same test as verdict's fast exit) before the full call.
             let t = ctx.tokens[i]
-            if t.kind != .word || t.claimed { continue }
+            if t.kind != .word || t.claimed || inTitle[i] { continue }
             if !t.isCapitalised && !((t.flags.contains(.givenName) || t.flags.contains(.surname)) && !t.flags.contains(.englishWord)) && !anyKnown
                 && !(i > 0 && ctx.tokens[i - 1].flags.contains(.title)) { continue }
             if case .yes(let src, let c) = verdict(ctx, i, known: known) {
@@ -31,7 +39,7 @@ enum NameDetector {
             for k in 0..<n where isName[k] {
                 for j in max(0, k - 2)...min(n - 1, k + 2) where !isName[j] { candidates.append(j) }
             }
-            for i in candidates where !isName[i] && canJoin(ctx, i) {
+            for i in candidates where !isName[i] && !inTitle[i] && canJoin(ctx, i) {
                 let leftName = i > 0 && isName[i - 1] && adjacent(ctx, i - 1, i)
                 let rightName = i + 1 < n && isName[i + 1] && adjacent(ctx, i, i + 1)
                 guard leftName || rightName else {
@@ -116,6 +124,29 @@ enum NameDetector {
     }
 
     static let fromHash = WordHasher.hash("from")
+    static let articles: Set<UInt64> = [WordHasher.hash("the"), WordHasher.hash("a"), WordHasher.hash("an")]
+    static let prefixes = ["re", "un", "pre", "mis", "dis", "non", "over", "out", "under", "sub", "co", "super", "micro", "mega"]
+    static let suffixes = ["s", "es", "ed", "d", "ing", "er", "ers", "ly", "ness", "less", "ful"]
+
+    /// Explained by English morphology: a prefix or suffix on an English word ("Rebooked"), two
+    /// English words run together ("Headspace", "Microsoft", "Windrush"), or hyphenated English
+    /// words ("Spider-Man"). Brands and coinages are built this way; names rarely are.
+    static func isEnglishCompound(_ ctx: ScanContext, _ t: Token) -> Bool {
+        let w = ctx.s[t.start..<t.end].map(lowerScalar)
+        guard w.count >= 5, w.count <= 24 else { return false }
+        func english(_ r: Range<Int>) -> Bool {
+            guard r.count >= 3 else { return false }
+            let f = ctx.lex[WordHasher.hash(w[r])]
+            return f.contains(.englishWord) || f.contains(.nonIdentifying)
+        }
+        if let h = w.firstIndex(where: isHyphen) {
+            return english(0..<h) && english((h + 1)..<w.count) && !w[(h + 1)...].contains(where: isHyphen)
+        }
+        for p in prefixes where w.count - p.count >= 3 && w.starts(with: p.unicodeScalars.map(\.value)) && english(p.count..<w.count) { return true }
+        for x in suffixes where w.count - x.count >= 3 && w.reversed().starts(with: x.unicodeScalars.reversed().map(\.value)) && english(0..<(w.count - x.count)) { return true }
+        if w.count >= 6 { for k in 3...(w.count - 3) where english(0..<k) && english(k..<w.count) { return true } }
+        return false
+    }
 
     /// A name seen elsewhere in the same note is a name here too ("Tharshini told Precious … and
     /// Precious told a teacher"): capitalised anywhere, or in lower case when it is no English word.
@@ -143,6 +174,7 @@ enum NameDetector {
     static func isUnknown(_ ctx: ScanContext, _ i: Int) -> Bool {
         let t = ctx.tokens[i]
         guard t.flags.isEmpty else { return false }
+        if t.isCapitalised && isEnglishCompound(ctx, t) { return false }
         let last = ctx.s[t.end - 1]
         if t.length > 3 && (last == 0x73 || last == 0x53) {
             let stem = WordHasher.hash(ctx.s[t.start..<(t.end - 1)])
@@ -267,7 +299,7 @@ enum NameDetector {
             if nextFlags.contains(.copula), ctx.flags(i + 2).contains(.personAdjective) { return .yes(.context, 0.75) }
             // "Heather from the office", "Sue from CAMHS".
             if start, let nx = next, nx.kind == .word, nx.hash == Self.fromHash, !nx.newlineBefore,
-                !ctx.flags(i + 2).contains(.place), ctx.token(i + 2)?.kind == .word { return .yes(.context, 0.65) }
+                ctx.token(i + 2).map({ $0.kind == .word && $0.hash == DateDetector.theHash }) ?? false { return .yes(.context, 0.65) }
             if start { return .no }
             // Mid-sentence capital: "with Grace", "because Will had".
             return .yes(.gazetteer, 0.65)
@@ -323,6 +355,8 @@ enum NameDetector {
             if !start {
                 let prev = ctx.token(i - 1)
                 if prev?.kind == .punct && prev?.scalar != 0x2C { return .no }
+                // People do not take an article: "the Windrush generation", "a Supervet episode".
+                if let p = prev, p.kind == .word, Self.articles.contains(p.hash), !nextIsStrongVerb { return .no }
                 if nextFlags.contains(.orgSuffix) || nextFlags.contains(.streetSuffix) { return .no }
                 // A capital in mid-sentence is a proper noun, but only a person-shaped slot makes it a
                 // name: "with X", "told X", "X said", "X's", "spoke to X" (not "loves Lego", "in Leeds").
@@ -339,7 +373,7 @@ enum NameDetector {
             }
             // At the start of a sentence, an unexplained capitalised word followed by a lower-case
             // word ("Andrius lives…", "Tharshini told…") or "and"/"," is a name.
-            if let nx = next, !nx.newlineBefore, nx.kind == .word && !nx.isCapitalised || nx.isPunct(0x2C) {
+            if t.letters >= 4, let nx = next, !nx.newlineBefore, nx.kind == .word && !nx.isCapitalised || nx.isPunct(0x2C) {
                 return .yes(.context, 0.5)
             }
         }

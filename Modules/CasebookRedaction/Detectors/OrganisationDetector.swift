@@ -11,6 +11,7 @@ enum OrganisationDetector {
             var j = i
             var lastSuffix = -1
             var distinctive = 0
+            var distinctiveAtSuffix = 0  // only words up to the suffix make its name distinctive
             while let u = ctx.token(j), !u.claimed, j == i || !u.newlineBefore {
                 if u.kind == .word && u.isCapitalised {
                     let f = u.flags
@@ -18,6 +19,7 @@ enum OrganisationDetector {
                     if f.contains(.orgSuffix) {
                         if lastSuffix >= 0 { distinctive += 1 }  // "High School", "Primary School": org-shaped
                         lastSuffix = j
+                        distinctiveAtSuffix = distinctive
                     } else if !f.contains(.nonIdentifying) || f.contains(.saint) || f.contains(.ambiguousName) {
                         // A made-up, place or name word ("Oakfield", "Bristol", "Mary's") counts double:
                         // "Code Club" is generic, "Little Acorns Nursery" is not.
@@ -45,7 +47,7 @@ enum OrganisationDetector {
                 var end = lastSuffix
                 if lastSuffix < j - 1, let c = ctx.token(lastSuffix + 1), c.kind == .word, c.flags.contains(.of) {
                     end = j - 1
-                    distinctive = max(distinctive, 2)
+                    distinctiveAtSuffix = max(distinctiveAtSuffix, 2)
                 }
                 // "Oasis Academy Brislington": a place or unknown capitalised word straight after the suffix.
                 if end == lastSuffix, let p = ctx.token(end + 1), p.kind == .word, p.isCapitalised, !p.claimed, !p.newlineBefore,
@@ -53,8 +55,9 @@ enum OrganisationDetector {
                     !(ctx.token(end + 2).map { $0.flags.contains(.personVerb) || $0.flags.contains(.strongVerb) } ?? false)
                 {
                     end += 1
+                    distinctiveAtSuffix += 2
                 }
-                if distinctive >= 2 {
+                if distinctiveAtSuffix >= 2 {
                     // Don't start on a sentence-initial common word ("The Academy").
                     var s = i
                     while s < lastSuffix, ctx.tokens[s].kind == .word, ctx.tokens[s].flags.contains(.nonIdentifying),
@@ -70,7 +73,10 @@ enum OrganisationDetector {
             // "Bedminster swim club", "Easton youth group": a capitalised place (or unexplained word)
             // run, then a lower-case activity word and club/group/team.
             if lastSuffix < 0, j > i, let end = groupTail(ctx, at: j),
-                (i..<j).contains(where: { ctx.tokens[$0].kind == .word && (ctx.tokens[$0].flags.contains(.place) || ctx.tokens[$0].flags.isEmpty) })
+                (i..<j).contains(where: {
+                    let f = ctx.tokens[$0].flags
+                    return ctx.tokens[$0].kind == .word && (f.contains(.place) || f.isEmpty) && f.isDisjoint(with: [.weekday, .month, .nonIdentifying])
+                })
             {
                 var first = i
                 while first < j - 1, ctx.tokens[first].kind != .word || ctx.tokens[first].flags.contains(.nonIdentifying) { first += 1 }

@@ -38,6 +38,13 @@ extension Gazetteer {
     client's mum's dad's nan's
     """
 
+    /// Note-taking abbreviations, written capitalised or in capitals at the start of a line ("Pls call",
+    /// "NINO JG…", "Appt Tues").
+    static let abbreviations = """
+    pls plz thx tx appt appts approx asap fyi info nino dob tel mob hx dx rx tx fu f/u yp yps pt pts cyp ref refs dept
+    tbc tba eta aka esp incl poss prob obvs tmrw tmw wk wks hrs mins sec secs mth mths yr yrs
+    """
+
     /// School subjects: capitalised in notes, never people ("Art and Computing").
     static let schoolSubjects = """
     art drama music computing computer science maths math mathematics english literature language history geography
@@ -84,7 +91,7 @@ extension Gazetteer {
     primary academy school college university infirmary hospital surgery practice clinic centre center church mosque
     temple gurdwara synagogue nursery preschool pre-school montessori fc ltd limited plc club
     institute chapel cathedral prison library leisure high masjid madrasa madrassa
-    cemetery crematorium hub scouts guides brownies cubs beavers cadets carers foodbank bank team project trust
+    cemetery crematorium hub scouts guides brownies cubs beavers cadets carers foodbank bank team project
     foundation association society unit pantry
     """
 

@@ -98,6 +98,9 @@ struct Lexicon: Sendable {
         add(Gazetteer.ageWords, .ageWord)
         add(Gazetteer.subjectWords, .subjectWord)
         add(Gazetteer.places, .place)
+        // "nando's", "sainsbury's": the tokenizer reads the stem ("Nando") with a possessive mark.
+        add(Gazetteer.places.split(whereSeparator: \.isWhitespace).filter { $0.hasSuffix("'s") }.map { $0.dropLast(2) }.joined(separator: " "), .place)
+        add(Gazetteer.abbreviations, .nonIdentifying)
         add(Gazetteer.englishWords, .englishWord)
         // Generated from Faker's locale lists (Scripts/gen-faker-names.py). A word some hand list
         // already marks as a place, a common word, a title, a month… keeps only that meaning.
@@ -106,7 +109,7 @@ struct Lexicon: Sendable {
         add("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed weds thu thur thurs fri sat sun", .weekday)
         add("cottage cottages house farm farmhouse lodge barn mill forge vicarage rectory manor grange bungalow villa cabin nook", .houseWord)
         add("club group team society squad", .groupWord)
-        add("mood score scored scores rated rating rate scale level levels gad phq core sleep pain anxiety out marks", .scaleWord)
+        add("mood score scored scores rated rating rate scale level levels gad phq core sleep pain anxiety marks", .scaleWord)
         add("gmail googlemail hotmail yahoo ymail outlook icloud btinternet aol protonmail proton msn sky virginmedia talktalk", .mailProvider)
         add("reading read reads watched watching watch watches playing played plays play listening listens listened", .mediaVerb)
         add("flat apartment apt unit room house", .flatWord)
