@@ -72,14 +72,13 @@ enum OrganisationDetector {
             }
             // "Bedminster swim club", "Easton youth group": a capitalised place (or unexplained word)
             // run, then a lower-case activity word and club/group/team.
+            // The name starts at its first place or unexplained word ("Loved Bedminster swim club").
             if lastSuffix < 0, j > i, let end = groupTail(ctx, at: j),
-                (i..<j).contains(where: {
+                let first = (i..<j).first(where: {
                     let f = ctx.tokens[$0].flags
                     return ctx.tokens[$0].kind == .word && (f.contains(.place) || f.isEmpty) && f.isDisjoint(with: [.weekday, .month, .nonIdentifying])
                 })
             {
-                var first = i
-                while first < j - 1, ctx.tokens[first].kind != .word || ctx.tokens[first].flags.contains(.nonIdentifying) { first += 1 }
                 ctx.claimTokens(first, end, .organisation, .context, 0.75)
                 i = end + 1
                 continue
