@@ -34,9 +34,13 @@ public struct Client: Hashable, Codable, Sendable {
     public var contacts: [String]
     public var status: CaseStatus
     public var closedOn: LocalDate?
+    /// Words a practitioner taught the vault to mask in this client's notes (`casebook client identify`):
+    /// a nickname, a pet's name, a street. Identifying, so stored only in the encrypted body.
+    public var identifiers: [String]
 
     public init(id: ClientID, name: String, bornOn: LocalDate? = nil, related: [RelatedPerson] = [], contacts: [String] = [],
-                status: CaseStatus = .open, closedOn: LocalDate? = nil) {
+                status: CaseStatus = .open, closedOn: LocalDate? = nil, identifiers: [String] = []) {
+        self.identifiers = identifiers
         self.id = id
         self.name = name
         self.bornOn = bornOn
@@ -44,6 +48,23 @@ public struct Client: Hashable, Codable, Sendable {
         self.contacts = contacts
         self.status = status
         self.closedOn = closedOn
+    }
+}
+
+extension Client {
+    private enum CodingKeys: String, CodingKey { case id, name, bornOn, related, contacts, status, closedOn, identifiers }
+
+    /// Records written before `identifiers` existed decode with none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(ClientID.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        bornOn = try c.decodeIfPresent(LocalDate.self, forKey: .bornOn)
+        related = try c.decode([RelatedPerson].self, forKey: .related)
+        contacts = try c.decode([String].self, forKey: .contacts)
+        status = try c.decode(CaseStatus.self, forKey: .status)
+        closedOn = try c.decodeIfPresent(LocalDate.self, forKey: .closedOn)
+        identifiers = try c.decodeIfPresent([String].self, forKey: .identifiers) ?? []
     }
 }
 

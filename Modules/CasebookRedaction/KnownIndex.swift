@@ -10,6 +10,11 @@ struct KnownIndex: Sendable {
     /// Known dates as day * 100 + month, and with year as year * 10_000 + month * 100 + day.
     var dayMonths: Set<Int> = []
     var fullDates: Set<Int> = []
+    /// Name part → placeholder word of the known person it belongs to ("CLIENT", "SISTER"). A part
+    /// shared by people with different relations (a family surname) is left out.
+    var roleByPart: [UInt64: String] = [:]
+    /// Taught words and phrases (`KnownIdentifiers.terms`), lower-cased, with the label they mask as.
+    var terms: [(scalars: [UInt32], label: RedactionLabel)] = []
 
     init(_ known: KnownIdentifiers) {
         for item in known.subject {
@@ -20,22 +25,29 @@ struct KnownIndex: Sendable {
                 nameParts.insert(t.hash)  // the subject's names are still recognised as names...
             }
         }
-        for name in known.names {
-            let scalars = name.unicodeScalars.map(\.value)
-            for t in Tokenizer.tokenize(scalars) where t.kind == .word && t.letters >= 2 {
-                nameParts.insert(t.hash)
-                // "Smith-Jones" also matches "Smith" and "Jones".
-                var h = WordHasher()
-                for k in t.start..<t.end {
-                    if isHyphen(scalars[k]) {
-                        nameParts.insert(h.value)
-                        h = WordHasher()
-                    } else {
-                        h.add(scalars[k])
-                    }
+        for name in known.names { _ = insertName(name) }
+        var conflicted: Set<UInt64> = []
+        for person in known.people {
+            let parts = insertName(person.name)
+            guard let role = Self.roleWord(person.relation) else { continue }
+            for p in parts where !conflicted.contains(p) {
+                if let other = roleByPart[p], other != role {
+                    roleByPart[p] = nil
+                    conflicted.insert(p)
+                } else {
+                    roleByPart[p] = role
                 }
-                nameParts.insert(h.value)
             }
+        }
+        for term in known.terms {
+            let scalars = term.trimmingSpaces().unicodeScalars.map { lowerScalar($0.value) }
+            guard scalars.count >= 2 else { continue }
+            let words = Tokenizer.tokenize(scalars, lex: Lexicon.shared).filter { $0.kind == .word || $0.kind == .alnum || $0.kind == .number }
+            for t in words where t.kind == .word && t.letters >= 2 && words.count == 1 { nameParts.insert(t.hash) }
+            let last = words.last?.flags ?? []
+            let label: RedactionLabel = last.contains(.streetSuffix) && words.count > 1 ? .address
+                : last.contains(.orgSuffix) && words.count > 1 ? .organisation : .name
+            terms.append((scalars, label))
         }
         for d in known.dates {
             let parts = d.split(separator: "-").compactMap { Int($0) }
@@ -50,6 +62,49 @@ struct KnownIndex: Sendable {
             let label: RedactionLabel = scalars.contains(0x40) ? .email : (digitCount * 2 > scalars.count ? .phone : .address)
             contacts.append((scalars, label))
         }
+    }
+
+    /// Hashes every part of a name (and of each hyphenated piece: "Smith-Jones" also matches
+    /// "Smith" and "Jones") into `nameParts`; returns the hashes.
+    private mutating func insertName(_ name: String) -> [UInt64] {
+        let scalars = name.unicodeScalars.map(\.value)
+        var out: [UInt64] = []
+        for t in Tokenizer.tokenize(scalars) where t.kind == .word && t.letters >= 2 {
+            out.append(t.hash)
+            var h = WordHasher()
+            for k in t.start..<t.end {
+                if isHyphen(scalars[k]) {
+                    out.append(h.value)
+                    h = WordHasher()
+                } else {
+                    h.add(scalars[k])
+                }
+            }
+            out.append(h.value)
+        }
+        nameParts.formUnion(out)
+        return out
+    }
+
+    /// The placeholder word for a relation: its kinship and role words, upper-case, joined by "_"
+    /// ("sister" → "SISTER", "Social worker" → "SOCIAL_WORKER"); "client" → "CLIENT". Nil when the
+    /// relation holds no such word (then the person is numbered like anyone else), so a placeholder
+    /// can never carry a name ("Nan Joyce" → "NAN").
+    static func roleWord(_ relation: String) -> String? {
+        let scalars = relation.unicodeScalars.map(\.value)
+        var parts: [String] = []
+        var length = 0
+        for t in Tokenizer.tokenize(scalars, lex: Lexicon.shared) where t.kind == .word {
+            if t.hash == WordHasher.hash("client") { return "CLIENT" }
+            let f = t.flags
+            guard f.contains(.relation) || f.contains(.roleWord), !f.contains(.givenName) || f.contains(.relation) else { continue }
+            let word = String(decoding: scalars[t.start..<t.end].filter(isASCIILetter).map { UInt8($0) & ~0x20 }, as: UTF8.self)
+            let added = word.count + (parts.isEmpty ? 0 : 1)
+            guard !word.isEmpty, length + added <= Redactor.maxPlaceholderWordLength else { break }
+            length += added
+            parts.append(word)
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "_")
     }
 
     /// A contact reduced to its digits (phones) or lower-cased text without spaces (emails), hashed.
@@ -87,10 +142,27 @@ struct KnownIndex: Sendable {
         }
     }
 
-    /// Literal, case-insensitive matches of known contacts.
+    /// Literal, case-insensitive matches of known contacts, and of taught terms as whole words.
     func detectContacts(_ ctx: inout ScanContext) {
-        guard !contacts.isEmpty else { return }
+        guard !contacts.isEmpty || !terms.isEmpty else { return }
         let s = ctx.s
+        for (needle, label) in terms {
+            guard needle.count <= s.count else { continue }
+            var i = 0
+            while i + needle.count <= s.count {
+                if lowerScalar(s[i]) == needle[0] && (i == 0 || !isLetter(s[i - 1]) && !isASCIIDigit(s[i - 1])) {
+                    var k = 1
+                    while k < needle.count && lowerScalar(s[i + k]) == needle[k] { k += 1 }
+                    let end = i + k
+                    if k == needle.count && (end == s.count || !isLetter(s[end]) && !isASCIIDigit(s[end])) {
+                        ctx.claim(i..<end, label, .knownIdentifier, 0.99)
+                        i = end
+                        continue
+                    }
+                }
+                i += 1
+            }
+        }
         for (needle, label) in contacts {
             guard needle.count <= s.count else { continue }
             var i = 0

@@ -76,6 +76,20 @@ public enum RedactionJSONL {
         return out
     }
 
+    /// The preview as one JSON object: the masked text and, per span, its offsets into the original
+    /// (Unicode scalars, end exclusive), label and placeholder. Used by `casebook redact --json`.
+    /// Holds client content (the masked text and offsets): show it to the practitioner, never log it.
+    public static func preview(text: String, redactor: Redactor) -> String {
+        let result = redactor.preview(text)
+        var out = "{\"text\":\(quote(result.text)),\"spans\":["
+        for (k, s) in result.spans.enumerated() {
+            if k > 0 { out += "," }
+            out += "{\"start\":\(s.range.lowerBound),\"end\":\(s.range.upperBound),\"label\":\"\(s.label.rawValue)\","
+            out += "\"placeholder\":\(quote(result.placeholders[k])),\"source\":\"\(s.source.rawValue)\"}"
+        }
+        return out + "]}"
+    }
+
     /// JSON string literal for `s`.
     static func quote(_ s: String) -> String {
         var out = "\""

@@ -33,10 +33,13 @@ public struct RedactionResult: Sendable {
     public var text: String
     /// Offsets into the ORIGINAL text, sorted and non-overlapping.
     public var spans: [RedactionSpan]
+    /// The placeholder that replaced each span, parallel to `spans` ("[PERSON 1]", "[SISTER]", "[PHONE]").
+    public var placeholders: [String]
 
-    public init(text: String, spans: [RedactionSpan]) {
+    public init(text: String, spans: [RedactionSpan], placeholders: [String]? = nil) {
         self.text = text
         self.spans = spans
+        self.placeholders = placeholders ?? spans.map(\.label.placeholder)
     }
 
     /// Counts per label, for the "what was masked" report shown to the practitioner.

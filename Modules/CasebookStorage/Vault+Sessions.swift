@@ -40,8 +40,8 @@ extension Vault {
             names = all
             cache.withLock { $0.knownNames = all }
         }
-        let known = KnownIdentifiers(names: [client.name] + client.related.map(\.name) + (names ?? []),
-                                     dates: client.bornOn.map { [$0.iso] } ?? [], contacts: client.contacts)
+        let known = KnownIdentifiers(names: names ?? [], dates: client.bornOn.map { [$0.iso] } ?? [], contacts: client.contacts,
+                                     people: client.knownPeople, terms: client.identifiers)
         let redactor = Redactor(known: known)
         cache.withLock { $0.redactors[clientID] = redactor }
         return redactor
@@ -179,8 +179,8 @@ extension Vault {
                 try requireCaseAccess(db, id)
                 let client = try client(db, id)
                 try appendAudit(db, action: .read, recordType: .client, recordID: id.clientRecordID, caseID: id)
-                return KnownIdentifiers(names: [client.name] + client.related.map(\.name),
-                                        dates: client.bornOn.map { [$0.iso] } ?? [], contacts: client.contacts)
+                return KnownIdentifiers(dates: client.bornOn.map { [$0.iso] } ?? [], contacts: client.contacts,
+                                        people: client.knownPeople, terms: client.identifiers)
             }
         } catch { throw storageError(error, "reading a client's identifiers") }
     }

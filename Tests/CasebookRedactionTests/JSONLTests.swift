@@ -59,7 +59,7 @@ import Testing
             Issue.record("expected masked")
             return
         }
-        #expect(r.text == "[NAME] rang [PHONE].")
+        #expect(r.text == "[PERSON 1] rang [PHONE].")
         #expect(r.report == [.name: 1, .phone: 1])
     }
 

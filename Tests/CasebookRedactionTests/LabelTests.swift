@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func placeholdersAreTyped() {
-        #expect(masked("Amira rang 07957 239820.") == "[NAME] rang [PHONE].")
+        #expect(masked("Amira rang 07957 239820.") == "[PERSON 1] rang [PHONE].")
         #expect(RedactionLabel.nhsNumber.placeholder == "[NHS_NUMBER]")
     }
 

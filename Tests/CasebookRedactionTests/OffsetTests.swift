@@ -36,7 +36,7 @@ import Testing
     @Test func redactMasksOriginalOffsets() {
         let text = "👋 Amira rang"
         let r = Redactor().redact(text)
-        #expect(r.text == "👋 [NAME] rang")
+        #expect(r.text == "👋 [PERSON 1] rang")
         #expect(r.spans.map(\.range) == [2..<7])
     }
 }

@@ -52,7 +52,10 @@ import Testing
     @Test func knownDayMonthWithoutYear() {
         let r = Redactor(known: KnownIdentifiers(dates: ["2011-04-09"]))
         #expect(found("Birthday party on 9/4 went well.", r).map(\.1) == [.date])
-        #expect(found("Birthday party on 9/4 went well.").isEmpty, "without the vault a bare d/m is not a date")
+        // Issue 15: a numeric day/month pins a day, so it is a date even when the vault does not know it;
+        // a score is not.
+        #expect(found("Birthday party on 9/4 went well.").map(\.1) == [.date])
+        #expect(found("Scored 3/4 in the quiz.").isEmpty)
         #expect(found("Scored 3/4 in the quiz.", r).isEmpty)
     }
 }

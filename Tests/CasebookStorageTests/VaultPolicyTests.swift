@@ -55,9 +55,26 @@ import Testing
         #expect(!stored.topics.contains("Barnaby"))
         #expect(!stored.topics.contains("900123"))
         #expect(!stored.topics.contains("zq@example.org"))
-        #expect(stored.topics.contains("[NAME]"))
+        // Readable placeholders (issue 15): the client and the brother by their relation.
+        #expect(stored.topics.contains("[CLIENT]"))
+        #expect(stored.topics.contains("[BROTHER]"))
         #expect(result.masked.first?.field == "topics")
         #expect(stored.masked["NAME", default: 0] >= 2)
+    }
+
+    @Test func aTaughtWordIsMaskedFromThenOn() throws {
+        let fixture = try VaultFixture()
+        try fixture.vault.logSession(fixture.draft(topics: "Walked quibblesnout after school"))
+        #expect(try fixture.vault.sessions(client: fixture.client).first?.session.topics.contains("quibblesnout") == true)
+        #expect(try fixture.vault.addIdentifier(" Quibblesnout ", to: fixture.client) == 1)
+        #expect(try fixture.vault.addIdentifier("QUIBBLESNOUT", to: fixture.client) == 1)  // no duplicate
+        try fixture.vault.logSession(fixture.draft(topics: "Walked quibblesnout again", on: "2026-11-09"))
+        let topics = try fixture.vault.sessions(client: fixture.client).map(\.session.topics)
+        #expect(topics.contains("Walked [PERSON 1] again"))
+        #expect(try fixture.vault.clientDetail(fixture.client).client.identifiers == ["Quibblesnout"])
+        let error = #expect(throws: CasebookError.self) { try fixture.vault.addIdentifier("q\nx", to: fixture.client) }
+        #expect(error?.code == .invalidInput)
+        #expect(throws: CasebookError.self) { try fixture.vault.addIdentifier(" ", to: fixture.client) }
     }
 
     @Test func refuseModeRefusesInsteadOfMasking() throws {

@@ -5,7 +5,7 @@ import Foundation
 
 struct ClientCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "client", abstract: "Clients: add, list, show.", subcommands: [Add.self, List.self, Show.self])
+        commandName: "client", abstract: "Clients: add, list, show, identify.", subcommands: [Add.self, List.self, Show.self, Identify.self])
 
     struct Add: VaultCommand {
         static let configuration = CommandConfiguration(
@@ -29,15 +29,36 @@ struct ClientCommand: ParsableCommand {
         }
     }
 
+    struct Identify: VaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Teach the redactor a word that identifies this client (a nickname, a pet, a street, a club).",
+            discussion: "The word is added to the client's known identifiers, stored encrypted in their record, and masked in their notes from then on.")
+        @OptionGroup var options: VaultOptions
+        @Argument(help: "Client id.") var client: String
+        @Argument(help: "The word or phrase to mask from now on.") var word: String
+
+        func run(vault: Vault) throws {
+            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let count = try vault.addIdentifier(word, to: id)
+            // Never echo the word: it identifies the client.
+            struct Taught: Encodable { var client: String; var identifiers: Int }
+            if options.json { Output.json(Taught(client: id.rawValue, identifiers: count)) } else {
+                print("Client \(id) now has \(count) taught identifier\(count == 1 ? "" : "s"); it is masked from now on.")
+            }
+        }
+    }
+
     struct ClientView: Encodable {
         var id: String
         var name: String
         var born: String?
         var related: [RelatedPerson]
         var contacts: [String]
+        var identifiers: [String]
         var status: String
         init(_ c: Client) {
             id = c.id.rawValue; name = c.name; born = c.bornOn?.iso; related = c.related; contacts = c.contacts; status = c.status.rawValue
+            identifiers = c.identifiers
         }
     }
 
@@ -75,6 +96,7 @@ struct ClientCommand: ParsableCommand {
             if let born = c.bornOn { print("Born: \(born)") }
             for r in c.related { print("Related: \(r.name) (\(r.relation))") }
             for contact in c.contacts { print("Contact: \(contact)") }
+            for word in c.identifiers { print("Identifier: \(word)") }
             if detail.consents.isEmpty { print("Consent: none recorded (sessions cannot be logged)") }
             for consent in detail.consents {
                 print("Consent: form \(consent.formVersion) signed \(consent.signedOn) by \(consent.signedBy.rawValue)")

@@ -12,11 +12,14 @@ struct RedactCommand: ParsableCommand {
             Without --jsonl: reads all of stdin and writes the redacted text to stdout.
             With --jsonl: reads one JSON object per line, {"id": ..., "text": ...}, and writes one per line, \
             {"id": ..., "spans": [{"start": S, "end": E, "label": L}]}, offsets in Unicode scalars, end exclusive.
+            With --json: reads all of stdin and writes one preview object, {"text": <masked>, "spans": \
+            [{"start": S, "end": E, "label": L, "placeholder": P, "source": SRC}]}; nothing is stored.
             Works without a vault (general detectors); with --vault and --client it also knows that client's \
             names, relations, contacts and date of birth.
             """)
 
     @Flag(help: "JSON Lines in and out.") var jsonl = false
+    @Flag(help: "Preview: the masked text with each span's label and placeholder, as one JSON object.") var json = false
     @Option(help: "Client whose known identifiers to add (needs the vault).") var client: String?
     @Option(help: "Vault path (default: $CASEBOOK_VAULT when --client is given).") var vault: String?
     @Option(help: "Passphrase file for the vault.") var passphraseFile: String?
@@ -33,7 +36,11 @@ struct RedactCommand: ParsableCommand {
                 known = try opened.knownIdentifiers(for: id)
             }
             let redactor = Redactor(known: known)
-            if jsonl {
+            if jsonl && json { throw CasebookError(.invalidInput, "use either --jsonl or --json, not both") }
+            if json {
+                let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                print(RedactionJSONL.preview(text: input, redactor: redactor))
+            } else if jsonl {
                 var lineNumber = 0
                 while let line = readLine(strippingNewline: true) {
                     lineNumber += 1

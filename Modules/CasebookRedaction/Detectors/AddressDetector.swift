@@ -23,23 +23,45 @@ enum AddressDetector {
                 }
                 return j
             }
-            if t.isPossessive { return nil }
+            // "Cobbler's Wynd", "Saint Luke's Crescent": a possessive inside a street name.
+            if t.isPossessive && !(ctx.token(j + 1).map { $0.kind == .word && $0.isCapitalised && !$0.newlineBefore } ?? false) { return nil }
             j += 1
             words += 1
         }
         return nil
     }
 
-    /// Extends past ", Town" (1–2 capitalised words that are not identifiers of nothing).
+    /// Extends past ", Town" (1–2 capitalised words that are not identifiers of nothing), and past a
+    /// further ", 18 Saint Luke's Crescent" (a building, then its street).
     static func town(_ ctx: ScanContext, after j: Int) -> Int {
-        guard ctx.isPunct(j + 1, 0x2C), let t = ctx.token(j + 2), t.kind == .word, t.isCapitalised, !t.claimed, !t.isAllCaps || t.length > 3 else { return j }
+        guard ctx.isPunct(j + 1, 0x2C) else { return j }
+        if let n = ctx.token(j + 2), isHouseNumber(n), !n.claimed, let sfx = streetName(ctx, from: j + 3, strongOnly: false) {
+            return town(ctx, after: sfx)
+        }
+        guard let t = ctx.token(j + 2), t.kind == .word, t.isCapitalised, !t.claimed, !t.isAllCaps || t.length > 3 else { return j }
         let f = t.flags
-        if f.contains(.nonIdentifying) || f.contains(.givenName) && !f.contains(.surname) { return j }
+        let second = ctx.token(j + 3).map { $0.kind == .word && $0.isCapitalised && !$0.claimed && !$0.newlineBefore && !$0.flags.contains(.nonIdentifying) } ?? false
+        // A given name is a town only as the first of two words ("Bradley Stowe").
+        if f.contains(.nonIdentifying) || f.contains(.givenName) && !f.contains(.surname) && !f.contains(.place) && !second { return j }
         var k = j + 2
-        if let u = ctx.token(k + 1), u.kind == .word, u.isCapitalised, !u.claimed, !u.newlineBefore, !u.flags.contains(.nonIdentifying) { k += 1 }
+        if second { k += 1 }
         // Not when the "town" is the subject of what follows ("12 Elm Road, Tayo said …").
         if let after = ctx.token(k + 1), after.flags.contains(.personVerb) || after.flags.contains(.strongVerb) { return j }
         return k
+    }
+
+    /// A house name from `i` ("Rose Cottage", "The Old Forge": capitalised words ending in a house
+    /// word) followed by ", <street with a suffix>"; returns the street's last token.
+    static func houseName(_ ctx: ScanContext, from i: Int) -> Int? {
+        var j = i
+        while let t = ctx.token(j), t.kind == .word, t.isCapitalised, !t.claimed, j == i || !t.newlineBefore, j - i < 4 {
+            if j > i && t.flags.contains(.houseWord) {
+                guard ctx.isPunct(j + 1, 0x2C), let sfx = streetName(ctx, from: j + 2, strongOnly: false) else { return nil }
+                return sfx
+            }
+            j += 1
+        }
+        return nil
     }
 
     static func detect(_ ctx: inout ScanContext) {
@@ -67,6 +89,14 @@ enum AddressDetector {
                 let end = town(ctx, after: sfx)
                 ctx.claimTokens(start, end, .address, .context, 0.92)
                 i = end + 1
+                continue
+            }
+            // "Rose Cottage, Pennywell Lane", "The Old Forge, Church Hill, Winford": a house name, a
+            // comma, then a street (the street is what makes it an address, not "Bleak House").
+            if t.kind == .word && t.isCapitalised, let end = houseName(ctx, from: i) {
+                let last = town(ctx, after: end)
+                ctx.claimTokens(i, last, .address, .context, 0.85)
+                i = last + 1
                 continue
             }
             // "lives on Elm Street": a preposition then a strong-suffix street name, no number.

@@ -2,6 +2,8 @@
 // An age alone, or a place alone, is not flagged.
 
 enum AgeLocationDetector {
+    static let turnedHash = WordHasher.hash("turned")
+
     /// If an age phrase starts at `i`, returns the index of its last token.
     static func agePhrase(_ ctx: ScanContext, _ i: Int) -> Int? {
         guard let t = ctx.token(i), !t.claimed else { return nil }
@@ -41,6 +43,13 @@ enum AgeLocationDetector {
 
     /// ", 15, from Oldham" / "(15) from Oldham": a bare age between commas or brackets, then a place.
     static func bareAge(_ ctx: ScanContext, _ i: Int) -> Int? {
+        // "YP is 13 and lives in Hengrove": a bare age after is/was/now/turned.
+        if let t = ctx.token(i), t.kind == .number, t.digits <= 2, !t.claimed, (5...25).contains(Int(ctx.s[t.start..<t.end].reduce(0) { $0 * 10 + Int($1) - 48 })),
+            let p = ctx.token(i - 1), p.kind == .word, p.flags.contains(.copula) || p.hash == turnedHash,
+            !(ctx.token(i + 1).map { $0.isPunct(0x2F) || $0.isPunct(0x2E) || $0.kind == .word && ($0.flags.contains(.yearWord) || $0.flags.contains(.month)) } ?? false)
+        {
+            return i
+        }
         guard let t = ctx.token(i), t.kind == .number, t.digits <= 2, !t.claimed,
             ctx.isPunct(i - 1, 0x2C) || ctx.isPunct(i - 1, 0x28),
             ctx.isPunct(i + 1, 0x2C) || ctx.isPunct(i + 1, 0x29)

@@ -1,5 +1,9 @@
 // Specific calendar dates: 12/03/2014, 2014-03-12, 12.3.14, 12th March (2014), March 12th,
-// "born March 2014". A month or weekday alone is never a date span.
+// "born March 2014", "Thursday 26th", "Fri 27 Nov", "19/12".
+//
+// The rule (docs/redaction.md, "Dates"): a date is identifying when it pins one calendar day — a
+// day with a month, a day with a weekday, or a numeric day/month — and the whole phrase, weekday
+// included, is one span. A month, a weekday, a year or a time alone is not a date.
 
 enum DateDetector {
     /// Day number from a number token ("12") or ordinal ("12th", "1st"); nil if not 1...31.
@@ -58,17 +62,44 @@ enum DateDetector {
         var i = 0
         while i < ctx.tokens.count {
             let t = ctx.tokens[i]
-            guard t.digits > 0 || t.flags.contains(.month) else {
+            guard t.digits > 0 || t.flags.contains(.month) || t.flags.contains(.weekday) else {
                 i += 1
                 continue
             }
-            if let end = numeric(ctx, i) ?? dayMonth(ctx, i) ?? monthDay(ctx, i) ?? bornMonthYear(ctx, i) {
+            if let end = weekdayDate(ctx, i) ?? numeric(ctx, i) ?? dayMonth(ctx, i) ?? monthDay(ctx, i) ?? bornMonthYear(ctx, i) ?? bareDayMonth(ctx, i) {
                 ctx.claimTokens(i, end, .date, .pattern, 0.9)
                 i = end + 1
                 continue
             }
             i += 1
         }
+    }
+
+    /// "Thursday 26th", "Thursday the 26th", "Weds 9th Dec", "Fri 27 Nov", "Friday 27 November 2026":
+    /// a weekday then a day of the month (an ordinal, or a number followed by a month).
+    static func weekdayDate(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard let t = ctx.token(i), t.kind == .word, t.flags.contains(.weekday), !t.claimed, !t.isPossessive else { return nil }
+        var j = i + 1
+        if ctx.isPunct(j, 0x2E) || ctx.isPunct(j, 0x2C) { j += 1 }  // "Fri. 27", "Friday, 27th"
+        if let the = ctx.token(j), the.kind == .word, the.hash == theHash { j += 1 }
+        guard let day = ctx.token(j), !day.newlineBefore, dayValue(ctx, j) != nil else { return nil }
+        if let end = dayMonth(ctx, j) { return end }
+        return day.kind == .alnum ? j : nil  // an ordinal; a bare number may be a time ("Friday 3 pm")
+    }
+
+    static let theHash = WordHasher.hash("the")
+
+    /// "19/12", "26/11": a day/month without a year. Not a score ("mood 3/10", "rated 7/10"), not a
+    /// fraction inside a longer number, not a d/m that needs the vault (those are `detectKnown`).
+    static func bareDayMonth(_ ctx: ScanContext, _ i: Int) -> Int? {
+        guard let a = numberValue(ctx, i), a.digits <= 2, ctx.isPunct(i + 1, 0x2F), tight(ctx, i + 1), tight(ctx, i + 2),
+            let b = numberValue(ctx, i + 2), b.digits <= 2, (1...31).contains(a.value), (1...12).contains(b.value)
+        else { return nil }
+        if let p = ctx.token(i - 1), !ctx.tokens[i].spaceBefore, p.kind == .number || p.isPunct(0x2F) || p.isPunct(0x2E) || p.isPunct(0x2D) { return nil }
+        if let next = ctx.token(i + 3), !next.spaceBefore, next.kind == .number || next.kind == .alnum || next.isPunct(0x2F) { return nil }
+        if b.value == 10 && a.value <= 10 || b.value == 5 && a.value <= 5 { return nil }  // out of 10 / out of 5
+        for k in max(0, i - 3)..<i where ctx.tokens[k].flags.contains(.scaleWord) { return nil }
+        return i + 2
     }
 
     /// d/m/y, d.m.y, d-m-y (2- or 4-digit year) and y-m-d.

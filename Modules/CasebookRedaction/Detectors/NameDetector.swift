@@ -7,12 +7,20 @@ enum NameDetector {
     static func detect(_ ctx: inout ScanContext, known: KnownIndex) {
         let n = ctx.tokens.count
         var isName = [Bool](repeating: false, count: n)
+        // Titles: a capitalised run right after reading/watching/playing ("reading Percy Jackson",
+        // "watched Love Island") names a book or a show, not people, unless a speech verb follows.
+        var inTitle = [Bool](repeating: false, count: n)
+        for i in 0..<n where ctx.tokens[i].kind == .word && ctx.tokens[i].flags.contains(.mediaVerb) {
+            var j = i + 1
+            while j < n, j - i <= 4, ctx.tokens[j].kind == .word, ctx.tokens[j].isCapitalised, adjacent(ctx, j - 1, j) { j += 1 }
+            if j - i >= 3, !(ctx.token(j).map { $0.flags.contains(.strongVerb) } ?? false) { for k in (i + 1)..<j { inTitle[k] = true } }
+        }
         var info: [Int: (source: DetectionSource, confidence: Double)] = [:]  // sparse: names are few
         let anyKnown = !known.nameParts.isEmpty
         for i in 0..<n {
             // Cheap pre-filter (same test as verdict's fast exit) before the full call.
             let t = ctx.tokens[i]
-            if t.kind != .word || t.claimed { continue }
+            if t.kind != .word || t.claimed || inTitle[i] { continue }
             if !t.isCapitalised && !((t.flags.contains(.givenName) || t.flags.contains(.surname)) && !t.flags.contains(.englishWord)) && !anyKnown
                 && !(i > 0 && ctx.tokens[i - 1].flags.contains(.title)) { continue }
             if case .yes(let src, let c) = verdict(ctx, i, known: known) {
@@ -31,15 +39,17 @@ enum NameDetector {
             for k in 0..<n where isName[k] {
                 for j in max(0, k - 2)...min(n - 1, k + 2) where !isName[j] { candidates.append(j) }
             }
-            for i in candidates where !isName[i] && canJoin(ctx, i) {
+            for i in candidates where !isName[i] && !inTitle[i] && canJoin(ctx, i) {
                 let leftName = i > 0 && isName[i - 1] && adjacent(ctx, i - 1, i)
                 let rightName = i + 1 < n && isName[i + 1] && adjacent(ctx, i, i + 1)
                 guard leftName || rightName else {
                     // "Nevaeh and Carys": an unknown capitalised word joined to a name by and/or.
                     let t = ctx.tokens[i]
                     let tf = t.flags
-                    guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, !ctx.isSentenceStart(i),
-                        isUnknown(ctx, i) || tf.contains(.givenName) && !tf.contains(.properWord)
+                    // At a sentence start only a listed or unexplained name joins ("Ivy and Holly").
+                    let nameish = isUnknown(ctx, i) || (tf.contains(.givenName) || tf.contains(.ambiguousName)) && !tf.contains(.properWord)
+                    guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, nameish,
+                        !ctx.isSentenceStart(i) || !tf.contains(.englishWord) || tf.contains(.ambiguousName) || tf.contains(.givenName)
                     else { continue }
                     let viaRight = i + 2 < n && isName[i + 2] && ctx.tokens[i + 1].kind == .word && ctx.tokens[i + 1].flags.contains(.conjunction)
                     let viaLeft = i >= 2 && isName[i - 2] && ctx.tokens[i - 1].kind == .word && ctx.tokens[i - 1].flags.contains(.conjunction)
@@ -113,11 +123,58 @@ enum NameDetector {
         }
     }
 
+    static let fromHash = WordHasher.hash("from")
+    static let articles: Set<UInt64> = [WordHasher.hash("the"), WordHasher.hash("a"), WordHasher.hash("an")]
+    static let prefixes = ["re", "un", "pre", "mis", "dis", "non", "over", "out", "under", "sub", "co", "super", "micro", "mega"]
+    static let suffixes = ["s", "es", "ed", "d", "ing", "er", "ers", "ly", "ness", "less", "ful"]
+
+    /// Explained by English morphology: a prefix or suffix on an English word ("Rebooked"), two
+    /// English words run together ("Headspace", "Microsoft", "Windrush"), or hyphenated English
+    /// words ("Spider-Man"). Brands and coinages are built this way; names rarely are.
+    static func isEnglishCompound(_ ctx: ScanContext, _ t: Token) -> Bool {
+        let w = ctx.s[t.start..<t.end].map(lowerScalar)
+        guard w.count >= 5, w.count <= 24 else { return false }
+        func english(_ r: Range<Int>) -> Bool {
+            guard r.count >= 3 else { return false }
+            let f = ctx.lex[WordHasher.hash(w[r])]
+            return f.contains(.englishWord) || f.contains(.nonIdentifying)
+        }
+        if let h = w.firstIndex(where: isHyphen) {
+            return english(0..<h) && english((h + 1)..<w.count) && !w[(h + 1)...].contains(where: isHyphen)
+        }
+        for p in prefixes where w.count - p.count >= 3 && w.starts(with: p.unicodeScalars.map(\.value)) && english(p.count..<w.count) { return true }
+        for x in suffixes where w.count - x.count >= 3 && w.reversed().starts(with: x.unicodeScalars.reversed().map(\.value)) && english(0..<(w.count - x.count)) { return true }
+        if w.count >= 6 { for k in 3...(w.count - 3) where english(0..<k) && english(k..<w.count) { return true } }
+        return false
+    }
+
+    /// A name seen elsewhere in the same note is a name here too ("Tharshini told Precious … and
+    /// Precious told a teacher"): capitalised anywhere, or in lower case when it is no English word.
+    static func detectRepeats(_ ctx: inout ScanContext, known: KnownIndex) {
+        var seen: Set<UInt64> = []
+        for span in ctx.spans where span.label == .name {
+            var k = ctx.firstToken(endingAfter: span.range.lowerBound)
+            while k < ctx.tokens.count && ctx.tokens[k].start < span.range.upperBound {
+                let t = ctx.tokens[k]
+                if t.kind == .word && t.letters >= 3 && t.flags.isDisjoint(with: [.title, .nonIdentifying, .relation, .properWord]) { seen.insert(t.hash) }
+                k += 1
+            }
+        }
+        guard !seen.isEmpty else { return }
+        for i in ctx.tokens.indices {
+            let t = ctx.tokens[i]
+            guard t.kind == .word, !t.claimed, seen.contains(t.hash), !t.isAllCaps || t.length <= 3 else { continue }
+            guard t.isCapitalised || !t.flags.contains(.englishWord) else { continue }
+            ctx.claimTokens(i, i, .name, .context, 0.7)
+        }
+    }
+
     /// A word no list knows: not a dictionary word, place, name or function word, and (for a plural
     /// or possessive-looking "…s") neither is its stem ("Mondays").
     static func isUnknown(_ ctx: ScanContext, _ i: Int) -> Bool {
         let t = ctx.tokens[i]
         guard t.flags.isEmpty else { return false }
+        if t.isCapitalised && isEnglishCompound(ctx, t) { return false }
         let last = ctx.s[t.end - 1]
         if t.length > 3 && (last == 0x73 || last == 0x53) {
             let stem = WordHasher.hash(ctx.s[t.start..<(t.end - 1)])
@@ -219,6 +276,12 @@ enum NameDetector {
             // client called Robin): over-masking the client's own name is the safe error (P6).
             if cap { return .yes(.knownIdentifier, start && !nextIsPersonVerb && !afterTitle ? 0.9 : 0.95) }
         }
+        let nextIsLowerWord = next.map { $0.kind == .word && !$0.isCapitalised && !$0.newlineBefore } ?? false
+        // A shop or café: "went to Nando's", "at Sainsbury's." (but "at Jago's house" is a person's).
+        if t.isPossessive && prevFlags.contains(.placePreposition) && !nextIsLowerWord && !afterTitle { return .no }
+        // A title: "reading Harry Potter", "watched Love Island" (a capitalised run after a media verb).
+        if cap && prevFlags.contains(.mediaVerb) && !afterTitle && !nextIsStrongVerb
+            && (next.map { $0.kind == .word && $0.isCapitalised && !$0.newlineBefore } ?? false) { return .no }
         // 2. Titles: "Mr Okafor", "Dr. Lee".
         if afterTitle && cap && !f.contains(.nonIdentifying) { return .yes(.context, 0.95) }
         if afterTitle && (f.contains(.surname) || f.contains(.givenName)) && f.isDisjoint(with: [.personVerb, .strongVerb]) { return .yes(.context, 0.9) }
@@ -234,6 +297,9 @@ enum NameDetector {
             if t.isPossessive { return .yes(.context, 0.75) }
             if nextFlags.contains(.actionVerb) && !(next?.isCapitalised ?? true) { return .yes(.context, 0.75) }
             if nextFlags.contains(.copula), ctx.flags(i + 2).contains(.personAdjective) { return .yes(.context, 0.75) }
+            // "Heather from the office", "Sue from CAMHS".
+            if start, let nx = next, nx.kind == .word, nx.hash == Self.fromHash, !nx.newlineBefore,
+                ctx.token(i + 2).map({ $0.kind == .word && $0.hash == DateDetector.theHash }) ?? false { return .yes(.context, 0.65) }
             if start { return .no }
             // Mid-sentence capital: "with Grace", "because Will had".
             return .yes(.gazetteer, 0.65)
@@ -258,7 +324,8 @@ enum NameDetector {
         // 5b. Double-barrelled or hyphenated names ("Ellie-May", "Okonkwo-Smith"): judge by the parts.
         if cap && f.isEmpty && t.length > 3 {
             let parts = hyphenParts(ctx, i)
-            if parts.count > 1 && parts.contains(where: { $0.contains(.givenName) || $0.contains(.surname) && !$0.contains(.ambiguousSurname) }) {
+            // A part must be a name that is no English word: "Ellie-May", not "Spider-Man".
+            if parts.count > 1 && parts.contains(where: { ($0.contains(.givenName) || $0.contains(.surname) && !$0.contains(.ambiguousSurname)) && !$0.contains(.englishWord) }) {
                 return .yes(.gazetteer, 0.8)
             }
         }
@@ -288,6 +355,8 @@ enum NameDetector {
             if !start {
                 let prev = ctx.token(i - 1)
                 if prev?.kind == .punct && prev?.scalar != 0x2C { return .no }
+                // People do not take an article: "the Windrush generation", "a Supervet episode".
+                if let p = prev, p.kind == .word, Self.articles.contains(p.hash), !nextIsStrongVerb { return .no }
                 if nextFlags.contains(.orgSuffix) || nextFlags.contains(.streetSuffix) { return .no }
                 // A capital in mid-sentence is a proper noun, but only a person-shaped slot makes it a
                 // name: "with X", "told X", "X said", "X's", "spoke to X" (not "loves Lego", "in Leeds").
@@ -298,8 +367,14 @@ enum NameDetector {
                 if prevFlags.contains(.placePreposition) && !spokenTo && !nextIsStrongVerb && !initialNext { return .no }
                 let personSlot = prevFlags.contains(.personPrecursor) || spokenTo || nextIsPersonVerb || initialNext
                     || (next.map { $0.isPunct(0x2C) } ?? false) && ctx.flags(i + 2).contains(.personVerb)
-                if !personSlot { return .no }
-                return .yes(.context, 0.55)
+                // A capital in mid-sentence on a word no list explains (not English, not a place,
+                // brand or service) is a proper noun; outside a place slot, most often a person.
+                return .yes(.context, personSlot ? 0.6 : 0.5)
+            }
+            // At the start of a sentence, an unexplained capitalised word followed by a lower-case
+            // word ("Andrius lives…", "Tharshini told…") or "and"/"," is a name.
+            if t.letters >= 4, let nx = next, !nx.newlineBefore, nx.kind == .word && !nx.isCapitalised || nx.isPunct(0x2C) {
+                return .yes(.context, 0.5)
             }
         }
         return .no

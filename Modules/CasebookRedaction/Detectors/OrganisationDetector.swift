@@ -11,6 +11,7 @@ enum OrganisationDetector {
             var j = i
             var lastSuffix = -1
             var distinctive = 0
+            var distinctiveAtSuffix = 0  // only words up to the suffix make its name distinctive
             while let u = ctx.token(j), !u.claimed, j == i || !u.newlineBefore {
                 if u.kind == .word && u.isCapitalised {
                     let f = u.flags
@@ -18,6 +19,7 @@ enum OrganisationDetector {
                     if f.contains(.orgSuffix) {
                         if lastSuffix >= 0 { distinctive += 1 }  // "High School", "Primary School": org-shaped
                         lastSuffix = j
+                        distinctiveAtSuffix = distinctive
                     } else if !f.contains(.nonIdentifying) || f.contains(.saint) || f.contains(.ambiguousName) {
                         // A made-up, place or name word ("Oakfield", "Bristol", "Mary's") counts double:
                         // "Code Club" is generic, "Little Acorns Nursery" is not.
@@ -45,7 +47,7 @@ enum OrganisationDetector {
                 var end = lastSuffix
                 if lastSuffix < j - 1, let c = ctx.token(lastSuffix + 1), c.kind == .word, c.flags.contains(.of) {
                     end = j - 1
-                    distinctive = max(distinctive, 2)
+                    distinctiveAtSuffix = max(distinctiveAtSuffix, 2)
                 }
                 // "Oasis Academy Brislington": a place or unknown capitalised word straight after the suffix.
                 if end == lastSuffix, let p = ctx.token(end + 1), p.kind == .word, p.isCapitalised, !p.claimed, !p.newlineBefore,
@@ -53,19 +55,51 @@ enum OrganisationDetector {
                     !(ctx.token(end + 2).map { $0.flags.contains(.personVerb) || $0.flags.contains(.strongVerb) } ?? false)
                 {
                     end += 1
+                    distinctiveAtSuffix += 2
                 }
-                if distinctive >= 2 {
+                if distinctiveAtSuffix >= 2 {
                     // Don't start on a sentence-initial common word ("The Academy").
                     var s = i
                     while s < lastSuffix, ctx.tokens[s].kind == .word, ctx.tokens[s].flags.contains(.nonIdentifying),
                         !ctx.tokens[s].flags.contains(.saint), !ctx.tokens[s].flags.contains(.orgSuffix) { s += 1 }
                     if ctx.tokens[s].kind == .word && ctx.tokens[s].flags.contains(.connector) { s += 1 }
+                    // "1st Withywood Scouts": an ordinal before the name belongs to it.
+                    if s == i, s > 0, isOrdinal(ctx, s - 1) { s -= 1 }
                     ctx.claimTokens(s, end, .organisation, .context, 0.85)
                     i = end + 1
                     continue
                 }
             }
+            // "Bedminster swim club", "Easton youth group": a capitalised place (or unexplained word)
+            // run, then a lower-case activity word and club/group/team.
+            // The name starts at its first place or unexplained word ("Loved Bedminster swim club").
+            if lastSuffix < 0, j > i, let end = groupTail(ctx, at: j),
+                let first = (i..<j).first(where: {
+                    let f = ctx.tokens[$0].flags
+                    return ctx.tokens[$0].kind == .word && (f.contains(.place) || f.isEmpty) && f.isDisjoint(with: [.weekday, .month, .nonIdentifying])
+                })
+            {
+                ctx.claimTokens(first, end, .organisation, .context, 0.75)
+                i = end + 1
+                continue
+            }
             i = max(i + 1, j)
         }
+    }
+
+    /// "1st", "2nd", "12th".
+    static func isOrdinal(_ ctx: ScanContext, _ i: Int) -> Bool {
+        guard let t = ctx.token(i), t.kind == .alnum, !t.claimed, t.digits >= 1, t.digits <= 2, t.letters == 2 else { return false }
+        return DateDetector.dayValue(ctx, i) != nil || t.digits == 2
+    }
+
+    /// Lower-case "club"/"group"/"team" at `j`, or one lower-case word then one of them; returns its index.
+    static func groupTail(_ ctx: ScanContext, at j: Int) -> Int? {
+        guard let a = ctx.token(j), a.kind == .word, !a.isCapitalised, !a.claimed, !a.newlineBefore else { return nil }
+        if a.flags.contains(.groupWord) { return j }
+        guard let b = ctx.token(j + 1), b.kind == .word, !b.isCapitalised, !b.claimed, !b.newlineBefore, b.flags.contains(.groupWord),
+            !a.flags.contains(.groupWord), a.flags.isDisjoint(with: [.conjunction, .personVerb, .strongVerb, .copula])
+        else { return nil }
+        return j + 1
     }
 }

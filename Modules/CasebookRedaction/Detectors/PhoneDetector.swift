@@ -65,6 +65,20 @@ public enum PhoneDetector {
                 j += 1
                 continue
             }
+            // A number broken across a line ("07700 900\n631"): while it is still too short to be a
+            // phone, up to three spaces with at most one line break join the next digit group.
+            if isWhitespace(c) && digits.count < 11 {
+                var k = j
+                var breaks = 0
+                while k < s.count && isWhitespace(s[k]) && k - j < 3 {
+                    if s[k] == 0x0A { breaks += 1 }
+                    k += 1
+                }
+                if breaks <= 1 && k < s.count && isASCIIDigit(s[k]) {
+                    j = k
+                    continue
+                }
+            }
             if isSeparator(c) && j + 2 < s.count && s[j + 1] == 0x28 && isASCIIDigit(s[j + 2]) {
                 j += 2
                 openParen = true
@@ -73,7 +87,6 @@ public enum PhoneDetector {
             break
         }
         closeGroup()
-        if digits.count > 16 { return nil }
         for (count, end) in boundaries.reversed() {
             if end < s.count && isASCIIAlnum(s[end]) { continue }
             if isPlausible(Array(digits[0..<count]), international: intl) { return i..<end }

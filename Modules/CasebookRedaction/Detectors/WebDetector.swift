@@ -35,12 +35,74 @@ enum WebDetector {
                 ctx.claim(r, .url, .pattern, 0.99)
             }
         }
+        spelledEmails(&ctx)
         k = 0
         while k + 2 < ctx.tokens.count {
             let t = ctx.tokens[k], dot = ctx.tokens[k + 1], u = ctx.tokens[k + 2]
             k += 1
             guard !t.claimed, t.kind != .punct, dot.isPunct(0x2E), !dot.spaceBefore, !u.spaceBefore, u.kind != .punct, !u.claimed else { continue }
             if let r = bareDomain(s, at: t.start) { ctx.claim(r, .url, .pattern, 0.9) }
+        }
+    }
+
+    static let atHash = WordHasher.hash("at")
+    static let dotHash = WordHasher.hash("dot")
+
+    /// Index after an "at" written out at `k` ("at", "(at)", "[at]"), else nil.
+    static func spelled(_ ctx: ScanContext, _ k: Int, _ word: UInt64) -> Int? {
+        guard let t = ctx.token(k), !t.claimed else { return nil }
+        if t.kind == .word && t.hash == word { return k + 1 }
+        if (t.isPunct(0x28) || t.isPunct(0x5B)), let w = ctx.token(k + 1), w.kind == .word, w.hash == word,
+            let c = ctx.token(k + 2), c.isPunct(0x29) || c.isPunct(0x5D) { return k + 3 }
+        return nil
+    }
+
+    /// Index after a dot at `k`: a glued ".", "dot", "(dot)" or "[dot]"; `spelledOut` tells which.
+    static func dot(_ ctx: ScanContext, _ k: Int) -> (next: Int, spelledOut: Bool)? {
+        guard let t = ctx.token(k) else { return nil }
+        if t.isPunct(0x2E), !t.spaceBefore, let n = ctx.token(k + 1), !n.spaceBefore { return (k + 1, false) }
+        return spelled(ctx, k, dotHash).map { ($0, true) }
+    }
+
+    /// "kerrie dot pryce at gmail dot com", "leah2010 (at) yahoo (dot) co (dot) uk": an address spelled
+    /// out to get past filters. The domain must end in a known TLD and either start with a mail
+    /// provider or use a written-out "dot"; the local part is one word (not a pronoun or common word)
+    /// or several joined by dots.
+    static func spelledEmails(_ ctx: inout ScanContext) {
+        func part(_ k: Int) -> Bool {
+            guard let t = ctx.token(k), !t.claimed else { return false }
+            return t.kind == .word || t.kind == .alnum || t.kind == .number
+        }
+        var a = 1
+        while a < ctx.tokens.count {
+            guard let afterAt = spelled(ctx, a, atHash), part(a - 1) else { a += 1; continue }
+            // Domain: label (dot label)+, ending in a TLD.
+            var labels = [afterAt]
+            var spelledDot = false
+            var k = afterAt
+            guard part(k) else { a += 1; continue }
+            while let d = dot(ctx, k + 1), part(d.next), labels.count < 5 {
+                spelledDot = spelledDot || d.spelledOut
+                k = d.next
+                labels.append(k)
+            }
+            let first = ctx.tokens[labels[0]], last = ctx.tokens[k]
+            guard labels.count >= 2, tlds.contains(last.hash), first.flags.contains(.mailProvider) || spelledDot else { a += 1; continue }
+            // Local part, leftwards over dots.
+            var lo = a - 1
+            var joined = false
+            while true {
+                if lo >= 2, ctx.tokens[lo - 1].kind == .word && ctx.tokens[lo - 1].hash == dotHash
+                    || ctx.tokens[lo - 1].isPunct(0x2E) && !ctx.tokens[lo - 1].spaceBefore && !ctx.tokens[lo].spaceBefore,
+                    part(lo - 2) { lo -= 2; joined = true; continue }
+                if lo >= 4, ctx.tokens[lo - 1].isPunct(0x29) || ctx.tokens[lo - 1].isPunct(0x5D), ctx.tokens[lo - 2].hash == dotHash,
+                    ctx.tokens[lo - 3].isPunct(0x28) || ctx.tokens[lo - 3].isPunct(0x5B), part(lo - 4) { lo -= 4; joined = true; continue }
+                break
+            }
+            let local = ctx.tokens[a - 1]
+            if !joined && local.kind == .word && !local.flags.isDisjoint(with: [.nonIdentifying, .subjectWord, .relation]) { a += 1; continue }
+            ctx.claim(ctx.tokens[lo].start..<last.end, .email, .pattern, 0.9)
+            a = k + 1
         }
     }
 

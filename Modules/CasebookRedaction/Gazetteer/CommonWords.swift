@@ -38,6 +38,13 @@ extension Gazetteer {
     client's mum's dad's nan's
     """
 
+    /// Note-taking abbreviations, written capitalised or in capitals at the start of a line ("Pls call",
+    /// "NINO JG…", "Appt Tues").
+    static let abbreviations = """
+    pls plz thx tx appt appts approx asap fyi info nino dob tel mob hx dx rx tx fu f/u yp yps pt pts cyp ref refs dept
+    tbc tba eta aka esp incl poss prob obvs tmrw tmw wk wks hrs mins sec secs mth mths yr yrs
+    """
+
     /// School subjects: capitalised in notes, never people ("Art and Computing").
     static let schoolSubjects = """
     art drama music computing computer science maths math mathematics english literature language history geography
@@ -63,6 +70,7 @@ extension Gazetteer {
     said says told tells texted texts messaged rang phoned called emailed mentioned reported explained asked asks
     admitted shared disclosed described feels felt thinks thought wants wanted needs needed hopes hoped
     lives lived stays stayed moved went goes came comes attends attended started left visits visited
+    talked talks spoke speaks laughed smiled
     has had was is isn't wasn't seems seemed looks looked sounds sounded cried shouted hit pushed threatened
     agreed refused denied promised decided joined arrived turned got keeps kept
     """
@@ -71,6 +79,8 @@ extension Gazetteer {
     static let streetSuffixes = """
     road rd street st lane ln avenue ave close drive dr way crescent cres place pl terrace grove gardens gdns court ct
     hill park row walk square sq mews rise green view parade vale wharf yard gate gardens circus chase boulevard
+    wynd mead meadow meadows garth fold brow heights crest ridge approach hollow copse orchard paddock paddocks spinney
+    dell lea ley leaze quay embankment causeway
     """
 
     /// Street suffixes safe to match without a house number ("lives on Elm Street").
@@ -81,6 +91,8 @@ extension Gazetteer {
     primary academy school college university infirmary hospital surgery practice clinic centre center church mosque
     temple gurdwara synagogue nursery preschool pre-school montessori fc ltd limited plc club
     institute chapel cathedral prison library leisure high masjid madrasa madrassa
+    cemetery crematorium hub scouts guides brownies cubs beavers cadets carers foodbank bank team project
+    foundation association society unit pantry
     """
 
     /// Place prepositions: a capitalised word after one is a place, not a surname ("in Preston").

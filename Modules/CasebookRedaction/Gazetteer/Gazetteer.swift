@@ -54,6 +54,18 @@ struct WordFlags: OptionSet, Sendable {
     static let personPrecursor = WordFlags(rawValue: 1 << 42)
     /// Roles written in brackets after a name: "Amira (client)", "Sue (key worker)".
     static let roleWord = WordFlags(rawValue: 1 << 43)
+    /// Weekdays, full and short ("Thursday", "Weds", "Fri"): with a day of the month they make a date.
+    static let weekday = WordFlags(rawValue: 1 << 44)
+    /// Words that end a house name ("Rose Cottage", "The Old Forge").
+    static let houseWord = WordFlags(rawValue: 1 << 45)
+    /// Lower-case words that end an organisation after a capitalised place ("Bedminster swim club").
+    static let groupWord = WordFlags(rawValue: 1 << 46)
+    /// Words before a number that make "3/10" a score, not a day/month ("mood 3/10").
+    static let scaleWord = WordFlags(rawValue: 1 << 47)
+    /// Email providers, for addresses spelled out to dodge filters ("kez at gmail dot com").
+    static let mailProvider = WordFlags(rawValue: 1 << 48)
+    /// Verbs of reading, watching and playing: a capitalised run after one is a title ("reading Harry Potter").
+    static let mediaVerb = WordFlags(rawValue: 1 << 49)
 
     /// Flags that say something about the word other than "it is in the English dictionary".
     static let known: WordFlags = WordFlags(rawValue: (1 << 17) - 1)
@@ -61,7 +73,7 @@ struct WordFlags: OptionSet, Sendable {
 
 /// Word hash → flags, plus month numbers. Immutable after construction, so safely shared.
 struct Lexicon: Sendable {
-    private var table = FlagTable(capacity: 1 << 17)
+    private var table = FlagTable(capacity: 1 << 18)
     private(set) var monthNumbers: [UInt64: Int] = [:]
 
     @inline(__always) subscript(hash: UInt64) -> WordFlags { WordFlags(rawValue: table[hash]) }
@@ -86,7 +98,20 @@ struct Lexicon: Sendable {
         add(Gazetteer.ageWords, .ageWord)
         add(Gazetteer.subjectWords, .subjectWord)
         add(Gazetteer.places, .place)
+        // "nando's", "sainsbury's": the tokenizer reads the stem ("Nando") with a possessive mark.
+        add(Gazetteer.places.split(whereSeparator: \.isWhitespace).filter { $0.hasSuffix("'s") }.map { $0.dropLast(2) }.joined(separator: " "), .place)
+        add(Gazetteer.abbreviations, .nonIdentifying)
         add(Gazetteer.englishWords, .englishWord)
+        // Generated from Faker's locale lists (Scripts/gen-faker-names.py). A word some hand list
+        // already marks as a place, a common word, a title, a month… keeps only that meaning.
+        addNames(Gazetteer.fakerGivenNames, .givenName)
+        addNames(Gazetteer.fakerSurnames, .surname)
+        add("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed weds thu thur thurs fri sat sun", .weekday)
+        add("cottage cottages house farm farmhouse lodge barn mill forge vicarage rectory manor grange bungalow villa cabin nook", .houseWord)
+        add("club group team society squad", .groupWord)
+        add("mood score scored scores rated rating rate scale level levels gad phq core sleep pain anxiety marks", .scaleWord)
+        add("gmail googlemail hotmail yahoo ymail outlook icloud btinternet aol protonmail proton msn sky virginmedia talktalk", .mailProvider)
+        add("reading read reads watched watching watch watches playing played plays play listening listens listened", .mediaVerb)
         add("flat apartment apt unit room house", .flatWord)
         add("on in at off near along down up to from of onto past by", .streetPrep)
         add("aged age", .aged)
@@ -106,7 +131,7 @@ struct Lexicon: Sendable {
         add("january february march april may june july august september october november december summer autumn winter spring christian christmas easter eve", .properWord)
         add(Gazetteer.schoolSubjects, .properWord)
         add(Gazetteer.schoolSubjects, .nonIdentifying)
-        add("has had wants wanted needs needed lives lived stays stayed moved went goes came comes attends attended started left visits visited cried hit pushed got keeps kept joined arrived refused denied promised decided agreed", .actionVerb)
+        add("has had wants wanted needs needed lives lived stays stayed moved went goes came comes attends attended started left visits visited cried hit pushed got keeps kept joined arrived refused denied promised decided agreed talked talks spoke speaks laughed smiled", .actionVerb)
         add("upset angry sad happy worried anxious scared frightened tearful quiet late absent excluded suspended tired withdrawn distressed calm calmer chatty engaged low drunk high pregnant ill unwell poorly missing annoyed furious jealous lonely", .personAdjective)
         add("is handle name username user account id", .handleFiller)
         add("postcode post code area district", .postcodeCue)
@@ -117,6 +142,16 @@ struct Lexicon: Sendable {
             let h = WordHasher.hash(m)
             table.insert(h, WordFlags.month.rawValue)
             monthNumbers[h] = n
+        }
+    }
+
+    /// Adds names from a generated list, skipping any word a hand-written list already gives another
+    /// meaning (place, common word, title, relation, month, verb, suffix…).
+    private mutating func addNames(_ list: String, _ flag: WordFlags) {
+        let other = WordFlags.known.subtracting([.givenName, .surname, .ambiguousName, .ambiguousSurname])
+        for word in list.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            let h = WordHasher.hash(word.unicodeScalars.lazy.map(\.value))
+            if WordFlags(rawValue: table[h]).isDisjoint(with: other) { table.insert(h, flag.rawValue) }
         }
     }
 

@@ -1,9 +1,14 @@
 // Single-pass tokenizer over Unicode scalars.
 
 enum Tokenizer {
-    /// Placeholder hashes by label, so "[NAME]" in already-redacted text becomes one opaque token.
-    static let placeholderLabels: [UInt64: RedactionLabel] = Dictionary(
-        uniqueKeysWithValues: RedactionLabel.allCases.map { (WordHasher.hash($0.rawValue), $0) })
+    /// Placeholder words by hash, so "[NAME]", "[PERSON 2]" or "[ORGANISATION 1]" in already-redacted
+    /// text becomes one opaque token. Label names stand for themselves; PERSON and CLIENT for names.
+    static let placeholderLabels: [UInt64: RedactionLabel] = {
+        var d = Dictionary(uniqueKeysWithValues: RedactionLabel.allCases.map { (WordHasher.hash($0.rawValue), $0) })
+        d[WordHasher.hash("PERSON")] = .name
+        d[WordHasher.hash("CLIENT")] = .name
+        return d
+    }()
 
     /// Splits `s` into tokens. Words keep internal apostrophes ("O'Neill", "don't"), hyphens between
     /// letters ("Smith-Jones", "year-old") and underscores; a trailing "'s" is marked possessive.
@@ -51,15 +56,37 @@ enum Tokenizer {
         return tokens
     }
 
+    /// "[" WORD ("_" WORD)* (" " DIGITS)? "]" where WORD is upper-case ASCII: a label or PERSON/CLIENT
+    /// ("[NAME]", "[PERSON 2]"), or a relation made of kinship/role words ("[SISTER]", "[FOSTER_CARER]",
+    /// see `Redactor.placeholders`). Anything else in brackets ("[JOHN]") is ordinary text.
     private static func placeholder(_ s: UnsafeBufferPointer<UInt32>, at i: Int) -> (end: Int, label: RedactionLabel)? {
         var j = i + 1
-        var h = WordHasher()
-        while j < s.count, j - i <= 14, isASCIIUpper(s[j]) || s[j] == 0x5F {
-            h.add(s[j])
+        var whole = WordHasher()
+        var part = WordHasher()
+        var partLength = 0
+        var allParts = true  // every "_"-separated part is a kinship or role word
+        func closePart() {
+            if partLength == 0 { allParts = false; return }
+            let f = Lexicon.shared[part.value]
+            if f.isDisjoint(with: [.relation, .roleWord, .nonIdentifying]) || f.contains(.givenName) && !f.contains(.relation) { allParts = false }
+            part = WordHasher()
+            partLength = 0
+        }
+        while j < s.count, j - i <= Redactor.maxPlaceholderWordLength, isASCIIUpper(s[j]) || s[j] == 0x5F {
+            whole.add(s[j])
+            if s[j] == 0x5F { closePart() } else { part.add(s[j]); partLength += 1 }
             j += 1
         }
-        guard j < s.count, s[j] == 0x5D, j > i + 1, let label = placeholderLabels[h.value] else { return nil }
-        return (j + 1, label)
+        guard j > i + 1, j < s.count else { return nil }
+        closePart()
+        var k = j
+        if s[k] == 0x20, k + 1 < s.count, isASCIIDigit(s[k + 1]) {
+            k += 1
+            while k < s.count, k - j <= 5, isASCIIDigit(s[k]) { k += 1 }
+        }
+        guard k < s.count, s[k] == 0x5D else { return nil }
+        if let label = placeholderLabels[whole.value] { return (k + 1, label) }
+        return allParts ? (k + 1, .name) : nil
     }
 
     @inline(__always)

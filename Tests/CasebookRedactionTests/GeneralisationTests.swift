@@ -1,0 +1,75 @@
+import Testing
+@testable import CasebookRedaction
+
+/// Issue 15: detection by shape and context rather than by the lists alone. Each case is one rule
+/// (synthetic people and places).
+@Suite struct GeneralisationTests {
+    @Test func unexplainedCapitalisedWordsAreNames() {
+        #expect(found("Andrius lives with his gran.").first?.0 == "Andrius")
+        #expect(found("We think Tharshini is safer now.").map(\.0) == ["Tharshini"])
+        // A place slot stays a place; a word the English list explains stays a word.
+        #expect(found("She came from Kharkiv last year.").isEmpty)
+        #expect(found("Brilliant session, laughed a lot.").isEmpty)
+    }
+
+    @Test func contextMakesWordsNames() {
+        #expect(found("Ivy and Holly had been messaging her.").map(\.0) == ["Ivy", "Holly"])
+        #expect(found("Blessing talked about her week.").map(\.0) == ["Blessing"])
+        #expect(found("Heather from the office booked the room.").map(\.0) == ["Heather"])
+        // A name seen elsewhere in the note is a name everywhere in it.
+        #expect(found("Sad that Faith moved. \"Faith was my only friend.\"").map(\.0) == ["Faith", "Faith"])
+    }
+
+    @Test func titlesShopsAndFictionAreNotPeople() {
+        #expect(found("Went to Nando's, then Primark.").isEmpty)
+        #expect(found("Says Spider-Man is better than Batman.").isEmpty)
+        #expect(found("Reading Harry Potter again.").isEmpty)
+    }
+
+    @Test func gazetteerCoversManyOrigins() {
+        // From Faker's locale lists (Polish, Romanian, Lithuanian, Yoruba, Igbo, Irish…).
+        for name in ["Grzegorz", "Mihaela", "Andrius", "Chiamaka", "Saoirse", "Kwabena"] {
+            #expect(labels("Met \(name) today.") == [.name], "\(name)")
+        }
+        #expect(Lexicon.shared.nameCount.given > 10_000)
+    }
+
+    @Test func weekdayAndDayMonthDates() {
+        #expect(found("Moved to Thursday 26th.").map(\.0) == ["Thursday 26th"])
+        #expect(found("Next appt Weds 9th Dec at 3.30.").map(\.0) == ["Weds 9th Dec"])
+        #expect(found("Seen Fri 27 Nov.").map(\.0) == ["Fri 27 Nov"])
+        #expect(found("Family fly out 19/12.").map(\.0) == ["19/12"])
+        // Not dates: a weekday alone, a time after a weekday, a score.
+        #expect(found("See you Friday 3 pm. Mood 3/10, anxiety 7/10.").isEmpty)
+    }
+
+    @Test func addressesWithApostrophesHouseNamesAndParts() {
+        #expect(found("Lives at 3 Cobbler's Wynd with nan.").map(\.0) == ["3 Cobbler's Wynd"])
+        #expect(found("Moved to Rose Cottage, Pennywell Lane in the summer.").map(\.0) == ["Rose Cottage, Pennywell Lane"])
+        #expect(found("Visit: The Old Forge, Church Hill, Winford.").map(\.1) == [.address])
+        #expect(found("Flat 4, Marigold Court, 18 Saint Luke's Crescent").map(\.0) == ["Flat 4, Marigold Court, 18 Saint Luke's Crescent"])
+        #expect(found("New address: 9 Pheasant's Mead, Bradley Stowe.").map(\.0) == ["9 Pheasant's Mead, Bradley Stowe"])
+    }
+
+    @Test func organisationsByShape() {
+        #expect(found("Grandad is buried at Arnos Vale Cemetery.").map(\.0) == ["Arnos Vale Cemetery"])
+        #expect(found("Goes to 1st Withywood Scouts on Wednesdays.").map(\.0) == ["1st Withywood Scouts"])
+        #expect(found("Loved Bedminster swim club.").map(\.0) == ["Bedminster swim club"])
+        #expect(found("Sessions at the Barton Hill Hub for now.").map(\.0) == ["Barton Hill Hub"])
+        #expect(found("Started at Hartcliffe Young Carers.").map(\.0) == ["Hartcliffe Young Carers"])
+    }
+
+    @Test func numbersAcrossALineAndSpelledOutContacts() {
+        #expect(found("Mum's number is 07700 900\n631 (over two lines).").map(\.1) == [.phone])
+        #expect(found("Phone: 07700900\n214. Call after 4.").map(\.1) == [.phone])
+        #expect(found("Contact her at kerrie dot pryce at gmail dot com please").map(\.0) == ["kerrie dot pryce at gmail dot com"])
+        #expect(found("email leah2010 (at) yahoo (dot) co (dot) uk").map(\.1) == [.email])
+        // "at" in an ordinary sentence is not an address.
+        #expect(found("She was at school and then at home dot to dot.").isEmpty)
+    }
+
+    @Test func ageWithPlaceAfterIs() {
+        #expect(found("YP is 13 and lives in Hengrove with dad.").map(\.1) == [.ageLocation])
+        #expect(found("Mood is 5 out of 10 today.").isEmpty)
+    }
+}
