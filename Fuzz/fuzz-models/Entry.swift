@@ -12,3 +12,7 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
     var argv = argv
     return LLVMFuzzerRunDriver(&argc, &argv, fuzzModels)
 }
+
+// libFuzzer's archive is linked whole, so its own `main` needs this symbol to exist.
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt { fuzzModels(data, count) }
