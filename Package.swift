@@ -108,3 +108,17 @@ let package = Package(
         tests("CasebookEndToEndTests", ["CasebookTestSupport"]),
     ]
 )
+
+// MARK: - Fuzz targets (issue 16; built only by Scripts/fuzz, which sets CASEBOOK_FUZZ=1 and uses .build-fuzz)
+// Each is a libFuzzer entry point (`LLVMFuzzerTestOneInput`), linked with -sanitize=fuzzer,address.
+// The normal build never sees them, so it is unchanged.
+if Context.environment["CASEBOOK_FUZZ"] == "1" {
+    func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+        .executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(name)", swiftSettings: swiftSettings)
+    }
+    package.targets += [
+        fuzzTarget("fuzz-models", ["CasebookModels"]),
+        fuzzTarget("fuzz-redaction", ["CasebookRedaction"]),
+        fuzzTarget("fuzz-crypto", ["CasebookModels", "CasebookCrypto", crypto]),
+    ]
+}
