@@ -21,14 +21,19 @@ extension AsyncVaultCommand {
                     "this vault is standalone (created with 'casebook init'); sync needs a vault created with 'casebook enrol'")
             }
             let url = try SyncSupport.serverURL(explicit: server, vault: vault)
-            let transport = try HTTPSyncTransport(baseURL: url, identity: vault.identity)
+            let transport = try HTTPSyncTransport(baseURL: url, identity: vault.identity, reusing: nil,
+                                                  notice: { Output.info("casebook: \($0)") })
             var configuration = SyncConfiguration()
             if let text = ProcessInfo.processInfo.environment["CASEBOOK_SYNC_TIMEOUT"], let seconds = Int(text), seconds > 0 {
                 configuration.requestTimeout = .seconds(seconds)
             }
             let client = SyncClient(vault: vault, transport: transport, configuration: configuration,
                                     progress: SyncSupport.progressPrinter(json: options.json))
-            try await run(vault: vault, client: client)
+            do {
+                try await run(vault: vault, client: client)
+            } catch let error as CasebookError where error.code == .offline {
+                throw SyncSupport.offline(vault)
+            }
         }
     }
 }
@@ -42,10 +47,19 @@ enum SyncSupport {
         throw CasebookError(.invalidInput, "no sync server: give --server URL or set CASEBOOK_SERVER (or enrol this vault first)")
     }
 
-    /// Progress on stderr every 1,000 revisions (long syncs only).
+    /// The one line a command that needs the server prints when it cannot reach it.
+    static func offline(_ vault: Vault) -> CasebookError {
+        let kept = (try? vault.outboxCount()) ?? 0
+        let changes = kept == 1 ? "1 change is" : "\(kept) changes are"
+        return CasebookError(.offline, "offline: \(changes) kept and will be sent at the next sync")
+    }
+
+    /// Progress on stderr every 1,000 revisions (long syncs only), and only on a terminal.
     static func progressPrinter(json: Bool) -> @Sendable (SyncProgress) -> Void {
         let last = LastShown()
+        let terminal = isatty(STDERR_FILENO) != 0
         return { progress in
+            guard terminal else { return }
             let total = progress.pushed + progress.pulled
             guard last.advance(to: total / 1_000) else { return }
             Output.info("sync: \(progress.phase.rawValue): \(progress.pushed) pushed, \(progress.pulled) received")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CasebookModels
 import CasebookStorage
+import CasebookSync
 import Foundation
 
 /// Output and the error edge: the only place that knows exit codes and stderr formatting.
@@ -32,7 +33,7 @@ enum Output {
         case .consentMissing, .platformNotApproved, .environmentNotConfirmed, .identifyingDetails, .finalised,
              .releaseRefused, .approvalRequired: 6
         case .tampered, .vaultCorrupt: 7
-        case .network: 8
+        case .network, .offline: 8
         default: 1
         }
     }
