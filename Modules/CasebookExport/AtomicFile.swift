@@ -1,6 +1,7 @@
 // AtomicFile: writes a file so that it appears whole or not at all, readable only by its owner.
 
 import CasebookCrypto
+import CasebookModels
 import Foundation
 
 /// Writes bundles and export keys through `OwnerOnlyFile` (the one helper for secret and content

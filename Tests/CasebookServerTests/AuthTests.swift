@@ -128,10 +128,12 @@ struct AuthTests {
         let app = try await buildApplication(reader: testReader(url: fixture.url, extra: ["metrics.token": .init(.string(secret), isSecret: true)]),
                                              clock: fixture.clock, logger: TestDatabase.logger)
         try await app.test(.router) { client in
-            #expect(try await client.execute(uri: "/metrics", method: .get).status == .unauthorized)
-            #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(SymmetricKey.randomToken())"]).status
-                    == .unauthorized)
-            #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(secret)"]).status == .ok)
+            let anonymous = try await client.execute(uri: "/metrics", method: .get)
+            #expect(anonymous.status == .unauthorized)
+            let wrong = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(SymmetricKey.randomToken())"])
+            #expect(wrong.status == .unauthorized)
+            let right = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(secret)"])
+            #expect(right.status == .ok)
         }
     }
 }

@@ -84,7 +84,7 @@ struct OfficeLimitTests {
         guard let fixture = try await Fixture.make(.sqlite) else { return }
         let limits: [AbsoluteConfigKey: ConfigValue] = ["auth.rate-burst": .init(.int(2), isSecret: false),
                                                          "auth.rate-per-minute": .init(.int(1), isSecret: false)]
-        func statuses(proxies: String?, forwarded: (Int) -> String) async throws -> [HTTPResponse.Status] {
+        func statuses(proxies: String?, forwarded: @escaping @Sendable (Int) -> String) async throws -> [HTTPResponse.Status] {
             var extra = limits
             if let proxies { extra["http.trusted-proxies"] = .init(.string(proxies), isSecret: false) }
             let app = try await buildApplication(reader: testReader(url: fixture.url, extra: extra), clock: fixture.clock,

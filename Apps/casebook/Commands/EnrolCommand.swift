@@ -64,7 +64,7 @@ struct EnrolCommand: AsyncParsableCommand {
             let enrolment = try await SyncClient.enrol(code: parsed, person: explicitPerson, transport: transport)
             if let recovery = enrolment.recovery, let out = recoveryKeyOut {
                 // Owner-only from the first byte, never overwriting (OwnerOnlyFile, ADR 0018).
-                do { try OwnerOnlyFile.create(out, contents: Data(recovery.secretFileContents.utf8)) } catch {
+                do throws(CasebookError) { try OwnerOnlyFile.create(out, contents: Data(recovery.secretFileContents.utf8)) } catch {
                     throw CasebookError(.storage, "could not write the recovery key to \(out) (\(error.message)); the device is enrolled but the organisation has no usable recovery key")
                 }
             }

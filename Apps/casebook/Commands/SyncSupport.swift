@@ -21,8 +21,15 @@ extension AsyncVaultCommand {
                     "this vault is standalone (created with 'casebook init'); sync needs a vault created with 'casebook enrol'")
             }
             let url = try SyncSupport.serverURL(explicit: server, vault: vault)
-            let transport = try HTTPSyncTransport(baseURL: url, identity: vault.identity, reusing: nil,
+            // One login per working session: the unlock agent keeps the bearer token (ADR 0018).
+            let kept = UnlockAgent.token(vault: options.vaultPath, server: url)
+            let transport = try HTTPSyncTransport(baseURL: url, identity: vault.identity, reusing: kept,
                                                   notice: { Output.info("casebook: \($0)") })
+            defer {
+                if let current = transport.currentToken, current.token != kept?.token {
+                    UnlockAgent.keep(token: current.token, expiresAt: current.expiresAt, vault: options.vaultPath, server: url)
+                }
+            }
             var configuration = SyncConfiguration()
             if let text = ProcessInfo.processInfo.environment["CASEBOOK_SYNC_TIMEOUT"], let seconds = Int(text), seconds > 0 {
                 configuration.requestTimeout = .seconds(seconds)

@@ -38,6 +38,9 @@ enum Output {
         }
     }
 
+    /// `export verify` without `--trusted-key`: intact, but signed by a key only the bundle vouches for.
+    static let unconfirmedSigner: Int32 = 9
+
     /// Runs a command body, converting errors to one clear line on stderr and a non-zero exit.
     static func guarded(_ body: () throws -> Void) throws {
         do {
