@@ -108,7 +108,9 @@ enum UnlockAgent {
         let path = try socketPath(vault: vault)
         _ = lock(vault: vault)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        // This very binary, by its real path (so `ps` shows `…/casebook agent`).
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "/proc/self/exe"
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["agent", "--socket", path, "--seconds", String(seconds)]
         let input = Pipe(), output = Pipe()
         process.standardInput = input
