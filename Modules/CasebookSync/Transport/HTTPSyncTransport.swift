@@ -221,7 +221,7 @@ public final class HTTPSyncTransport: SyncTransport {
     }
 
     static func spoken(seconds: Int) -> String {
-        seconds < 120 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
+        seconds == 1 ? "1 second" : seconds < 120 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
     }
 
     /// Connection refused, no route, unknown host, or no connection within the connect timeout.
