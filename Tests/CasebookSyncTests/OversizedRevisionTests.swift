@@ -13,6 +13,7 @@ struct OversizedRevisionTests {
         let org = try await TestOrganisation.make()
         let dsl = try await org.join("Dee Lead", role: .dsl)
         let member = try await org.join("Mo Member", role: .practitioner)
+        try await dsl.sync()  // the DSL knows the member's certified device: only the size can refuse it
         // A modified client signs a 2 MiB revision (its vault would refuse to seal it) and a
         // modified server serves it with the member's ordinary work.
         let identity = member.vault.identity
