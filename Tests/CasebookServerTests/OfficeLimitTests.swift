@@ -38,8 +38,10 @@ struct OfficeLimitTests {
             #expect(try await Self.tokenRequest(api, for: admin.device, signedBy: stranger).status == .unauthorized)
             // When: the stranger keeps sending wrong proofs for the administrator's device id, past every failure budget…
             var statuses: [HTTPResponse.Status] = []
-            for _ in 0..<(RouteSettings().failureBurst + 5) {
+            // (Until refused: the budget refills 1 every 6 s, so on a loaded machine it takes a few more.)
+            for _ in 0..<(RouteSettings().failureBurst * 5) {
                 statuses.append(try await Self.tokenRequest(api, for: admin.device, signedBy: stranger).status)
+                if statuses.last == .tooManyRequests { break }
             }
             #expect(statuses.last == .tooManyRequests, "failed proofs are limited")
             #expect(Set(statuses).isSubset(of: [.unauthorized, .tooManyRequests]), "a wrong proof never buys a token")
