@@ -68,6 +68,6 @@ public struct SyncFailure: Error, Hashable, Sendable, CustomStringConvertible {
             default: return SyncFailure(.rejected, error.message)
             }
         }
-        return SyncFailure(.unreachable, "the sync server could not be reached (\(type(of: error)))")
+        return SyncFailure(.unreachable, "the sync server could not be reached; it is safe to try again")
     }
 }
