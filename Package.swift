@@ -74,6 +74,9 @@ let package = Package(
         .systemLibrary(name: "CCasebookZlib", path: "Modules/CCasebookZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         module("CasebookExport", ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CCasebookZlib", zipFoundation, crypto, cryptoExtras]),
         module("CasebookTestSupport", ["CasebookModels", "CasebookCrypto", "CasebookStorage"]),
+        // The real sync server on loopback for client tests, and the hostile-store decorator (ADR 0016).
+        module("CasebookServerTestSupport", ["CasebookModels", "CasebookCrypto", "CasebookSync", "CasebookServer", configuration, logging,
+                                             serviceLifecycle]),
 
         // MARK: - Apps
         .executableTarget(
@@ -95,10 +98,11 @@ let package = Package(
         tests("CasebookCryptoTests", ["CasebookCrypto", "CasebookTestSupport", propertyBased]),
         tests("CasebookRedactionTests", ["CasebookRedaction", propertyBased]),
         tests("CasebookStorageTests", ["CasebookStorage", "CasebookTestSupport", propertyBased, grdb]),
-        tests("CasebookSyncTests", ["CasebookSync", "CasebookServer", "CasebookTestSupport", propertyBased, hummingbirdTesting]),
+        tests("CasebookSyncTests", ["CasebookSync", "CasebookServer", "CasebookServerTestSupport", "CasebookTestSupport", propertyBased,
+                                    hummingbirdTesting]),
         tests("CasebookServerTests", [
-            "CasebookServer", "CasebookSync", "CasebookTestSupport", hummingbirdTesting, crypto, postgresNIO, grdb, configuration, logging,
-            asyncHTTPClient,
+            "CasebookServer", "CasebookServerTestSupport", "CasebookSync", "CasebookTestSupport", hummingbirdTesting, crypto, postgresNIO, grdb,
+            configuration, logging, asyncHTTPClient,
         ]),
         tests("CasebookExportTests", ["CasebookExport", "CasebookTestSupport"]),
         tests("CasebookEndToEndTests", ["CasebookTestSupport"]),

@@ -76,7 +76,7 @@ private func benchmarkStore(name: String, url: String, http: HTTPClient, clients
 
         // Setup (not measured): the administrator enrols and invites one practitioner per client.
         let adminIdentity = DeviceIdentity.generate(person: admin)
-        _ = try await api.enrol(code: code, identity: adminIdentity)
+        _ = try await api.enrol(code: EnrolmentSecret.serverAuth(ofCode: code) ?? code, identity: adminIdentity)  // ADR 0015
         let adminToken = try await api.login(adminIdentity)
         var members: [DeviceIdentity] = []
         for _ in 0..<clients {

@@ -107,7 +107,8 @@ struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the organisation and print a one-time enrolment code for its first administrator.",
         discussion: """
-            The code (256 random bits) is printed once and expires in 7 days; the server keeps only its SHA-256.
+            The code (cb1. followed by 256 random bits, base64url) is printed once and expires in 7 days; the server keeps
+            only the SHA-256 of a value derived from it (docs/adr/0015-enrolment-and-transport.md).
             The administrator's name is not sent to the server: their replica stores it, encrypted, in the
             organisation case. Give the code and the person id to the administrator's `casebook` CLI.
             Example: casebook-server init --database sqlite:server.db --org "Northside Mentoring" --admin "A. Admin" --json

@@ -28,21 +28,10 @@ public struct WrappedCaseKey: Hashable, Codable, Sendable {
         self.signature = signature
     }
 
-    /// What the wrapping device signs: a domain tag, then every field but the signature, each
-    /// length-prefixed (4 bytes, big-endian) so no two different keys share signed bytes.
+    /// What the wrapping device signs: every field but the signature (`SignedStatement.wrappedKey`).
     public var signedBytes: Data {
-        var data = Data("casebook/wrapped-key/v1".utf8)
-        func field(_ bytes: Data) {
-            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { data.append(contentsOf: $0) }
-            data.append(bytes)
-        }
-        field(Data(caseID.rawValue.utf8))
-        field(withUnsafeBytes(of: epoch.bigEndian) { Data($0) })
-        field(Data(recipient.rawValue.utf8))
-        field(Data(wrappedBy.rawValue.utf8))
-        field(encapsulatedKey)
-        field(ciphertext)
-        return data
+        SignedStatement.wrappedKey(caseID: caseID, epoch: epoch, recipient: recipient, wrappedBy: wrappedBy,
+                                   encapsulatedKey: encapsulatedKey, ciphertext: ciphertext)
     }
 
     /// Whether `signature` is a valid signature over `signedBytes` by `wrapper`, which must be the

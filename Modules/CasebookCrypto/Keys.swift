@@ -55,12 +55,7 @@ public struct DevicePublicKeys: Hashable, Codable, Sendable {
     }
 
     /// The bytes an administrator signs to vouch for these keys.
-    public var certificationBytes: Data {
-        var d = Data("casebook/device-keys/v1|\(deviceID.rawValue)|\(person.rawValue)|".utf8)
-        d.append(signing)
-        d.append(agreement)
-        return d
-    }
+    public var certificationBytes: Data { SignedStatement.deviceKeys(self) }
 }
 
 /// A device's private identity. Lives only in memory once unlocked, and sealed in the vault file.

@@ -50,12 +50,3 @@ extension RecoveryKey: CustomStringConvertible {
     public var description: String { "RecoveryKey(<secret>)" }
 }
 
-/// The bytes an administrator's device signs to remove a device from the organisation
-/// (docs/adr/0010-membership.md): domain-separated; the device and the HLC stamp (text form) after
-/// which its revisions are refused. Shared by replicas (which verify) and the server (which checks
-/// the statement is the caller's before storing it).
-public enum DeviceRemovalStatement {
-    public static func signedBytes(device: DeviceID, removedAt: String) -> Data {
-        Data("casebook/device-removal/v1|\(device.rawValue)|\(removedAt)".utf8)
-    }
-}

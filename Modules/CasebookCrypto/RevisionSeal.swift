@@ -79,16 +79,9 @@ public struct BatchInclusion: Hashable, Sendable {
 
 /// What an author device signs to vouch for a batch.
 public enum BatchRoot {
-    /// Domain tag ‖ author device id (u8 length + UTF-8) ‖ leaf count (u32 BE) ‖ root. Longer than
-    /// 32 bytes and tagged, so it is never a revision digest or a challenge.
+    /// The format is `SignedStatement.batchRoot`.
     public static func signedBytes(author: DeviceID, root: Data, count: UInt32) -> Data {
-        var data = Data("casebook/revision-batch/v1".utf8)
-        let id = Array(author.rawValue.utf8.prefix(255))
-        data.append(UInt8(id.count))
-        data.append(contentsOf: id)
-        data.appendBigEndian(count)
-        data.append(root)
-        return data
+        SignedStatement.batchRoot(author: author, root: root, count: count)
     }
 }
 

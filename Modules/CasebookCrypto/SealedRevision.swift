@@ -58,15 +58,9 @@ public struct SealedRevision: Hashable, Sendable {
         self.seal = seal
     }
 
+    /// The format is `SignedStatement.revisionDigest`.
     public static func contentDigest(headerBytes: Data, ciphertext: Data) -> Data {
-        var hasher = SHA256()
-        var length = Data()
-        length.appendBigEndian(UInt32(headerBytes.count))
-        hasher.update(data: Data("casebook/revision/v1".utf8))
-        hasher.update(data: length)
-        hasher.update(data: headerBytes)
-        hasher.update(data: ciphertext)
-        return Data(hasher.finalize())
+        SignedStatement.revisionDigest(headerBytes: headerBytes, ciphertext: ciphertext)
     }
 
     public static func contentAddress(headerBytes: Data, ciphertext: Data) -> RevisionID {

@@ -1,4 +1,6 @@
-public enum SessionStatus: String, Hashable, Codable, Sendable { case draft, finalised }
+/// A session note is a draft until finalised; a draft its practitioner no longer wants is
+/// discarded (its text is cleared; the record stays, as every record does). Both ends are final.
+public enum SessionStatus: String, Hashable, Codable, Sendable { case draft, finalised, discarded }
 
 /// A mentoring or counselling session (policy 3.1). Topics, progress and follow-up have passed
 /// through redaction before they reach this type on the way to storage.
@@ -37,6 +39,12 @@ public struct SessionRecord: Hashable, Codable, Sendable {
         self.status = status
         self.masked = masked
     }
+}
+
+extension SessionRecord {
+    /// Every stored field: a finalising revision carries them all (see `RecordMerge`).
+    public static let fieldNames = ["id", "clientID", "practitioner", "on", "minutes", "platform", "practitionerPrivate",
+                                    "clientPrivate", "topics", "progress", "followUp", "status", "masked"]
 }
 
 extension SessionRecord: CustomStringConvertible, CustomDebugStringConvertible {

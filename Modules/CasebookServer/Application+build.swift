@@ -60,7 +60,15 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
         var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
                                                            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
         tls.minimumTLSVersion = .tlsv12
-        server = try .tls(http1, tlsConfiguration: tls)
+        // Like HummingbirdTLS's `.tls(http1, …)`, plus a log line for each failed handshake (ADR 0015).
+        let channelConfiguration = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))
+        let tlsLogger = logger
+        let serverTLS = tls
+        _ = try NIOSSLContext(configuration: serverTLS)  // a bad certificate or key fails here, at start-up
+        server = HTTPServerBuilder { responder in
+            try HandshakeLoggingTLSChannel(base: HTTP1Channel(responder: responder, configuration: channelConfiguration),
+                                           tlsConfiguration: serverTLS, logger: tlsLogger)
+        }
     } else {
         server = http1
     }
@@ -74,16 +82,18 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
 }
 
 /// `casebook-server init`: creates the organisation and its first administrator, and returns the
-/// one-time enrolment code (≥128 random bits). Only the code's SHA-256 is stored; the
+/// one-time enrolment code (256 random bits, `cb1.` + base64url). Only SHA-256 of the value derived
+/// from it for the server is stored; the
 /// administrator's name is never sent to the server (names live encrypted in the organisation case).
 public func initialiseOrganisation(store: any ServerStore, name: String, clock: any WallClock = SystemWallClock(),
                                    codeTTL: Duration = .seconds(7 * 24 * 3600)) async throws -> (admin: PersonID, code: String) {
     try await store.migrate()
-    let code = SymmetricKey.randomToken()
+    // `cb1.SECRET`: never starts with `-`; the server keeps only SHA-256 of the server-auth value (ADR 0015).
+    let secret = EnrolmentSecret.generate()
     let admin = PersonID.random()
     let expires = clock.now.addingTimeInterval(Double(codeTTL.components.seconds))
     let person = StoredPerson(record: PersonRecord(id: admin, role: .admin, type: .staff, active: true, pending: true),
-                              codeHash: Data(SHA256.hash(data: Data(code.utf8))), codeExpires: expires)
+                              codeHash: secret.serverAuthHash, codeExpires: expires)
     try await store.createOrganisation(id: .random(), name: name, admin: person)
-    return (admin, code)
+    return (admin, secret.bootstrapCode)
 }

@@ -7,6 +7,9 @@ enum Meta {
     enum Key: String {
         case format, kdf, identity, devicePublicKeys = "device_public_keys", hlc, auditHead = "audit_head"
         case organisation, rootDevice = "root_device", server
+        /// Transport security remembered at enrolment (ADR 0015): the CA certificate(s) to trust (PEM)
+        /// and the pinned SHA-256 of the server's certificate.
+        case caCertificate = "ca_certificate", serverPin = "server_pin"
     }
 
     static func get(_ db: Database, _ key: Key) throws -> Data? {

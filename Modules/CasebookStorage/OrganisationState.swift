@@ -47,12 +47,18 @@ extension Vault {
         let org = try organisation()
         let today = clock.today
         var warnings: [String] = []
+        // Warnings go to people who can act on them: only an administrator adopts a policy.
+        let canAdopt = org.person(person)?.has(.admin) ?? false
         if let policy = org.policyInForce(on: today) {
             if policy.isReviewOverdue(on: today) {
-                warnings.append("the confidentiality policy (version \(policy.version)) was due for review on \(policy.reviewDue); adopt a reviewed version with 'casebook policy adopt'")
+                warnings.append(canAdopt
+                    ? "the confidentiality policy (version \(policy.version)) was due for review on \(policy.reviewDue); adopt a reviewed version with 'casebook policy adopt'"
+                    : "the confidentiality policy (version \(policy.version)) was due for review on \(policy.reviewDue); your administrator adopts the reviewed version")
             }
         } else {
-            warnings.append("no confidentiality policy version is recorded; adopt one with 'casebook policy adopt --version V --adopted YYYY-MM-DD'")
+            warnings.append(canAdopt
+                ? "no confidentiality policy version is recorded; adopt one with 'casebook policy adopt --version V --adopted YYYY-MM-DD'"
+                : "no confidentiality policy version is recorded yet; your administrator adopts it (it reaches you at your next sync)")
         }
         warnings += accessRequestWarnings()  // P11 deadlines (Vault+AccessRequests)
         warnings += try safeguardingWarnings() // P8: Vault+Concerns.swift

@@ -91,7 +91,7 @@ extension Vault {
             let left = request.daysLeft(on: today)
             let when = left < 0 ? "is \(-left) day\(left == -1 ? "" : "s") OVERDUE (due \(request.deadline))"
                 : left == 0 ? "is due TODAY" : "is due in \(left) day\(left == 1 ? "" : "s") (\(request.deadline))"
-            return "subject-access request \(request.id) for client \(request.clientID) \(when); see 'casebook sar list'"
+            return "subject-access request \(Self.short(request.id)) for client \(Self.short(request.clientID)) \(when); see 'casebook sar list'"
         }
     }
 }

@@ -215,7 +215,7 @@ extension Vault {
                 return shown.map { view in
                     let hours = Int(clock.now.timeIntervalSince(view.raisedAt) / 3600)
                     let prefix = isDeputy ? "ESCALATED to you as deputy DSL: " : (view.escalated ? "ESCALATED: " : "")
-                    return "\(prefix)safeguarding concern \(view.concern.id) (\(view.concern.category.rawValue), client \(view.concern.clientID), raised \(hours)h ago) is not acknowledged; run 'casebook concern acknowledge \(view.concern.id)'"
+                    return "\(prefix)safeguarding concern \(Self.short(view.concern.id)) (\(view.concern.category.rawValue), client \(Self.short(view.concern.clientID)), raised \(hours)h ago) is not acknowledged; run 'casebook concern acknowledge \(Self.short(view.concern.id))'"
                 }
             }
         } catch { throw storageError(error, "checking safeguarding concerns") }

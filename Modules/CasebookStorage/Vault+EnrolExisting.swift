@@ -32,7 +32,7 @@ extension Vault {
                 }
                 guard let invited else {
                     throw CasebookError(.invalidInput,
-                        "an existing vault joins with an invitation code (PERSON.SECRET.FINGERPRINT); the first administrator enrols a new vault")
+                        "an existing vault joins with an invitation code (cb1.PERSON.SECRET.FINGERPRINT); the first administrator enrols a new vault")
                 }
                 guard invited == person else {
                     throw CasebookError(.invalidInput,

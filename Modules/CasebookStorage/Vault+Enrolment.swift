@@ -28,17 +28,24 @@ public struct DeviceCertificate: Sendable, Hashable {
 public enum DeviceTrust {
     /// What a certifying administrator signs: the device keys and the roles vouched for, so a
     /// hostile server can neither substitute keys nor promote anyone.
+    /// The format is `SignedStatement.deviceCertification`.
     public static func signedBytes(keys: DevicePublicKeys, roles: [Role]) -> Data {
-        var data = Data("casebook/device-certificate/v1|".utf8)
-        data.append(keys.certificationBytes)
-        data.append(Data("|roles|".utf8))
-        data.append(Data(roles.map(\.rawValue).sorted().joined(separator: ",").utf8))
-        return data
+        SignedStatement.deviceCertification(keys: keys, roles: roles)
     }
 
-    /// HMAC-SHA256 keyed by the enrolment code over the device keys.
-    public static func enrolmentProof(code: String, keys: DevicePublicKeys) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: keys.certificationBytes, using: SymmetricKey(data: Data(code.utf8))))
+    /// HMAC-SHA256 over the device keys, keyed by the proof key derived from the enrolment code
+    /// (never by what the server sees: ADR 0015).
+    public static func enrolmentProof(secret: EnrolmentSecret, keys: DevicePublicKeys) -> Data {
+        secret.proof(over: proofMessage(keys))
+    }
+
+    /// Whether `proof` shows that whoever registered `keys` knew the code's secret.
+    public static func verifyEnrolmentProof(_ proof: Data, secret: EnrolmentSecret, keys: DevicePublicKeys) -> Bool {
+        secret.verifyProof(proof, over: proofMessage(keys))
+    }
+
+    static func proofMessage(_ keys: DevicePublicKeys) -> Data {
+        SignedStatement.enrolmentProofMessage(keys: keys)
     }
 
     /// 128-bit fingerprint of a root signing key, in hex (embedded in enrolment codes).

@@ -11,39 +11,59 @@ public struct Invitation: Sendable {
     public var name: String
     public var role: Role
     public var type: PersonType
-    /// What the invitee types: `PERSON.SECRET.ROOTFINGERPRINT` (the fingerprint lets the invitee
-    /// check the root key the server serves; the person id names whom the code is for).
+    /// What the invitee types: `cb1.PERSON.SECRET.ROOTFINGERPRINT[.SERVERPIN]` (ADR 0015). The
+    /// fingerprint lets the invitee check the root key the server serves; the optional pin is the
+    /// SHA-256 of the server's TLS certificate; the person id names whom the code is for.
     public var code: String
-    /// The secret part (256 random bits, base64url); the server receives only its SHA-256.
-    public var secret: String
+    /// The secret part (256 random bits); the server receives only SHA-256 of its server-auth value.
+    public var secret: EnrolmentSecret
     public var codeHash: Data
 }
 
-/// An enrolment code as typed by the invitee.
+/// An enrolment code as typed by the invitee. Every code starts with `cb1.`, so it never starts
+/// with `-` (a command-line parser would take it for an option).
 public struct EnrolmentCode: Sendable, Hashable {
     public var person: PersonID?
-    public var secret: String
+    public var secret: EnrolmentSecret
     public var rootFingerprint: String?
+    /// SHA-256 of the server's TLS certificate (DER), when the inviting administrator's server uses TLS.
+    public var serverCertificatePin: Data?
 
-    /// Parses `PERSON.SECRET.FINGERPRINT` (an invitation) or a bare `SECRET` (the first
+    /// Parses `cb1.PERSON.SECRET.FINGERPRINT[.PIN]` (an invitation) or `cb1.SECRET` (the first
     /// administrator's code from `casebook-server init`, with `--person`).
     public init(parsing text: String) throws(CasebookError) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let malformed = CasebookError(.invalidInput, "the enrolment code is malformed; copy it exactly as the administrator gave it")
+        guard trimmed.hasPrefix(EnrolmentSecret.codePrefix) else {
+            throw CasebookError(.invalidInput,
+                "this enrolment code is not a current casebook code (they start with 'cb1.'); an older code cannot be used: ask your administrator for a new one")
+        }
+        let parts = trimmed.dropFirst(EnrolmentSecret.codePrefix.count).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         switch parts.count {
-        case 1 where !parts[0].isEmpty:
-            person = nil; secret = parts[0]; rootFingerprint = nil
-        case 3:
-            guard let id = PersonID(parsing: parts[0]), !parts[1].isEmpty,
-                  parts[2].count == 32, parts[2].allSatisfy(\.isHexDigit) else {
-                throw CasebookError(.invalidInput, "the enrolment code is malformed; copy it exactly as the administrator gave it")
+        case 1:
+            guard let secret = EnrolmentSecret(encoded: parts[0]) else { throw malformed }
+            person = nil; self.secret = secret; rootFingerprint = nil; serverCertificatePin = nil
+        case 3, 4:
+            guard let id = PersonID(parsing: parts[0]), id.rawValue == parts[0], let secret = EnrolmentSecret(encoded: parts[1]),
+                  parts[2].count == 32, parts[2].allSatisfy(\.isHexDigit) else { throw malformed }
+            person = id; self.secret = secret; rootFingerprint = parts[2].lowercased()
+            if parts.count == 4 {
+                guard parts[3].count == 64, let pin = Data(hex: parts[3]) else { throw malformed }
+                serverCertificatePin = pin
+            } else {
+                serverCertificatePin = nil
             }
-            person = id; secret = parts[1]; rootFingerprint = parts[2].lowercased()
         default:
-            throw CasebookError(.invalidInput, "the enrolment code is malformed; copy it exactly as the administrator gave it")
+            throw malformed
         }
     }
 
-    public static func hash(secret: String) -> Data { Data(SHA256.hash(data: Data(secret.utf8))) }
+    /// The text of an invitation code.
+    public static func invitation(person: PersonID, secret: EnrolmentSecret, rootFingerprint: String, serverPin: Data?) -> String {
+        var code = "\(EnrolmentSecret.codePrefix)\(person.rawValue).\(secret.encoded).\(rootFingerprint)"
+        if let serverPin { code += "." + serverPin.hexString }
+        return code
+    }
 }
 
 /// A certification this administrator's replica will post for a device that proved its code.
@@ -53,6 +73,29 @@ public struct CertificationToIssue: Sendable, Hashable {
     public var certifiedBy: DeviceID
     public var certification: Data
     public var roles: [Role]
+    public var fingerprint: String
+}
+
+/// A device whose enrolment proof verifies for an invitation this administrator issued, but which
+/// is not certified automatically: the invitation already vouched for a device, or several devices
+/// claim it at once. It waits for `casebook device certify DEVICE` (ADR 0015).
+public struct HeldEnrolment: Sendable, Hashable, Codable {
+    public var device: DeviceID
+    public var person: PersonID
+    public var name: String?
+    public var fingerprint: String
+
+    /// One line for the administrator.
+    public var message: String {
+        "pending: device \(fingerprint) (\(device)) claims the invitation of \(name ?? person.rawValue); "
+            + "compare the fingerprint with the one their 'casebook enrol' printed, then run 'casebook device certify \(device)' to vouch for it"
+    }
+}
+
+/// What an administrator's replica makes of the devices the server serves.
+public struct EnrolmentReview: Sendable, Hashable {
+    public var toIssue: [CertificationToIssue] = []
+    public var held: [HeldEnrolment] = []
 }
 
 extension Vault {
@@ -78,9 +121,11 @@ extension Vault {
         } catch { throw storageError(error, "inviting") }
         let fingerprint = try rootFingerprint()
         let person = existing ?? PersonID.random()
-        let secret = SymmetricKey.randomToken()
-        return Invitation(person: person, name: trimmed, role: role, type: type, code: "\(person.rawValue).\(secret).\(fingerprint)",
-                          secret: secret, codeHash: EnrolmentCode.hash(secret: secret))
+        let secret = EnrolmentSecret.generate()
+        let pin = try transportSecurity().serverCertificatePin
+        return Invitation(person: person, name: trimmed, role: role, type: type,
+                          code: EnrolmentCode.invitation(person: person, secret: secret, rootFingerprint: fingerprint, serverPin: pin),
+                          secret: secret, codeHash: secret.serverAuthHash)
     }
 
     /// Writes the invitee's person record (encrypted, in the organisation case: names never reach
@@ -92,7 +137,7 @@ extension Vault {
                 let person = Person(id: invitation.person, name: invitation.name, type: invitation.type, roles: [invitation.role])
                 try commit(db, [.init(record: invitation.person.recordID, type: .person, caseID: .organisation,
                                       fields: try FieldCoding.fields(of: person))], action: .create)
-                let box = try AES.GCM.seal(Data(invitation.secret.utf8), using: inviteSealingKey,
+                let box = try AES.GCM.seal(Data(invitation.secret.encoded.utf8), using: inviteSealingKey,
                                            authenticating: Data(Self.inviteKey(invitation.person).utf8))
                 guard let combined = box.combined else { throw CasebookError(.crypto, "sealing the invitation failed") }
                 try Self.setSyncValue(db, Self.inviteKey(invitation.person), combined.base64EncodedString())
@@ -100,41 +145,136 @@ extension Vault {
         } catch { throw storageError(error, "recording the invitation") }
     }
 
-    private func inviteSecret(_ db: Database, _ person: PersonID) throws -> String? {
-        guard let text = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [Self.inviteKey(person)]),
-              let data = Data(base64Encoded: text) else { return nil }
-        let box = try AES.GCM.SealedBox(combined: data)
-        return String(decoding: try AES.GCM.open(box, using: inviteSealingKey, authenticating: Data(Self.inviteKey(person).utf8)),
-                      as: UTF8.self)
+    /// Where a used invitation's secret stays (sealed as before) so that later devices claiming it
+    /// are recognised and held, never certified without the administrator (ADR 0015).
+    private static func usedInviteKey(_ person: PersonID) -> String { "invite-used:\(person.rawValue)" }
+
+    private func inviteSecret(_ db: Database, _ person: PersonID) throws -> (secret: EnrolmentSecret, used: Bool)? {
+        for (key, used) in [(Self.inviteKey(person), false), (Self.usedInviteKey(person), true)] {
+            guard let text = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [key]),
+                  let data = Data(base64Encoded: text) else { continue }
+            let box = try AES.GCM.SealedBox(combined: data)
+            let opened = String(decoding: try AES.GCM.open(box, using: inviteSealingKey, authenticating: Data(Self.inviteKey(person).utf8)),
+                                as: UTF8.self)
+            // A secret kept by an older casebook (before ADR 0015) is not a cb1 secret: its invitee's proof never verifies.
+            guard let secret = EnrolmentSecret(encoded: opened) else { return nil }
+            return (secret, used)
+        }
+        return nil
     }
 
     /// Certifications to post: devices of people this administrator invited whose enrolment proof
-    /// matches the code. The roles come from the invitee's person record written by the administrator.
+    /// verifies under the proof key of the invitation's code, at most one device per invitation.
+    /// The roles come from the invitee's person record written by the administrator.
     public func certificationsToIssue(_ served: [DeviceCertificate]) throws(CasebookError) -> [CertificationToIssue] {
+        try reviewEnrolments(served).toIssue
+    }
+
+    /// Sorts the served, uncertified devices of people this administrator invited: one device per
+    /// invitation is certified; a device whose proof verifies but whose invitation already vouched
+    /// for a device (or which claims it together with another) is held for the administrator; a
+    /// device whose proof does not verify is ignored (a hostile server's own device).
+    public func reviewEnrolments(_ served: [DeviceCertificate]) throws(CasebookError) -> EnrolmentReview {
         do {
             return try pool.read { db in
-                guard let me = try trustedDevice(db, device), me.isAdmin else { return [] }
+                guard let me = try trustedDevice(db, device), me.isAdmin else { return EnrolmentReview() }
                 let org = try organisationState(db)
-                var issued: [CertificationToIssue] = []
                 let removed = try removedDeviceIDs(db)
+                var claims: [PersonID: [DeviceCertificate]] = [:]
+                var used: [PersonID: Bool] = [:]
                 for cert in served where cert.certification == nil && !removed.contains(cert.keys.deviceID) {
-                    guard let proof = cert.enrolmentProof, let secret = try inviteSecret(db, cert.keys.person),
-                          let person = org.person(cert.keys.person), person.active else { continue }
-                    let expected = DeviceTrust.enrolmentProof(code: secret, keys: cert.keys)
-                    guard expected == proof else { continue }
-                    let roles = person.roles.sorted { $0.rawValue < $1.rawValue }
-                    let signature = try identity.sign(DeviceTrust.signedBytes(keys: cert.keys, roles: roles))
-                    issued.append(CertificationToIssue(device: cert.keys.deviceID, person: person.id, certifiedBy: device,
-                                                       certification: signature, roles: roles))
+                    guard try trustedDevice(db, cert.keys.deviceID) == nil, let proof = cert.enrolmentProof,
+                          let invite = try inviteSecret(db, cert.keys.person), let person = org.person(cert.keys.person), person.active,
+                          DeviceTrust.verifyEnrolmentProof(proof, secret: invite.secret, keys: cert.keys) else { continue }
+                    if claims[person.id]?.contains(where: { $0.keys.deviceID == cert.keys.deviceID }) == true { continue }
+                    claims[person.id, default: []].append(cert)
+                    used[person.id] = invite.used
                 }
-                return issued
+                var review = EnrolmentReview()
+                for (personID, certs) in claims.sorted(by: { $0.key < $1.key }) {
+                    guard let person = org.person(personID) else { continue }
+                    if certs.count == 1, used[personID] == false {
+                        review.toIssue.append(try certification(for: certs[0].keys, person: person))
+                    } else {
+                        review.held += certs.map {
+                            HeldEnrolment(device: $0.keys.deviceID, person: personID, name: person.name, fingerprint: DeviceFingerprint.of($0.keys))
+                        }
+                    }
+                }
+                return review
             }
         } catch { throw storageError(error, "checking enrolments") }
     }
 
-    /// Forgets a used invitation code.
+    /// The administrator's explicit confirmation of a held device (`casebook device certify`): its
+    /// proof must still verify under an invitation this replica issued, and, when given, its
+    /// fingerprint must be the one the invitee read out.
+    public func confirmEnrolment(of target: DeviceID, served: [DeviceCertificate], fingerprint: String?) throws(CasebookError) -> CertificationToIssue {
+        do {
+            return try pool.read { db in
+                try requireRole(db, [.admin], to: "vouch for devices")
+                guard let me = try trustedDevice(db, device), me.isAdmin else {
+                    throw CasebookError(.notAuthorised, "this device is not a certified administrator device")
+                }
+                guard let cert = served.first(where: { $0.keys.deviceID == target }) else {
+                    throw CasebookError(.notFound, "the server lists no device \(target); see 'casebook device list'")
+                }
+                guard try trustedDevice(db, target) == nil, cert.certification == nil else {
+                    throw CasebookError(.conflict, "device \(target) is already certified")
+                }
+                guard try !removedDeviceIDs(db).contains(target) else { throw CasebookError(.conflict, "device \(target) was removed") }
+                guard let invite = try inviteSecret(db, cert.keys.person), let proof = cert.enrolmentProof,
+                      DeviceTrust.verifyEnrolmentProof(proof, secret: invite.secret, keys: cert.keys) else {
+                    throw CasebookError(.notAuthorised,
+                        "device \(target) did not prove it knew an invitation code this vault issued; it is not certified (invite the person again if needed)")
+                }
+                if let fingerprint, DeviceFingerprint.normalised(fingerprint) != DeviceFingerprint.normalised(DeviceFingerprint.of(cert.keys)) {
+                    throw CasebookError(.tampered,
+                        "device \(target) has fingerprint \(DeviceFingerprint.of(cert.keys)), not the one given; it is not certified")
+                }
+                guard let person = try organisationState(db).person(cert.keys.person), person.active else {
+                    throw CasebookError(.notFound, "the person of device \(target) is not an active member")
+                }
+                return try certification(for: cert.keys, person: person)
+            }
+        } catch { throw storageError(error, "vouching for the device") }
+    }
+
+    private func certification(for keys: DevicePublicKeys, person: Person) throws -> CertificationToIssue {
+        let roles = person.roles.sorted { $0.rawValue < $1.rawValue }
+        let signature = try identity.sign(DeviceTrust.signedBytes(keys: keys, roles: roles))
+        return CertificationToIssue(device: keys.deviceID, person: person.id, certifiedBy: device, certification: signature, roles: roles,
+                                    fingerprint: DeviceFingerprint.of(keys))
+    }
+
+    /// Marks an invitation as used once it vouched for a device: its secret is kept (sealed) only
+    /// so that further devices claiming it are held rather than certified.
     public func completeInvitation(_ person: PersonID) throws(CasebookError) {
-        try setSyncValue(Self.inviteKey(person), nil)
+        do {
+            try pool.write { db in
+                guard let value = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [Self.inviteKey(person)])
+                else { return }
+                try Self.setSyncValue(db, Self.usedInviteKey(person), value)
+                try Self.setSyncValue(db, Self.inviteKey(person), nil)
+            }
+        } catch { throw storageError(error, "recording the used invitation") }
+    }
+
+    private static let heldKey = "held-enrolments"
+
+    /// Remembers the devices held at the last review (shown by `casebook sync` and `device list`).
+    public func recordHeldEnrolments(_ held: [HeldEnrolment]) throws(CasebookError) {
+        let text: String?
+        do { text = held.isEmpty ? nil : String(decoding: try JSONEncoder().encode(held), as: UTF8.self) } catch {
+            throw CasebookError(.storage, "could not record the held enrolments")
+        }
+        try setSyncValue(Self.heldKey, text)
+    }
+
+    /// Devices held for the administrator at the last review (empty on other replicas).
+    public func heldEnrolments() throws(CasebookError) -> [HeldEnrolment] {
+        guard let text = try syncValue(Self.heldKey) else { return [] }
+        return (try? JSONDecoder().decode([HeldEnrolment].self, from: Data(text.utf8))) ?? []
     }
 
     /// Persons with an invitation still awaiting certification by this replica.
@@ -148,8 +288,9 @@ extension Vault {
         } catch { throw storageError(error, "reading invitations") }
     }
 
-    /// Commits arbitrary changes without the policy checks of the public commands (simulations
-    /// and tests of the sync layer only).
+    /// Commits arbitrary changes without the policy checks of the public commands nor the
+    /// writer's rulebook check (simulations and tests of the sync layer only; receivers still run
+    /// the rulebook on them).
     @discardableResult
     package func commitForTesting(_ changes: [PendingChange], createCase: Bool = false) throws(CasebookError) -> [SealedRevision] {
         do {
@@ -157,7 +298,7 @@ extension Vault {
                 for change in changes where createCase {
                     if try !holdsKey(db, for: change.caseID) { _ = try createCaseKey(db, for: change.caseID) }
                 }
-                return try commit(db, changes, action: .create)
+                return try commit(db, changes, action: .create, checked: false)
             }
         } catch { throw storageError(error, "committing") }
     }

@@ -21,8 +21,10 @@ public struct PendingChange: Sendable {
 
 extension Vault {
     /// Seals, stores, queues for sync and audits changes, all in the caller's transaction.
+    /// Each change first passes the rulebook every receiver runs (ADR 0012), unless `checked` is
+    /// false (`commitForTesting` only: tests of what receivers do with rule-breaking revisions).
     @discardableResult
-    func commit(_ db: Database, _ changes: [PendingChange], action: AuditAction) throws -> [SealedRevision] {
+    func commit(_ db: Database, _ changes: [PendingChange], action: AuditAction, checked: Bool = true) throws -> [SealedRevision] {
         var clockState = HybridLogicalClock(last: try currentHLC(db))
         let policy = try? organisationState(db).policyInForce(on: clock.today)?.version
         var sealedRevisions: [SealedRevision] = []
@@ -32,6 +34,7 @@ extension Vault {
             let header = RevisionHeader(recordID: change.record, recordType: change.type, caseID: change.caseID,
                                         authorDevice: device, hlc: clockState.tick(wallMillis: clock.nowMillis), keyEpoch: key.epoch)
             let body = RevisionBody(fields: change.fields, author: person, policyVersion: policy ?? nil)
+            if checked { try checkRules(db, header: header, body: body) }
             let sealed = try RevisionSealer.seal(header: header, body: body, key: key, author: identity)
             try insert(db, sealed, serverSeq: nil)
             try db.execute(sql: "INSERT OR IGNORE INTO outbox (revision_id, queued_at) VALUES (?, ?)",
@@ -96,11 +99,16 @@ extension Vault {
     /// Current state of every record matching the filter.
     func mergedRecords(_ db: Database, caseID: CaseID? = nil, type: RecordType? = nil) throws -> [MergedRecord] {
         let grouped = Dictionary(grouping: try revisions(db, caseID: caseID, type: type), by: \.header.recordID)
-        return grouped.values.compactMap { RecordMerge.merge($0) }.sorted { ($0.createdAt, $0.recordID) < ($1.createdAt, $1.recordID) }
+        guard !grouped.isEmpty else { return [] }
+        let signers = try ruleSigners(db, forCase: caseID, type: type)
+        return grouped.values.compactMap { RecordMerge.merge($0, signers: { signers[$0] }) }.sorted { ($0.createdAt, $0.recordID) < ($1.createdAt, $1.recordID) }
     }
 
     func mergedRecord(_ db: Database, id: RecordID) throws -> MergedRecord? {
-        RecordMerge.merge(try revisions(db, recordID: id))
+        let revisions = try revisions(db, recordID: id)
+        guard let first = revisions.first else { return nil }
+        let signers = try ruleSigners(db, forCase: first.header.caseID, type: first.header.recordType)
+        return RecordMerge.merge(revisions, signers: { signers[$0] })
     }
 
     /// The case a record belongs to, from the clear header index.

@@ -109,11 +109,12 @@ extension Vault {
                 _ = try client(db, id)
                 let amendments = try mergedRecords(db, caseID: id, type: .amendment).map { r throws(CasebookError) in try r.decode(Amendment.self) }
                 let byID = Dictionary(grouping: amendments, by: \.sessionID)
-                let entries = try mergedRecords(db, caseID: id, type: .session).map { record throws(CasebookError) in
+                let all: [SessionEntry] = try mergedRecords(db, caseID: id, type: .session).map { record throws(CasebookError) in
                     let session = try record.decode(SessionRecord.self)
                     return SessionEntry(session: session, amendments: (byID[session.id] ?? []).sorted { $0.on < $1.on },
                                         policyVersion: record.policyVersion)
                 }
+                let entries = all.filter { (entry: SessionEntry) in entry.session.status != SessionStatus.discarded }
                 try appendAudit(db, action: .read, recordType: .session, caseID: id)
                 return entries.sorted { ($0.session.on, $0.session.id) < ($1.session.on, $1.session.id) }
             }
@@ -137,12 +138,15 @@ extension Vault {
         do {
             return try write { db in
                 var (session, caseID) = try sessionRecord(db, id)
+                if session.status == .discarded { throw CasebookError(.finalised, "session \(Self.short(id)) was discarded") }
                 guard session.status == .draft else {
                     throw CasebookError(.finalised, "session \(id) is already finalised; correct it with 'casebook session amend \(id) --text ...'")
                 }
                 session.status = .finalised
+                // The finalising revision carries the whole note (ADR 0012): the merge takes it as
+                // the final state, so no revision stamped before it can rewrite a field.
                 try commit(db, [.init(record: id, type: .session, caseID: caseID,
-                                      fields: ["status": .string(SessionStatus.finalised.rawValue)])], action: .update)
+                                      fields: try FieldCoding.fields(of: session))], action: .update)
                 return session
             }
         } catch { throw storageError(error, "finalising a session") }
@@ -154,6 +158,7 @@ extension Vault {
         do {
             return try write { db in
                 let (session, caseID) = try sessionRecord(db, id)
+                if session.status == .discarded { throw CasebookError(.finalised, "session \(Self.short(id)) was discarded; there is nothing to amend") }
                 let org = try organisationState(db)
                 let (texts, masked) = try redactNarrative([("text", text)], redactor: try redactor(db, for: session.clientID),
                                                           policy: org.settings.redaction)

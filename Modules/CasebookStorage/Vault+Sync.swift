@@ -35,6 +35,10 @@ public struct ApplyResult: Sendable, Hashable {
     /// This replica's own outbox entries the server has now proven it holds (cleared from the outbox).
     public var acknowledged: Int = 0
     public var rejected: [RejectedRevision] = []
+    /// Revisions stored but kept out of their record's state by the rulebook (ADR 0012): a
+    /// transition the signer may not make (closing a concern without being the DSL, rewriting
+    /// history, editing a finalised session). Kept as evidence; every replica ignores them alike.
+    public var refused: [RejectedRevision] = []
     /// Cases this replica crypto-shredded because the page carried their destruction certificate.
     public var erased: [CaseID] = []
     public init() {}
@@ -157,10 +161,8 @@ extension Vault {
 
     private struct AuthorInfo {
         var keys: DevicePublicKeys
-        var isAdmin: Bool
-        var isDSL: Bool
-        /// Set when an administrator removed the device: its revisions stamped later are refused.
-        var removedAt: HLCTimestamp?
+        /// Who the device is to the rulebook (person, certified roles, removal).
+        var signer: Signer
     }
 
     private func applyPage(_ db: Database, _ page: [PulledRevision], concurrency: Int) throws -> ApplyResult {
@@ -170,12 +172,13 @@ extension Vault {
         var authors: [DeviceID: AuthorInfo] = [:]
         var keys: [String: CaseKey] = [:]
         let erasedHere = try erasedCases(db)
+        let root = try rootDeviceID(db) ?? device
+        let ownOrRoot: Set<DeviceID> = [device, root]
+        let signers = try ruleSigners(db, personRoles: page.contains { ownOrRoot.contains($0.sealed.header.authorDevice) })
         for item in page {
             let h = item.sealed.header
-            if authors[h.authorDevice] == nil, let device = try trustedDevice(db, h.authorDevice) {
-                authors[h.authorDevice] = AuthorInfo(keys: device.keys, isAdmin: device.isAdmin,
-                                                     isDSL: device.roles.contains(Role.dsl.rawValue),
-                                                     removedAt: try removalStamp(db, h.authorDevice))
+            if authors[h.authorDevice] == nil, let device = try trustedDevice(db, h.authorDevice), let signer = signers[h.authorDevice] {
+                authors[h.authorDevice] = AuthorInfo(keys: device.keys, signer: signer)
             }
             let k = "\(h.caseID.rawValue)#\(h.keyEpoch)"
             if keys[k] == nil, let key = try caseKey(db, caseID: h.caseID, epoch: h.keyEpoch) { keys[k] = key }
@@ -198,18 +201,11 @@ extension Vault {
             do throws(CasebookError) { try RevisionSealer.verifySignature(sealed, author: author.keys, roots: roots) } catch {
                 return reject(error.code.rawValue, error.message)
             }
-            if let removedAt = author.removedAt, h.hlc > removedAt {
-                return reject("device-removed", "revision \(sealed.id.rawValue.prefix(12)) was written by device \(h.authorDevice) after an administrator removed it")
-            }
-            if h.recordType.isOrganisationWide != (h.caseID == .organisation) {
-                return reject("tampered", "revision \(sealed.id.rawValue.prefix(12)) puts a \(h.recordType.rawValue) record in case \(h.caseID)")
-            }
-            if [.person, .settings, .policyVersion, .training].contains(h.recordType), !author.isAdmin {
-                return reject("not-authorised", "revision \(sealed.id.rawValue.prefix(12)) changes organisation records but its author is not a certified administrator")
-            }
-            // A destruction certificate makes every replica shred the case: only erasers may sign one.
-            if h.recordType == .destructionCertificate, !author.isAdmin, !author.isDSL {
-                return reject("not-authorised", "revision \(sealed.id.rawValue.prefix(12)) is a destruction certificate but its author is not a certified administrator or DSL")
+            // The rulebook's header rules: removal, kind of case, record type vs certified roles
+            // (organisation records only by administrators; a destruction certificate, which makes
+            // every replica shred the case, only by an administrator or the DSL).
+            if let violation = Rulebook.admitHeader(h, signer: author.signer) {
+                return RejectedRevision(id: sealed.id.rawValue, violation: violation)
             }
             if erasedHere.contains(h.caseID) {
                 return reject(CasebookError.Code.caseErased.rawValue, "revision \(sealed.id.rawValue.prefix(12)) belongs to case \(h.caseID), which was erased")
@@ -218,8 +214,15 @@ extension Vault {
                 return reject("clock-skew", "revision \(sealed.id.rawValue.prefix(12)) is stamped more than five minutes in the future")
             }
             if let key = keysFound["\(h.caseID.rawValue)#\(h.keyEpoch)"] {
-                do throws(CasebookError) { _ = try RevisionSealer.decrypt(sealed, key: key) } catch {
+                let revision: Revision
+                do throws(CasebookError) { revision = try RevisionSealer.decrypt(sealed, key: key) } catch {
                     return reject(error.code.rawValue, error.message)
+                }
+                // The rulebook's body rules (author is the signer's person, only the DSL acknowledges,
+                // closes or approves, fields naming who acted name the signer). Where the key is not
+                // held, the merge applies them once it is.
+                if let violation = Rulebook.admit(header: h, body: revision.body, signer: author.signer) {
+                    return RejectedRevision(id: sealed.id.rawValue, violation: violation)
                 }
             }
             return nil
@@ -231,6 +234,7 @@ extension Vault {
             """)
         let setSeq = try db.cachedStatement(sql: "UPDATE revisions SET server_seq = ? WHERE id = ? AND server_seq IS NULL")
         let clearOutbox = try db.cachedStatement(sql: "DELETE FROM outbox WHERE revision_id = ?")
+        var storedHere: [SealedRevision] = []
         for (index, item) in page.enumerated() {
             if let verdict = verdicts.wait(index) { result.rejected.append(verdict); continue }
             let sealed = item.sealed, h = sealed.header
@@ -239,6 +243,7 @@ extension Vault {
                                            sealed.ciphertext, sealed.signature, item.seq])
             if db.changesCount > 0 {
                 result.stored += 1
+                storedHere.append(sealed)
                 try hlc.receive(h.hlc, wallMillis: now)
             } else {
                 result.duplicates += 1
@@ -251,6 +256,8 @@ extension Vault {
         if result.stored > 0 {
             try Meta.set(db, .hlc, Data(hlc.last.description.utf8))
             cache.withLock { $0.organisation = nil; $0.knownNames = nil }
+            // The rulebook's state rules (ADR 0012): what the merge keeps out of state is reported.
+            result.refused = try refusedByRules(db, stored: storedHere)
         }
         return result
     }

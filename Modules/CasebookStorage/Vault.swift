@@ -127,6 +127,9 @@ struct VaultCache: ~Copyable {
     var consents: [CaseID: [ConsentRecord]] = [:]
     /// Redactors per client (their known-identifier index is costly to build).
     var redactors: [CaseID: Redactor] = [:]
+    /// The trusted devices as the rulebook sees them, when derived state was last computed: a
+    /// change (a new certification, a removal) drops the derived state (see `Vault+Rulebook`).
+    var ruleSigners: [DeviceID: Signer]?
 
     /// Forgets derived state that a new revision with this header may change.
     mutating func invalidate(for header: RevisionHeader) {

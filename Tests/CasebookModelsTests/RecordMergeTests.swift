@@ -7,6 +7,11 @@ import Testing
 @Suite struct RecordMergeTests {
     static let devices = [DeviceID(rawValue: "device-a"), DeviceID(rawValue: "device-b"), DeviceID(rawValue: "device-c")]
 
+    /// Each test device belongs to person `p-<device>`, a certified practitioner.
+    static func signer(_ device: DeviceID) -> Signer? {
+        Signer(device: device, person: PersonID(rawValue: "p-\(device.rawValue)"), roles: [.practitioner])
+    }
+
     /// Random revisions of one record: few HLC values and devices so ties are common.
     static func revisions(seed: UInt64, type: RecordType) -> [Revision] {
         var rng = SeededGenerator(seed: seed)
@@ -35,8 +40,8 @@ import Testing
             var rng = SeededGenerator(seed: UInt64(shuffleSeed))
             let shuffled = revisions.shuffled(using: &rng)
             let duplicated = shuffled + shuffled.prefix(2)
-            let a = RecordMerge.merge(revisions)
-            let b = RecordMerge.merge(duplicated)
+            let a = RecordMerge.merge(revisions, signers: Self.signer)
+            let b = RecordMerge.merge(duplicated, signers: Self.signer)
             #expect(a == b, "seed \(seed), shuffle \(shuffleSeed)")
         }
     }
@@ -52,7 +57,7 @@ import Testing
             rev("1", "a", 1, ["name": .string("first"), "status": .string("open")]),
             rev("2", "b", 2, ["name": .string("from b")]),
             rev("3", "a", 2, ["name": .string("from a"), "status": .string("closed")]),
-        ]))
+        ], signers: { Signer(device: $0, person: PersonID(rawValue: "p"), roles: [.practitioner]) }))
         // Same HLC: device "b" sorts after "a", so b's write is the later one.
         #expect(merged.fields["name"] == .string("from b"))
         #expect(merged.fields["status"] == .string("closed"))
@@ -64,9 +69,9 @@ import Testing
             id: RevisionID(rawValue: "fin"),
             header: RevisionHeader(recordID: RecordID(rawValue: "record-1"), recordType: .session, caseID: CaseID(rawValue: "case-1"),
                                    authorDevice: DeviceID(rawValue: "device-a"), hlc: HLCTimestamp(physical: 0, logical: 5), keyEpoch: 0),
-            body: RevisionBody(fields: ["status": .string("finalised"), "topics": .string("final")], author: PersonID(rawValue: "p"),
+            body: RevisionBody(fields: ["status": .string("finalised"), "topics": .string("final")], author: PersonID(rawValue: "p-device-a"),
                                policyVersion: nil))
-        let merged = try #require(RecordMerge.merge(revisions + [finalising]))
+        let merged = try #require(RecordMerge.merge(revisions + [finalising], signers: Self.signer))
         #expect(merged.fields["topics"] == .string("final"))
         #expect(merged.applied == [finalising.id])
         #expect(merged.ignored.count == revisions.count)
@@ -79,7 +84,7 @@ import Testing
         moved.header.hlc = HLCTimestamp(physical: 99, logical: 0)
         moved.id = RevisionID(rawValue: "moved")
         revisions.append(moved)
-        let merged = try #require(RecordMerge.merge(revisions))
+        let merged = try #require(RecordMerge.merge(revisions, signers: Self.signer))
         #expect(merged.caseID == CaseID(rawValue: "case-1"))
         #expect(merged.ignored.contains(moved.id))
     }

@@ -134,7 +134,8 @@ struct CrashTests {
         let identity = DeviceIdentity.generate(person: person)
         let keys = identity.publicKeys
         _ = try await client.send(.POST, SyncAPI.Path.enrol, EnrolRequest(
-            code: code, device: DeviceRecord(deviceID: keys.deviceID, person: person, signing: keys.signing, agreement: keys.agreement)),
+            code: try #require(EnrolmentSecret.serverAuth(ofCode: code)),
+            device: DeviceRecord(deviceID: keys.deviceID, person: person, signing: keys.signing, agreement: keys.agreement)),
             as: EnrolResponse.self)
         try await client.login(identity)
 

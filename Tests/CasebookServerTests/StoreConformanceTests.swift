@@ -1,6 +1,6 @@
 import CasebookCrypto
 import CasebookModels
-@testable import CasebookServer
+@testable @_spi(Testing) import CasebookServer
 import CasebookSync
 import Foundation
 import Hummingbird
@@ -13,7 +13,7 @@ import NIOCore
 import NIOFoundationEssentialsCompat
 import Logging
 
-/// One suite, run against both stores: SQLite and PostgreSQL must behave the same.
+/// One suite, run against every store: in memory, SQLite and PostgreSQL must behave the same.
 @Suite("Store conformance (HTTP API against each store)")
 struct StoreConformanceTests {
     @Test("enrolment, login and organisation info", arguments: StoreKind.allCases)
@@ -281,6 +281,70 @@ struct StoreConformanceTests {
             #expect(empty.revisions.isEmpty && empty.cursor == cursor && !empty.hasMore)
             #expect(try await api.send(.get, SyncAPI.Path.revisions + "?after=garbage!", token: admin.token).status == .badRequest)
         }
+    }
+}
+
+extension StoreConformanceTests {
+    /// The access rule is written once, `AccessPolicy.canRead`; the SQL stores translate it into
+    /// `WHERE` clauses for paging. Every store must serve revisions and keys of a case to exactly
+    /// the callers the rule allows: owner, live grant, revoked grant, lapsed grant, no grant, DSL,
+    /// administrator.
+    @Test("pull and keys serve exactly whom AccessPolicy.canRead allows", arguments: StoreKind.allCases)
+    func servingFollowsTheAccessRule(kind: StoreKind) async throws {
+        guard let fixture = try await Fixture.make(kind) else { return }
+        try await fixture.run { api, admin in
+            let owner = try await api.invite(by: admin, role: .practitioner)
+            let live = try await api.invite(by: admin, role: .practitioner, type: .volunteer)
+            let revoked = try await api.invite(by: admin, role: .practitioner)
+            let lapsed = try await api.invite(by: admin, role: .practitioner)
+            let stranger = try await api.invite(by: admin, role: .practitioner)
+            let dsl = try await api.invite(by: admin, role: .dsl)
+            let everyone = [owner, live, revoked, lapsed, stranger, dsl, admin]
+            let caseID = CaseID.random()
+            let key = CaseKey.generate(caseID: caseID, epoch: 0)
+            #expect(try await api.push([try Sealer(member: owner, clock: fixture.clock).seal(case: caseID, type: .client, key: key)],
+                                       as: owner).accepted.count == 1)
+            #expect(try await api.push([try Sealer(member: admin, clock: fixture.clock).seal(case: .organisation, type: .settings)],
+                                       as: admin).accepted.count == 1)
+            let wrapped = try everyone.map { try KeyWrap.wrap(key, for: $0.identity.publicKeys, by: owner.identity) }
+            #expect(try await api.send(.put, SyncAPI.Path.caseKeys(caseID), token: owner.token,
+                                       json: KeyUpload(keys: wrapped)).status == .noContent)
+            let today = LocalDate(fixture.clock.now)
+            for (member, until) in [(live, today.addingDays(5)), (revoked, nil), (lapsed, today.addingDays(-1))] {
+                #expect(try await api.send(.post, SyncAPI.Path.grants(caseID), token: owner.token,
+                                           json: GrantRequest(person: member.person, until: until)).status == .noContent)
+            }
+            #expect(try await api.send(.delete, SyncAPI.Path.grant(caseID, revoked.person), token: owner.token).status == .noContent)
+
+            try await withServerStore(url: fixture.url, logger: TestDatabase.logger) { store in
+                for member in everyone {
+                    let caller = Caller(device: member.device, person: member.person, role: member.role, active: true)
+                    let facts = try await store.caseFacts(caseID, person: member.person, today: today)
+                    let allowed = AccessPolicy.canRead(caseID, caller: caller, facts: facts)
+                    let pulled = Set(try await api.pullAll(as: member).revisions.compactMap { try? $0.sealed().header.caseID })
+                    #expect(pulled.contains(caseID) == allowed, "\(kind): revisions for \(member.role) \(facts)")
+                    #expect(pulled.contains(.organisation), "every member reads the organisation case")
+                    let keys = try api.decode(KeyList.self, try await api.send(.get, SyncAPI.Path.keys, token: member.token)).keys
+                    #expect(keys.contains { $0.caseID == caseID } == allowed, "\(kind): keys for \(member.role) \(facts)")
+                    let direct = try await api.send(.get, SyncAPI.Path.caseRevisions(caseID), token: member.token).status
+                    #expect((direct == .ok) == allowed)
+                }
+                // The rule's verdicts themselves, so that a rule serving nobody cannot pass.
+                let verdicts = try await everyone.asyncMap { member in
+                    AccessPolicy.canRead(caseID, caller: Caller(device: member.device, person: member.person, role: member.role, active: true),
+                                         facts: try await store.caseFacts(caseID, person: member.person, today: today))
+                }
+                #expect(verdicts == [true, true, false, false, false, true, false])
+            }
+        }
+    }
+}
+
+extension Array where Element: Sendable {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for element in self { out.append(try await transform(element)) }
+        return out
     }
 }
 

@@ -28,7 +28,7 @@ struct WrappedKeyStoreTests {
         }
     }
 
-    @Test("columns are added once, round-trip, and a legacy unsigned row is replaced by a signed upload", arguments: StoreKind.allCases)
+    @Test("columns are added once, round-trip, and a legacy unsigned row is replaced by a signed upload", arguments: StoreKind.persistent)
     func columnsAndLegacyRows(kind: StoreKind) async throws {
         guard let url = try await TestDatabase.make(kind) else { return }
         try await withServerStore(url: url, logger: TestDatabase.logger) { store in

@@ -245,7 +245,7 @@ import Testing
         #expect(invitation.person == standalone.person)
         let code = try EnrolmentCode(parsing: invitation.code)
         try standalone.checkStandaloneEnrolment(invited: code.person)
-        let enrolment = try await SyncClient.enrol(code: code, person: nil, transport: await org.server.transport(for: nil),
+        let enrolment = try await SyncClient.enrol(code: code, person: nil, transport: org.server.transport(for: nil),
                                                    existing: standalone.identity)
         #expect(enrolment.identity.deviceID == standalone.device)
         let kept = try standalone.adoptEnrolment(organisation: enrolment.organisation, root: enrolment.root, server: "memory:")
@@ -254,7 +254,7 @@ import Testing
         #expect(try standalone.enrolledOrganisation() != nil)
 
         let member = Member(name: "Sam Standalone", role: .practitioner, vault: standalone,
-                            transport: await org.server.transport(for: standalone.device))
+                            transport: org.server.transport(for: standalone.identity))
         try await org.admin.sync()  // vouches for the existing device keys
         try await member.sync()
         try await member.sync()  // the recovery key is known once the organisation settings are pulled

@@ -160,10 +160,10 @@ import Testing
         let invitation = try await org.admin.client().invite(name: "Ivy Invitee", role: .practitioner, type: .volunteer)
         // The code's fingerprint is for the real root; change one hex digit as if the server's root were another key.
         var parts = invitation.code.split(separator: ".").map(String.init)
-        parts[2] = String(parts[2].dropLast()) + (parts[2].hasSuffix("0") ? "1" : "0")
+        parts[3] = String(parts[3].dropLast()) + (parts[3].hasSuffix("0") ? "1" : "0")
         await #expect(throws: CasebookError.self) {
             _ = try await SyncClient.enrol(code: try EnrolmentCode(parsing: parts.joined(separator: ".")), person: nil,
-                                           transport: await org.server.transport(for: nil))
+                                           transport: org.server.transport(for: nil))
         }
     }
 

@@ -64,7 +64,7 @@ struct ClientCommand: ParsableCommand {
         }
 
         func run(vault: Vault) throws {
-            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let id = try vault.resolveClient(client)
             let detail = try vault.clientDetail(id)
             if options.json {
                 Output.json(DetailView(client: ClientView(detail.client), consents: detail.consents, sessions: detail.sessionCount))
@@ -99,7 +99,7 @@ struct ConsentCommand: ParsableCommand {
         @Option(help: "client, or guardian (a parent or guardian signing for a child).") var signedBy: Signatory
 
         func run(vault: Vault) throws {
-            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let id = try vault.resolveClient(client)
             let consent = try vault.recordConsent(client: id, formVersion: formVersion, signedOn: signedOn, signedBy: signedBy)
             if options.json { Output.json(["id": consent.id.rawValue]) } else { print("Recorded consent \(consent.id)") }
         }

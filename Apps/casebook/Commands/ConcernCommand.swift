@@ -48,8 +48,8 @@ struct ConcernCommand: ParsableCommand {
         }
 
         func run(vault: Vault) async throws {
-            let id = try Parse.id(client, as: ClientID.self, what: "client")
-            let sessionID = try session.map { try Parse.id($0, as: RecordID.self, what: "session") }
+            let id = try vault.resolveClient(client)
+            let sessionID = try session.map { try vault.resolveRecord($0, types: [.session], what: "session", list: "casebook session list CLIENT") }
             let concern = try vault.raiseConcern(client: id, category: category, details: details, session: sessionID,
                                                  clientViews: clientViews, actionTaken: action)
             let connectivity = try vault.connectivity()
@@ -57,7 +57,8 @@ struct ConcernCommand: ParsableCommand {
             // cannot tell a practitioner whether the DSL will hear of this soon.
             var reachable: Bool?
             if connectivity.serverConfigured, let url = try? SyncSupport.serverURL(explicit: nil, vault: vault),
-               let transport = try? HTTPSyncTransport(baseURL: url, identity: nil) {
+               let transport = try? HTTPSyncTransport(baseURL: url, identity: nil,
+                                                      security: (try? SyncSupport.transportSecurity(caCert: nil, vault: vault)) ?? TransportSecurity()) {
                 reachable = await transport.isReachable(timeout: ConcernCommand.probeTimeout)
             }
             let offline = reachable != true
@@ -108,16 +109,20 @@ struct ConcernCommand: ParsableCommand {
         @Flag(help: "Only open and acknowledged concerns.") var open = false
 
         func run(vault: Vault) throws {
-            let id = try client.map { try Parse.id($0, as: ClientID.self, what: "client") }
+            let id = try client.map { try vault.resolveClient($0) }
             let rows = try vault.concerns(client: id, includeClosed: !open).map(Row.init)
             if options.json { Output.json(rows); return }
             if rows.isEmpty { print("No concerns.") }
+            let names = try Names(vault, clients: rows.map { ClientID(rawValue: $0.client) })
             for r in rows {
-                print("\(r.id)  client \(r.client)  \(r.category)  \(r.status)\(r.escalated ? " ESCALATED" : "")  raised \(r.raisedOn) by \(r.raisedBy)")
+                print("\(r.id.prefix(8))  \(names.client(r.client))  \(r.category)  \(r.status)\(r.escalated ? " ESCALATED" : "")  raised \(Output.localTime(r.raisedAt)) by \(names.person(r.raisedBy))")
                 print("    details: \(r.details)")
                 if let views = r.clientViews { print("    client's views: \(views)") }
-                for a in r.actions { print("    \(a.on) \(a.kind) by \(a.by): \(a.text)") }
-                if let outcome = r.outcome { print("    outcome (\(r.closedOn ?? "")): \(outcome)") }
+                // The concern's history in time order, with who did what.
+                var history: [(on: String, line: String)] = r.actions.map { ($0.on, "\($0.on) \($0.kind) by \(names.person($0.by)): \($0.text)") }
+                if let by = r.acknowledgedBy, let on = r.acknowledgedOn { history.append((on, "\(on) acknowledged by \(names.person(by))")) }
+                if let by = r.closedBy, let on = r.closedOn { history.append((on + "~", "\(on) closed by \(names.person(by)): \(r.outcome ?? "")")) }
+                for entry in history.sorted(by: { $0.on < $1.on }) { print("    \(entry.line)") }
             }
         }
     }
@@ -128,7 +133,7 @@ struct ConcernCommand: ParsableCommand {
         @Argument(help: "Concern id.") var id: String
 
         func run(vault: Vault) throws {
-            let concern = try vault.acknowledgeConcern(try Parse.id(id, as: RecordID.self, what: "concern"))
+            let concern = try vault.acknowledgeConcern(try vault.resolveRecord(id, types: [.concern], what: "concern", list: "casebook concern list"))
             if options.json { Output.json(["id": concern.id.rawValue, "status": concern.status.rawValue]) } else {
                 print("Acknowledged concern \(concern.id).")
             }
@@ -143,7 +148,7 @@ struct ConcernCommand: ParsableCommand {
         @Option(help: "Kind of action, e.g. referral, call, meeting.") var kind = "action"
 
         func run(vault: Vault) throws {
-            let action = try vault.recordConcernAction(try Parse.id(id, as: RecordID.self, what: "concern"), kind: kind, text: text)
+            let action = try vault.recordConcernAction(try vault.resolveRecord(id, types: [.concern], what: "concern", list: "casebook concern list"), kind: kind, text: text)
             if options.json { Output.json(["id": action.id.rawValue]) } else { print("Recorded action \(action.id).") }
         }
     }
@@ -155,7 +160,7 @@ struct ConcernCommand: ParsableCommand {
         @Option(help: "How the concern was resolved.") var outcome: String
 
         func run(vault: Vault) throws {
-            let concern = try vault.closeConcern(try Parse.id(id, as: RecordID.self, what: "concern"), outcome: outcome)
+            let concern = try vault.closeConcern(try vault.resolveRecord(id, types: [.concern], what: "concern", list: "casebook concern list"), outcome: outcome)
             if options.json { Output.json(["id": concern.id.rawValue, "status": concern.status.rawValue]) } else {
                 print("Closed concern \(concern.id).")
             }
@@ -170,7 +175,7 @@ struct ConcernCommand: ParsableCommand {
         @Option(help: "Hours before escalation (1 to 168; default 24).") var escalationHours: Int?
 
         func run(vault: Vault) throws {
-            let deputyID = try deputy.map { try Parse.id($0, as: PersonID.self, what: "person") }
+            let deputyID = try deputy.map { try vault.resolvePerson($0) }
             try vault.configureEscalation(deputy: deputyID, hours: escalationHours)
             let s = try vault.organisation().settings
             if options.json {

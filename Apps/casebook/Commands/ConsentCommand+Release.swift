@@ -15,7 +15,7 @@ extension ConsentCommand {
         @Option(help: "Last day the consent covers, YYYY-MM-DD (default: until withdrawn).") var until: LocalDate?
 
         func run(vault: Vault) throws {
-            let consent = try vault.recordReleaseConsent(client: try Parse.id(client, as: ClientID.self, what: "client"),
+            let consent = try vault.recordReleaseConsent(client: try vault.resolveClient(client),
                                                          recipient: to, purpose: purpose, until: until)
             if options.json { Output.json(["id": consent.id.rawValue]) } else { print("Recorded consent to release \(consent.id).") }
         }
@@ -29,7 +29,7 @@ extension ConsentCommand {
         @Argument(help: "Client id.") var client: String
 
         func run(vault: Vault) throws {
-            let withdrawal = try vault.withdrawReleaseConsent(client: try Parse.id(client, as: ClientID.self, what: "client"))
+            let withdrawal = try vault.withdrawReleaseConsent(client: try vault.resolveClient(client))
             if options.json { Output.json(["id": withdrawal.id.rawValue]) } else {
                 print("Recorded withdrawal \(withdrawal.id): consent-based releases are refused from \(withdrawal.on); safeguarding and legal-basis releases remain possible.")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CasebookCrypto
 import CasebookModels
 import CasebookStorage
 import CasebookSync
@@ -7,8 +8,8 @@ import Foundation
 struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "Devices of the organisation: list them, remove a lost or stolen one.",
-        subcommands: [List.self, Remove.self])
+        abstract: "Devices of the organisation: list them, vouch for a held one, remove a lost or stolen one.",
+        subcommands: [List.self, Certify.self, Remove.self])
 
     struct List: AsyncVaultCommand {
         static let configuration = CommandConfiguration(
@@ -18,11 +19,15 @@ struct DeviceCommand: ParsableCommand {
                 'certified' (an administrator's signature chain reaching the organisation root verifies), \
                 'awaiting certification' (enrolled; an administrator's 'casebook sync' vouches for it), \
                 'removed' (an administrator removed it: it receives no keys and cannot sign in), or \
-                'root' (the organisation root, pinned by every vault). Only ids are shown for devices; \
-                people's names come from the encrypted organisation records.
+                'root' (the organisation root, pinned by every vault), or, on the inviting administrator's \
+                vault, 'held' (its proof matches an invitation that already vouched for a device: compare \
+                the fingerprint with the one the person's 'casebook enrol' printed, then 'casebook device \
+                certify DEVICE'). Each device's fingerprint is a short hash of its public keys. Only ids are \
+                shown for devices; people's names come from the encrypted organisation records.
                 """)
         @OptionGroup var options: VaultOptions
         @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+        @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
 
         struct Row: Encodable {
             var id: String
@@ -34,6 +39,7 @@ struct DeviceCommand: ParsableCommand {
             var removedAt: String?
             var removedBy: String?
             var thisDevice: Bool
+            var fingerprint: String
         }
 
         func run(vault: Vault, client: SyncClient) async throws {
@@ -42,6 +48,7 @@ struct DeviceCommand: ParsableCommand {
             let known = Dictionary(uniqueKeysWithValues: try vault.knownDevices().map { ($0.device, $0) })
             let removed = Dictionary((info.removedDevices ?? []).map { ($0.deviceID, $0) }, uniquingKeysWith: { a, _ in a })
             let people = (try? vault.organisation().people) ?? []
+            let held = Set(try vault.heldEnrolments().map(\.device))
             let rows = info.devices.map { record -> Row in
                 let mine = known[record.deviceID]
                 let state: String
@@ -50,21 +57,49 @@ struct DeviceCommand: ParsableCommand {
                 else if record.deviceID == info.rootDevice { state = "root" }
                 else if mine != nil { state = "certified" }
                 else if record.certification != nil { state = "certified (chain not verified by this vault)" }
+                else if held.contains(record.deviceID) { state = "held: claims a used invitation; certify only after comparing fingerprints" }
                 else { state = "awaiting certification" }
                 return Row(id: record.deviceID.rawValue, person: record.person.rawValue,
                            name: people.first { $0.id == record.person }?.name,
                            roles: (record.certifiedRoles ?? []).map(\.rawValue), certifiedBy: record.certifiedBy?.rawValue, state: state,
                            removedAt: (mine?.removedAt).map { ISO8601DateFormatter().string(from: $0.date) },
                            removedBy: (mine?.removedBy ?? removed[record.deviceID]?.removedBy)?.rawValue,
-                           thisDevice: record.deviceID == vault.device)
+                           thisDevice: record.deviceID == vault.device, fingerprint: DeviceFingerprint.of(record.publicKeys))
             }
             if options.json { Output.json(rows); return }
             if rows.isEmpty { print("No devices.") }
             for r in rows {
                 let who = r.name.map { "\(r.person) (\($0))" } ?? r.person
                 let by = r.certifiedBy.map { "  certified by \($0)" } ?? ""
-                print("\(r.id)  \(who)  \(r.roles.joined(separator: ","))  \(r.state)\(by)\(r.thisDevice ? "  (this device)" : "")")
+                print("\(r.id)  \(who)  \(r.roles.joined(separator: ","))  \(r.state)\(by)  fingerprint \(r.fingerprint)\(r.thisDevice ? "  (this device)" : "")")
             }
+        }
+    }
+
+    struct Certify: AsyncVaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Vouch for a held device (administrators): a further device claiming an invitation.",
+            discussion: """
+                'casebook sync' vouches for one device per invitation. A further device whose enrolment proof \
+                matches the same invitation is held, since only someone holding the code could make that proof \
+                and a code can leak. Ask the person for the fingerprint their 'casebook enrol' printed, compare \
+                it with 'casebook device list', and run this command (with --fingerprint to have it compared \
+                for you). A device whose proof does not match an invitation this vault issued is never certified.
+                """)
+        @OptionGroup var options: VaultOptions
+        @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+        @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
+        @Option(help: "The fingerprint the device's owner read out; the device is certified only if it matches.") var fingerprint: String?
+        @Argument(help: "Device id (see 'casebook device list').") var device: String
+
+        func run(vault: Vault, client: SyncClient) async throws {
+            let id = try Parse.id(device, as: DeviceID.self, what: "device")
+            let issued = try await client.certifyDevice(id, fingerprint: fingerprint)
+            if options.json {
+                Output.json(["device": issued.device.rawValue, "person": issued.person.rawValue, "fingerprint": issued.fingerprint])
+                return
+            }
+            print("Vouched for device \(issued.device) of person \(issued.person) (fingerprint \(issued.fingerprint)).")
         }
     }
 
@@ -88,6 +123,7 @@ struct DeviceCommand: ParsableCommand {
                 """)
         @OptionGroup var options: VaultOptions
         @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+        @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
         @Argument(help: "Device id (see 'casebook device list').") var device: String
 
         struct Removed: Encodable {
@@ -97,7 +133,7 @@ struct DeviceCommand: ParsableCommand {
         }
 
         func run(vault: Vault, client: SyncClient) async throws {
-            let id = try Parse.id(device, as: DeviceID.self, what: "device")
+            let id = try vault.resolveDevice(device)
             let outcome = try await client.removeDevice(id)
             if options.json {
                 Output.json(Removed(id: outcome.device.rawValue, person: outcome.person?.rawValue,

@@ -31,11 +31,11 @@ struct DiscloseCommand: ParsableCommand {
         @Option(help: "Comma-separated ids of the records released (minimum necessary).") var records: String?
 
         func run(vault: Vault) throws {
-            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let id = try vault.resolveClient(client)
             guard basis != .subjectAccess else {
                 throw CasebookError(.invalidInput, "--basis subject-access is used by the subject-access export, not by disclose")
             }
-            let ids = try (records ?? "").split(separator: ",").map { try Parse.id(String($0), as: RecordID.self, what: "record") }
+            let ids = try (records ?? "").split(separator: ",").map { try vault.resolveRecord(String($0), types: [.session, .amendment, .consent, .concern, .concernAction, .disclosure, .releaseConsent, .accessRequest], what: "record", list: "casebook session list CLIENT") }
             let disclosure = try vault.disclose(client: id, recipient: to, purpose: purpose, basis: basis, reference: reference, records: ids)
             if options.json {
                 Output.json(["id": disclosure.id.rawValue, "status": disclosure.status.rawValue])
@@ -53,7 +53,7 @@ struct DiscloseCommand: ParsableCommand {
         @Argument(help: "Disclosure id.") var id: String
 
         func run(vault: Vault) throws {
-            let disclosure = try vault.approveDisclosure(try Parse.id(id, as: RecordID.self, what: "disclosure"))
+            let disclosure = try vault.approveDisclosure(try vault.resolveRecord(id, types: [.disclosure], what: "disclosure", list: "casebook disclose list CLIENT"))
             if options.json { Output.json(["id": disclosure.id.rawValue, "status": disclosure.status.rawValue]) } else {
                 print("Approved and released disclosure \(disclosure.id).")
             }
@@ -72,7 +72,7 @@ struct DiscloseCommand: ParsableCommand {
         }
 
         func run(vault: Vault) throws {
-            let history = try vault.releaseHistory(client: try Parse.id(client, as: ClientID.self, what: "client"))
+            let history = try vault.releaseHistory(client: try vault.resolveClient(client))
             var rows = history.disclosures.map {
                 Row(id: $0.id.rawValue, kind: "disclosure", recipient: $0.recipient, purpose: $0.purpose, basis: $0.basis.rawValue,
                     reference: $0.reference, records: $0.records.map(\.rawValue), status: $0.status.rawValue, by: $0.requestedBy.rawValue,

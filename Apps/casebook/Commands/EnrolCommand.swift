@@ -11,8 +11,16 @@ struct EnrolCommand: AsyncParsableCommand {
         abstract: "Make this vault a member of an organisation's sync server (creating the vault).",
         discussion: """
             Creates your device keys and registers their public halves with the server using a one-time \
-            code. An invited person's code looks like PERSON.SECRET.FINGERPRINT: the fingerprint lets this \
-            command check that the server serves the organisation's real root key.
+            code. Every code starts with cb1. (so --code=CODE and --code CODE both work). An invited \
+            person's code looks like cb1.PERSON.SECRET.FINGERPRINT[.PIN]: the fingerprint lets this command \
+            check that the server serves the organisation's real root key; the optional pin is the SHA-256 \
+            of the server's TLS certificate, checked before anything is sent. The server never sees the \
+            code itself, only a value derived from it, and cannot vouch for a device of its own. This \
+            command prints your device's fingerprint: your administrator sees the same one.
+
+            TLS: a server with the organisation's own certificate needs its CA certificate: --ca-cert FILE \
+            (or CASEBOOK_CA_CERT); it is remembered in the vault for later commands. Plain http:// is \
+            refused except to this machine. $CASEBOOK_SYNC_TIMEOUT (seconds) bounds the request.
 
             The organisation's first administrator uses the code and person id printed by \
             'casebook-server init' (--code CODE --person ID) and must name a file for the organisation \
@@ -31,12 +39,18 @@ struct EnrolCommand: AsyncParsableCommand {
 
     @OptionGroup var options: VaultOptions
     @Option(help: "Sync server URL, e.g. https://sync.example.org.") var server: String?
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
     @Option(help: "The one-time enrolment code.") var code: String
     @Option(help: "Your name (stored encrypted in the organisation records).") var name: String
     @Option(help: "Your person id (only for the first administrator's code from casebook-server init).") var person: String?
     @Option(help: "Who you are to the organisation: staff, volunteer or external.") var type: PersonType = .staff
     @Option(help: ArgumentHelp("First administrator only: where to write the organisation recovery key.", valueName: "file"))
     var recoveryKeyOut: String?
+
+    /// The CA to trust (--ca-cert or CASEBOOK_CA_CERT) and the pin the invitation code carries.
+    func enrolmentSecurity(_ parsed: EnrolmentCode) throws -> TransportSecurity {
+        TransportSecurity(caCertificatesPEM: try SyncSupport.caCertificate(explicit: caCert), serverCertificatePin: parsed.serverCertificatePin)
+    }
 
     func run() async throws {
         try await Output.guarded {
@@ -60,8 +74,10 @@ struct EnrolCommand: AsyncParsableCommand {
             }
             guard passphrase.count >= 10 else { throw CasebookError(.invalidInput, "the passphrase must be at least 10 characters long") }
             let url = try SyncSupport.serverURL(explicit: server, vault: nil)
-            let transport = try HTTPSyncTransport(baseURL: url, identity: nil)
-            let enrolment = try await SyncClient.enrol(code: parsed, person: explicitPerson, transport: transport)
+            let security = try enrolmentSecurity(parsed)
+            let transport = try HTTPSyncTransport(baseURL: url, identity: nil, security: security)
+            let enrolment = try await SyncClient.enrol(code: parsed, person: explicitPerson, transport: transport,
+                                                       timeout: SyncSupport.requestTimeout() ?? .seconds(30))
             if let recovery = enrolment.recovery, let out = recoveryKeyOut {
                 // Owner-only from the first byte, never overwriting (OwnerOnlyFile, ADR 0018).
                 do throws(CasebookError) { try OwnerOnlyFile.create(out, contents: Data(recovery.secretFileContents.utf8)) } catch {
@@ -71,13 +87,15 @@ struct EnrolCommand: AsyncParsableCommand {
             let vault = try Vault.createEnrolled(at: path, passphrase: passphrase, identity: enrolment.identity, ownerName: name,
                                                  role: enrolment.person.role, type: type, organisation: enrolment.organisation,
                                                  root: enrolment.root, recoveryKey: enrolment.recovery?.publicKey, server: url)
+            try vault.rememberTransportSecurity(TransportSecurity(caCertificatesPEM: security.caCertificatesPEM))
             if options.json {
                 Output.json(["vault": vault.path, "person_id": vault.person.rawValue, "device_id": vault.device.rawValue,
                              "organisation": enrolment.organisation.name, "role": enrolment.person.role.rawValue,
-                             "root": enrolment.isRoot ? "yes" : "no"])
+                             "root": enrolment.isRoot ? "yes" : "no", "fingerprint": enrolment.fingerprint])
             } else {
                 print("Enrolled in \(enrolment.organisation.name) as \(enrolment.person.role.rawValue); vault \(vault.path)")
                 print("Your person id: \(vault.person)")
+                print("Your device fingerprint: \(enrolment.fingerprint) (your administrator sees the same one before vouching for this device)")
                 if let out = recoveryKeyOut, enrolment.recovery != nil {
                     print("The organisation recovery key was written to \(out). Move it OFFLINE now (print it or copy it to")
                     print("removable media kept in a safe) and delete it from this laptop.")

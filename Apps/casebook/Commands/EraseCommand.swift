@@ -19,7 +19,7 @@ struct EraseCommand: VaultCommand {
     @Flag(help: "Confirm that the records are to be destroyed; this cannot be undone.") var confirm = false
 
     func run(vault: Vault) throws {
-        let id = try Parse.id(client, as: ClientID.self, what: "client")
+        let id = try vault.resolveClient(client)
         guard confirm else { throw CasebookError(.invalidInput, "erasing client \(id) cannot be undone; repeat with --confirm") }
         let certificate = try vault.erase(client: id)
         if options.json {

@@ -59,9 +59,9 @@ struct ExportCommand: ParsableCommand {
             guard me.roles.contains(.recordsOfficer) || me.roles.contains(.dsl) else {
                 throw CasebookError(.notAuthorised, "only records-officer or dsl may export a subject-access bundle")
             }
-            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let id = try vault.resolveClient(client)
             if let request {
-                let requestID = try Parse.id(request, as: RecordID.self, what: "request")
+                let requestID = try vault.resolveRecord(request, types: [.accessRequest], what: "request", list: "casebook sar list")
                 guard let found = try vault.accessRequests(all: true).first(where: { $0.id == requestID }), found.clientID == id else {
                     throw CasebookError(.notFound, "no subject-access request \(request) for client \(id); see 'casebook sar list --all'")
                 }
@@ -86,7 +86,7 @@ struct ExportCommand: ParsableCommand {
             let bundleID = BundleSigning.sha256Hex((try? Data(contentsOf: url)) ?? Data())
             if let request {
                 // The bundle answers the request: it leaves the open list and its deadline warnings.
-                _ = try vault.answerAccessRequest(try Parse.id(request, as: RecordID.self, what: "request"), on: LocalDate(Date()))
+                _ = try vault.answerAccessRequest(try vault.resolveRecord(request, types: [.accessRequest], what: "request", list: "casebook sar list"), on: LocalDate(Date()))
             }
             if options.json {
                 Output.json(ExportView(

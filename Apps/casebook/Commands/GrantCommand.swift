@@ -17,13 +17,14 @@ struct GrantCommand: AsyncVaultCommand {
 
     @OptionGroup var options: VaultOptions
     @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
     @Argument(help: "Client id.") var client: String
     @Option(help: "Person id to grant.") var to: String
     @Option(help: "Last day of the grant, YYYY-MM-DD (volunteers, external practitioners).") var until: LocalDate?
 
     func run(vault: Vault, client syncClient: SyncClient) async throws {
-        let caseID = try Parse.id(client, as: ClientID.self, what: "client")
-        let person = try Parse.id(to, as: PersonID.self, what: "person")
+        let caseID = try vault.resolveClient(client)
+        let person = try vault.resolvePerson(to)
         if let until, until < vault.clock.today { throw CasebookError(.invalidInput, "--until \(until) is in the past") }
         let outcome = try await syncClient.grant(caseID, to: person, until: until)
         if options.json { Output.json(outcome); return }
@@ -47,12 +48,13 @@ struct RevokeCommand: AsyncVaultCommand {
 
     @OptionGroup var options: VaultOptions
     @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
     @Argument(help: "Client id.") var client: String
     @Option(help: "Person id to revoke.") var from: String
 
     func run(vault: Vault, client syncClient: SyncClient) async throws {
-        let caseID = try Parse.id(client, as: ClientID.self, what: "client")
-        let person = try Parse.id(from, as: PersonID.self, what: "person")
+        let caseID = try vault.resolveClient(client)
+        let person = try vault.resolvePerson(from)
         let outcome = try await syncClient.revoke(caseID, from: person)
         if options.json { Output.json(outcome); return }
         print("Revoked \(person) from client \(caseID); the case key is now epoch \(outcome.newEpoch), wrapped for \(outcome.recipients) remaining reader(s).")

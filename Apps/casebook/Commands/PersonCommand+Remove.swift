@@ -18,6 +18,7 @@ extension PersonCommand {
                 """)
         @OptionGroup var options: VaultOptions
         @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+        @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
         @Argument(help: "Person id (see 'casebook person list').") var person: String
 
         struct Removed: Encodable {
@@ -27,7 +28,7 @@ extension PersonCommand {
         }
 
         func run(vault: Vault, client: SyncClient) async throws {
-            let id = try Parse.id(person, as: PersonID.self, what: "person")
+            let id = try vault.resolvePerson(person)
             let outcome = try await client.removePerson(id)
             if options.json {
                 Output.json(Removed(id: outcome.person.rawValue, devices: outcome.devices.map(\.rawValue),

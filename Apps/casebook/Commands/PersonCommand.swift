@@ -12,7 +12,10 @@ struct PersonCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Invite a person (administrators); prints their one-time enrolment code.",
             discussion: """
-                The code is generated on this laptop; the server receives only its SHA-256. The person's name \
+                The code (cb1.PERSON.SECRET.FINGERPRINT[.PIN]) is generated on this laptop; the server receives \
+                only the SHA-256 of a value derived from it, and cannot make the proof that the invitee's device \
+                makes with it. Your next 'casebook sync' vouches for one device per invitation; a further device \
+                claiming it is held until you run 'casebook device certify DEVICE'. The person's name \
                 is stored encrypted in the organisation records, never on the server. Give the code to the \
                 person privately; after they run 'casebook enrol', run 'casebook sync' to vouch for their keys.
 
@@ -22,6 +25,7 @@ struct PersonCommand: ParsableCommand {
                 """)
         @OptionGroup var options: VaultOptions
         @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+        @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
         @Option(help: "The person's name (stored encrypted).") var name: String
         @Option(help: "Their role: practitioner, dsl or admin.") var role: Role
         @Option(help: "Who they are: staff, volunteer or external.") var type: PersonType
@@ -29,10 +33,21 @@ struct PersonCommand: ParsableCommand {
             "Invite the owner of an existing standalone vault under the person id its records carry (they read it from 'casebook person list').",
             valueName: "person-id"))
         var existingPerson: String?
+        @Option(name: .customLong("server-cert"), help: ArgumentHelp(
+            "The sync server's TLS certificate (PEM): its SHA-256 goes into this and later invitation codes, and the invitee's 'casebook enrol' checks it.",
+            valueName: "file"))
+        var serverCert: String?
 
         func run(vault: Vault, client: SyncClient) async throws {
             guard [.practitioner, .dsl, .admin].contains(role) else {
                 throw CasebookError(.invalidInput, "--role must be practitioner, dsl or admin")
+            }
+            if let serverCert {
+                guard let data = FileManager.default.contents(atPath: serverCert),
+                      let pin = HTTPSyncTransport.certificateFingerprint(pem: String(decoding: data, as: UTF8.self)) else {
+                    throw CasebookError(.invalidInput, "\(serverCert) is not a readable PEM certificate; give the server's certificate file (--server-cert)")
+                }
+                try vault.rememberTransportSecurity(TransportSecurity(serverCertificatePin: pin))
             }
             let existing = try existingPerson.map { try Parse.id($0, as: PersonID.self, what: "--existing-person") }
             let invitation = try await client.invite(name: name, role: role, type: type, existing: existing)

@@ -39,19 +39,20 @@ struct RecoverCommand: AsyncVaultCommand {
 
     @OptionGroup var options: VaultOptions
     @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
     @Option(help: ArgumentHelp("The organisation recovery key file (kept offline).", valueName: "file")) var recoveryKey: String
     @Option(help: ArgumentHelp("Person whose devices receive the keys (default: you).", valueName: "person-id")) var `for`: String?
     @Option(help: ArgumentHelp("Only this client's case (granted to the person first).", valueName: "client-id")) var `case`: String?
     @Option(help: ArgumentHelp("Recover the cases this person could read (each is granted to --for).", valueName: "person-id")) var from: String?
 
     func run(vault: Vault, client: SyncClient) async throws {
-        let person = try `for`.map { try Parse.id($0, as: PersonID.self, what: "--for") } ?? vault.person
-        let caseID = try `case`.map { try Parse.id($0, as: ClientID.self, what: "--case") }
+        let person = try `for`.map { try vault.resolvePerson($0) } ?? vault.person
+        let caseID = try `case`.map { try vault.resolveClient($0) }
         guard let data = FileManager.default.contents(atPath: recoveryKey) else {
             throw CasebookError(.notFound, "cannot read the recovery key file \(recoveryKey)")
         }
         let key = try RecoveryKey(fileContents: String(decoding: data, as: UTF8.self))
-        let source = try from.map { try Parse.id($0, as: PersonID.self, what: "--from") }
+        let source = try from.map { try vault.resolvePerson($0) }
         let outcome = try await client.recover(with: key, for: person, from: source, caseID: caseID)
         if options.json { Output.json(outcome); return }
         print("Recovered \(outcome.cases.count) case(s) for \(person): \(outcome.keys) key(s) wrapped for \(outcome.devices.count) device(s).")

@@ -29,7 +29,7 @@ struct RedactCommand: ParsableCommand {
                 options.vault = vault
                 options.passphraseFile = passphraseFile
                 let opened = try options.openVault()
-                let id = try Parse.id(client, as: ClientID.self, what: "client")
+                let id = try opened.resolveClient(client)
                 known = try opened.knownIdentifiers(for: id)
             }
             let redactor = Redactor(known: known)

@@ -42,7 +42,7 @@ struct RetentionCommand: ParsableCommand {
         @Option(help: "safeguarding or litigation") var reason: RetentionHoldReason
 
         func run(vault: Vault) throws {
-            let hold = try vault.placeRetentionHold(client: try Parse.id(client, as: ClientID.self, what: "client"), reason: reason)
+            let hold = try vault.placeRetentionHold(client: try vault.resolveClient(client), reason: reason)
             if options.json { Output.json(["id": hold.id.rawValue]) } else { print("Placed \(hold.reason.rawValue) hold \(hold.id).") }
         }
     }
@@ -53,7 +53,7 @@ struct RetentionCommand: ParsableCommand {
         @Argument(help: "Hold id.") var id: String
 
         func run(vault: Vault) throws {
-            let hold = try vault.liftRetentionHold(try Parse.id(id, as: RecordID.self, what: "hold"))
+            let hold = try vault.liftRetentionHold(try vault.resolveRecord(id, types: [.retentionHold], what: "hold", list: "casebook retention due"))
             if options.json { Output.json(["id": hold.id.rawValue, "lifted_on": hold.liftedOn?.iso]) } else { print("Lifted hold \(hold.id).") }
         }
     }

@@ -56,7 +56,7 @@ struct SarCommand: ParsableCommand {
         var identityVerified: LocalDate?
 
         func run(vault: Vault) throws {
-            let id = try Parse.id(client, as: ClientID.self, what: "client")
+            let id = try vault.resolveClient(client)
             let request = try vault.openAccessRequest(client: id, receivedOn: received, identityVerifiedOn: identityVerified)
             let deadline = SubjectAccessDeadline(request)
             if options.json {
@@ -75,7 +75,7 @@ struct SarCommand: ParsableCommand {
         @Option(help: "Why the request needs more time (told to the requester).") var reason: String
 
         func run(vault: Vault) throws {
-            let id = try Parse.id(request, as: RecordID.self, what: "request")
+            let id = try vault.resolveRecord(request, types: [.accessRequest], what: "request", list: "casebook sar list")
             let extended = try vault.extendAccessRequest(id, reason: reason)
             let deadline = SubjectAccessDeadline(extended)
             if options.json {

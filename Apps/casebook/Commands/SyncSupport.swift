@@ -8,6 +8,7 @@ import Foundation
 protocol AsyncVaultCommand: AsyncParsableCommand {
     var options: VaultOptions { get }
     var server: String? { get }
+    var caCert: String? { get }
     func run(vault: Vault, client: SyncClient) async throws
 }
 
@@ -23,17 +24,16 @@ extension AsyncVaultCommand {
             let url = try SyncSupport.serverURL(explicit: server, vault: vault)
             // One login per working session: the unlock agent keeps the bearer token (ADR 0018).
             let kept = UnlockAgent.token(vault: options.vaultPath, server: url)
-            let transport = try HTTPSyncTransport(baseURL: url, identity: vault.identity, reusing: kept,
-                                                  notice: { Output.info("casebook: \($0)") })
+            let transport = try HTTPSyncTransport(baseURL: url, identity: vault.identity,
+                                                  security: try SyncSupport.transportSecurity(caCert: caCert, vault: vault),
+                                                  reusing: kept, notice: { Output.info("casebook: \($0)") })
             defer {
                 if let current = transport.currentToken, current.token != kept?.token {
                     UnlockAgent.keep(token: current.token, expiresAt: current.expiresAt, vault: options.vaultPath, server: url)
                 }
             }
             var configuration = SyncConfiguration()
-            if let text = ProcessInfo.processInfo.environment["CASEBOOK_SYNC_TIMEOUT"], let seconds = Int(text), seconds > 0 {
-                configuration.requestTimeout = .seconds(seconds)
-            }
+            if let timeout = SyncSupport.requestTimeout() { configuration.requestTimeout = timeout }
             let client = SyncClient(vault: vault, transport: transport, configuration: configuration,
                                     progress: SyncSupport.progressPrinter(json: options.json))
             do {
@@ -59,6 +59,35 @@ enum SyncSupport {
         let kept = (try? vault.outboxCount()) ?? 0
         let changes = kept == 1 ? "1 change is" : "\(kept) changes are"
         return CasebookError(.offline, "offline: \(changes) kept and will be sent at the next sync")
+    }
+
+    /// $CASEBOOK_SYNC_TIMEOUT (seconds per request), when set to a positive whole number.
+    static func requestTimeout() -> Duration? {
+        guard let text = ProcessInfo.processInfo.environment["CASEBOOK_SYNC_TIMEOUT"], let seconds = Int(text), seconds > 0 else { return nil }
+        return .seconds(seconds)
+    }
+
+    /// The CA to trust: --ca-cert FILE, else $CASEBOOK_CA_CERT (a file), else the one remembered in
+    /// the vault at enrolment; plus the server certificate pin remembered at enrolment (ADR 0015).
+    static func transportSecurity(caCert explicit: String?, vault: Vault?) throws -> TransportSecurity {
+        var security = try vault?.transportSecurity() ?? TransportSecurity()
+        security.serverCertificatePin = nil  // a pin is checked at enrolment only (ADR 0015); the vault's pin is for invitations
+        if let pem = try caCertificate(explicit: explicit) { security.caCertificatesPEM = pem }
+        return security
+    }
+
+    /// The PEM text of --ca-cert FILE or $CASEBOOK_CA_CERT, if either is given.
+    static func caCertificate(explicit: String?) throws -> String? {
+        let env = ProcessInfo.processInfo.environment["CASEBOOK_CA_CERT"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let path = explicit.flatMap({ $0.isEmpty ? nil : $0 }) ?? env else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CasebookError(.invalidInput, "cannot read the CA certificate file \(path) (--ca-cert or CASEBOOK_CA_CERT)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.contains("-----BEGIN CERTIFICATE-----") else {
+            throw CasebookError(.invalidInput, "\(path) is not a PEM certificate file (it should contain -----BEGIN CERTIFICATE-----)")
+        }
+        return text
     }
 
     /// Progress on stderr every 1,000 revisions (long syncs only), and only on a terminal.

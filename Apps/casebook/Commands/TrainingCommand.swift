@@ -19,7 +19,7 @@ struct TrainingCommand: ParsableCommand {
         @Option(help: "Person id (default: you).") var person: String?
 
         func run(vault: Vault) throws {
-            let subject = try person.map { try Parse.id($0, as: PersonID.self, what: "person") }
+            let subject = try person.map { try vault.resolvePerson($0) }
             let record = try vault.recordTraining(course: course, completedOn: completed, for: subject)
             if options.json {
                 Output.json(["id": record.id.rawValue, "expires_on": record.expiresOn.iso])
@@ -45,7 +45,8 @@ struct TrainingCommand: ParsableCommand {
                            expiresOn: $0.expiresOn.iso, current: $0.completedOn <= today && today <= $0.expiresOn) }
             if options.json { Output.json(rows); return }
             if rows.isEmpty { print("No training recorded.") }
-            for r in rows { print("\(r.person)  \(r.course)  completed \(r.completedOn)  expires \(r.expiresOn)\(r.current ? "" : "  (expired)")") }
+            let names = try Names(vault)
+            for r in rows { print("\(names.person(r.person))  \(r.course)  completed \(r.completedOn)  expires \(r.expiresOn)\(r.current ? "" : "  (expired)")") }
         }
     }
 }

@@ -61,7 +61,9 @@ enum Output {
     }
 }
 
-/// A command that works on an unlocked vault and shows the standing warnings first.
+/// A command that works on an unlocked vault and then shows the standing warnings (after the
+/// command, so that `concern acknowledge` or `policy adopt` does not warn about what it just did;
+/// also when the command is refused).
 protocol VaultCommand: ParsableCommand {
     var options: VaultOptions { get }
     func run(vault: Vault) throws
@@ -71,9 +73,19 @@ extension VaultCommand {
     func run() throws {
         try Output.guarded {
             let vault = try options.openVault()
-            for warning in (try? vault.warnings()) ?? [] { Output.warn(warning) }
+            defer { for warning in (try? vault.warnings()) ?? [] { Output.warn(warning) } }
             try run(vault: vault)
         }
+    }
+}
+
+extension Output {
+    /// A moment in local time for human-readable lists: "2026-12-03 09:45".
+    static func localTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
     }
 }
 

@@ -20,7 +20,10 @@ struct VaultOptions: ParsableArguments {
     var vaultPath: String {
         let given = vault ?? ProcessInfo.processInfo.environment["CASEBOOK_VAULT"].flatMap { $0.isEmpty ? nil : $0 }
         guard let given else {
-            return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".casebook/vault.casebook").path
+            // $HOME first: Foundation's home directory ignores it when running as root.
+            let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? FileManager.default.homeDirectoryForCurrentUser.path
+            return URL(fileURLWithPath: home).appendingPathComponent(".casebook/vault.casebook").path
         }
         return URL(fileURLWithPath: given).standardizedFileURL.path
     }

@@ -23,7 +23,9 @@ extension SyncServer {
         if let recovery = body.recoveryKey, (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: recovery)) == nil {
             throw CasebookError(.invalidInput, "the recovery key is malformed")
         }
-        let codeHash = Data(SHA256.hash(data: Data(body.code.utf8)))
+        // A wrong code spends the address's failure budget (ADR 0018).
+        // `code` carries the server-auth value derived from the invitation code, never the code (ADR 0015).
+        let codeHash = EnrolmentSecret.hash(serverAuth: body.code)
         let person: PersonRecord
         do {
             person = try await store.enrol(codeHash: codeHash, device: body.device, recoveryKey: body.recoveryKey, now: clock.now)

@@ -50,6 +50,8 @@ extension SyncServer {
                     throw CasebookError(.notAuthorised, "the revision's author is not the authenticated device")
                 }
                 try RevisionSealer.verifySignature(sealed, author: device.publicKeys, roots: roots)
+                // The rulebook's header part (ADR 0012): record type vs the device's person's role.
+                if let violation = Rulebook.admitHeader(sealed.header, signer: caller.signer) { throw violation.error }
                 guard HybridLogicalClock.isAcceptable(sealed.header.hlc, wallMillis: wallMillis) else {
                     throw CasebookError(.clockSkew, "the revision is stamped more than five minutes ahead of the server's clock")
                 }

@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 import PostgresNIO
 public import ServiceLifecycle
+import Synchronization
 
 /// A store opened from a `database.url`, with the services that must run while it is used
 /// (the PostgreSQL connection pool).
@@ -10,8 +11,15 @@ public struct OpenedStore: Sendable {
     public let services: [any Service]
 }
 
-/// Opens `sqlite:PATH` or `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`.
+/// Opens `sqlite:PATH` or `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`
+/// (or `memory:NAME`, only for a store a test registered with `ServerStoreRegistry`).
 public func openServerStore(url: String, maxConnections: Int = 20, logger: Logger) throws -> OpenedStore {
+    if url.hasPrefix(ServerStoreRegistry.scheme) {
+        guard let store = ServerStoreRegistry.store(named: String(url.dropFirst(ServerStoreRegistry.scheme.count))) else {
+            throw CasebookErrorFactory.badURL
+        }
+        return OpenedStore(store: store, services: [])
+    }
     if url.hasPrefix("sqlite:") {
         var path = String(url.dropFirst("sqlite:".count))
         if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
@@ -55,4 +63,24 @@ public func createPostgresDatabase(adminURL: String, name: String, logger: Logge
     }
     components.path = "/" + name
     return components.string ?? adminURL
+}
+
+/// Stores a test hands to `buildApplication` by name (`database.url` = `memory:NAME`), so the real
+/// routes run over an `InMemoryServerStore` or a decorated store. Nothing registers a store in
+/// `casebook-server`, so its configuration can never name one.
+@_spi(Testing) public enum ServerStoreRegistry {
+    public static let scheme = "memory:"
+    static let stores = Mutex<[String: any ServerStore]>([:])
+
+    /// Registers `store` and returns the `database.url` that opens it.
+    public static func register(_ store: any ServerStore, name: String = UUID().uuidString) -> String {
+        stores.withLock { $0[name] = store }
+        return scheme + name
+    }
+
+    public static func unregister(url: String) {
+        _ = stores.withLock { $0.removeValue(forKey: String(url.dropFirst(scheme.count))) }
+    }
+
+    static func store(named name: String) -> (any ServerStore)? { stores.withLock { $0[name] } }
 }

@@ -17,8 +17,9 @@ public struct ChallengeResponse: Codable, Sendable, Hashable {
     }
 
     /// What the device signs: domain-separated so a challenge signature is never a revision signature.
+    /// The format is `SignedStatement.authChallenge`.
     public static func signedBytes(challenge: Data, deviceID: DeviceID) -> Data {
-        Data("casebook/auth/v1|\(deviceID.rawValue)|".utf8) + challenge
+        SignedStatement.authChallenge(challenge: challenge, deviceID: deviceID)
     }
 }
 

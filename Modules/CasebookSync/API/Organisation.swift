@@ -16,7 +16,8 @@ public struct DeviceRecord: Codable, Hashable, Sendable {
     public var certification: Data?
     /// Roles the certification vouches for, so a hostile server cannot promote anyone.
     public var certifiedRoles: [Role]?
-    /// MAC over the device keys keyed by the enrolment code (proves the enrolling device knew it).
+    /// MAC over the device keys keyed by the proof key derived from the enrolment code (proves the
+    /// enrolling device knew the code; the server, which sees only the server-auth value, cannot make one).
     public var enrolmentProof: Data?
 
     public init(deviceID: DeviceID, person: PersonID, signing: Data, agreement: Data, certifiedBy: DeviceID? = nil,
@@ -81,6 +82,8 @@ public struct OrganisationInfo: Codable, Hashable, Sendable {
 
 /// `POST /v1/enrol` (no token): uses a one-time enrolment code.
 public struct EnrolRequest: Codable, Sendable, Hashable {
+    /// The code's server-auth value (`EnrolmentSecret.serverAuth`), never the code itself: the server
+    /// stores SHA-256 of it and cannot derive the proof key from it (ADR 0015).
     public var code: String
     public var device: DeviceRecord
     /// For the organisation's first administrator only: the recovery public key to register.

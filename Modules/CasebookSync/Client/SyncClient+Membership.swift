@@ -13,6 +13,8 @@ public struct Enrolment: Sendable {
     /// half to a file kept offline; the public half is already registered).
     public var recovery: RecoveryKeyPair?
     public var isRoot: Bool { root.deviceID == identity.deviceID }
+    /// This device's fingerprint, for the invitee to compare with what the administrator sees.
+    public var fingerprint: String { DeviceFingerprint.of(identity.publicKeys) }
 }
 
 /// Result of a grant.
@@ -58,7 +60,7 @@ extension SyncClient {
             throw CasebookError(.invalidInput, "the first administrator enrols a new vault; an existing vault joins with an invitation code")
         }
         var record = DeviceRecord(deviceID: keys.deviceID, person: personID, signing: keys.signing, agreement: keys.agreement,
-                                  enrolmentProof: DeviceTrust.enrolmentProof(code: code.secret, keys: keys))
+                                  enrolmentProof: DeviceTrust.enrolmentProof(secret: code.secret, keys: keys))
         var recovery: RecoveryKeyPair?
         if bootstrap {
             // The root vouches for itself; every other certification chains up to it.
@@ -67,7 +69,8 @@ extension SyncClient {
             record.certification = try identity.sign(DeviceTrust.signedBytes(keys: keys, roles: [.admin]))
             recovery = RecoveryKeyPair.generate()
         }
-        let request = EnrolRequest(code: code.secret, device: record, recoveryKey: recovery?.publicKey)
+        // Only the server-auth value derived from the code is sent; the proof key never leaves this machine (ADR 0015).
+        let request = EnrolRequest(code: code.secret.serverAuth, device: record, recoveryKey: recovery?.publicKey)
         let response: EnrolResponse
         do {
             response = try await withDeadline(timeout, what: "the enrolment") { try await transport.enrol(request, timeout: timeout) }
@@ -82,7 +85,7 @@ extension SyncClient {
         if bootstrap {
             guard org.rootDevice == keys.deviceID else {
                 throw CasebookError(.invalidInput,
-                    "the server did not make this device the organisation root; an invited person's code looks like PERSON.SECRET.FINGERPRINT")
+                    "the server did not make this device the organisation root; an invited person's code looks like cb1.PERSON.SECRET.FINGERPRINT")
             }
             root = keys
         } else {
@@ -105,6 +108,21 @@ extension SyncClient {
         try await edge("the invitation") { try await self.transport.invite(request, timeout: $0) }
         try vault.recordInvitation(invitation)
         return invitation
+    }
+
+    /// The administrator's explicit confirmation of a device held at enrolment review (a second
+    /// device on one invitation): its proof must verify under an invitation this replica issued,
+    /// and its fingerprint must be `fingerprint` when given. Posts the certification.
+    public func certifyDevice(_ target: DeviceID, fingerprint: String?) async throws(CasebookError) -> CertificationToIssue {
+        let transport = self.transport
+        let info: OrganisationInfo
+        do { info = try await call("the organisation") { try await transport.organisation(timeout: $0) } } catch { throw Self.edgeError(error) }
+        let issue = try vault.confirmEnrolment(of: target, served: info.devices.map(DeviceCertificate.init(record:)), fingerprint: fingerprint)
+        let request = CertificationRequest(certifiedBy: issue.certifiedBy, certification: issue.certification, roles: issue.roles)
+        try await edge("the certification") { try await transport.certify(issue.device, request, timeout: $0) }
+        try vault.completeInvitation(issue.person)
+        do { try await refreshOrganisation() } catch { throw Self.edgeError(error) }
+        return issue
     }
 
     /// Grants a person a case: the server starts serving it to them, and the case keys this

@@ -237,7 +237,10 @@ public struct SyncClient: Sendable {
         try vault.updateDevices(certificates)
         try vault.recordDeviceRemovals((info.removedDevices ?? []).compactMap(DeviceRemovalNotice.init(wire:)))
         var certified = 0
-        for issue in try vault.certificationsToIssue(certificates) {
+        // At most one device per invitation; further claims wait for `casebook device certify` (ADR 0015).
+        let review = try vault.reviewEnrolments(certificates)
+        try vault.recordHeldEnrolments(review.held)
+        for issue in review.toIssue {
             let request = CertificationRequest(certifiedBy: issue.certifiedBy, certification: issue.certification, roles: issue.roles)
             try await call("a certification") { try await transport.certify(issue.device, request, timeout: $0) }
             try vault.completeInvitation(issue.person)

@@ -31,6 +31,8 @@ public struct SyncReport: Sendable, Hashable, Codable {
     public var stored = 0
     public var duplicates = 0
     public var rejected: [RejectedRevision] = []
+    /// Pulled revisions stored but kept out of state by the rulebook (ADR 0012), by id and reason.
+    public var refused: [RejectedRevision] = []
     public var keysReceived = 0
     /// Served keys refused by this replica (unsigned, unknown or unentitled wrapper, tampered).
     public var keysRejected: [RejectedKey] = []
@@ -250,6 +252,7 @@ public struct SyncEngine: Sendable {
         report.stored += page.applied.stored
         report.duplicates += page.applied.duplicates
         report.rejected += page.applied.rejected
+        report.refused += page.applied.refused
         report.erasedLocally += page.applied.erased
     }
 

@@ -1,10 +1,12 @@
 import AsyncHTTPClient
 public import CasebookCrypto
 public import CasebookModels
+public import CasebookStorage
 import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// The v1 HTTP API over AsyncHTTPClient. Every request has a deadline; the bearer token comes
@@ -42,34 +44,79 @@ public final class HTTPSyncTransport: SyncTransport {
     }
     private let tokenExpiry = Mutex<Date?>(nil)
 
+    // MARK: TLS and plain HTTP (ADR 0015) — begin
+    /// The TLS configuration of every request (the trusted CA instead of the system roots when
+    /// given), nil for plain HTTP to loopback.
+    let tls: TLSConfiguration?
+    let pin: Data?
+    private let host: String
+    private let port: Int
+    /// Set once the TLS check (`TLSCheck`) passed for this transport.
+    private let tlsChecked = Mutex(false)
+
     /// `identity` is nil only for enrolment (the one unauthenticated call besides health).
-    /// `reusing` is a token from an earlier run (the unlock agent's); a 401 replaces it.
-    public convenience init(baseURL: String, identity: DeviceIdentity?, client: HTTPClient = HTTPSyncTransport.defaultClient,
-                            reusing: (token: String, expiresAt: Date)?, notice: (@Sendable (String) -> Void)?) throws(CasebookError) {
-        try self.init(baseURL: baseURL, identity: identity, client: client, notice: notice)
+    /// `security` carries the CA certificate(s) to trust and the pinned server certificate hash.
+    /// Plain `http://` is refused unless the host is this machine (127.0.0.0/8, ::1, localhost):
+    /// nothing is sent, so a network attacker sees nothing and can answer nothing.
+    /// `reusing` is a token from an earlier run (the unlock agent's; ADR 0018); a 401 replaces it.
+    /// `notice` is told about waits for a busy server.
+    public init(baseURL: String, identity: DeviceIdentity?, security: TransportSecurity = TransportSecurity(),
+                client: HTTPClient = HTTPSyncTransport.defaultClient, reusing: (token: String, expiresAt: Date)? = nil,
+                notice: (@Sendable (String) -> Void)? = nil) throws(CasebookError) {
+        var base = baseURL.trimmingCharacters(in: .whitespaces)
+        while base.hasSuffix("/") { base.removeLast() }
+        guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty else {
+            throw CasebookError(.invalidInput, "the server address '\(baseURL.prefix(80))' is not an http:// or https:// URL")
+        }
+        if scheme == "http", !Self.isLoopback(host) {
+            throw CasebookError(.invalidInput,
+                "refusing plain http:// to \(host.prefix(80)): anyone on the network could read and change the traffic; use the server's https:// address (plain http is only for a server on this machine)")
+        }
+        self.baseURL = base
+        self.identity = identity
+        self.client = client
+        self.host = host
+        self.port = url.port ?? (scheme == "https" ? 443 : 80)
+        self.pin = scheme == "https" ? security.serverCertificatePin : nil
+        if scheme == "https" {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.minimumTLSVersion = .tlsv12
+            if let pem = security.caCertificatesPEM {
+                guard let roots = try? NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)), !roots.isEmpty else {
+                    throw CasebookError(.invalidInput, "the CA certificate (--ca-cert or CASEBOOK_CA_CERT) holds no PEM certificate; give the organisation's CA certificate file")
+                }
+                tls.trustRoots = .certificates(roots)
+            }
+            self.tls = tls
+        } else {
+            self.tls = nil
+        }
+        self.notice = notice
         if let reusing, reusing.expiresAt > Date() {
             token.withLock { $0 = reusing.token }
             tokenExpiry.withLock { $0 = reusing.expiresAt }
         }
     }
 
-    public convenience init(baseURL: String, identity: DeviceIdentity?, client: HTTPClient = HTTPSyncTransport.defaultClient) throws(CasebookError) {
-        try self.init(baseURL: baseURL, identity: identity, client: client, notice: nil)
+    /// 127.0.0.0/8, ::1 and localhost: the only hosts plain HTTP may reach.
+    static func isLoopback(_ host: String) -> Bool {
+        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if name == "localhost" || name == "::1" || name == "0:0:0:0:0:0:0:1" { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
-    // MARK: -
+    /// SHA-256 of the first certificate in a PEM text (what `--pin` and invitation codes carry).
+    public static func certificateFingerprint(pem: String) -> Data? { TLSCheck.fingerprint(pem: pem) }
 
-    init(baseURL: String, identity: DeviceIdentity?, client: HTTPClient, notice: (@Sendable (String) -> Void)?) throws(CasebookError) {
-        var base = baseURL.trimmingCharacters(in: .whitespaces)
-        while base.hasSuffix("/") { base.removeLast() }
-        guard let url = URL(string: base), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw CasebookError(.invalidInput, "the server address '\(baseURL.prefix(80))' is not an http:// or https:// URL")
-        }
-        self.baseURL = base
-        self.identity = identity
-        self.client = client
-        self.notice = notice
+    private func checkTLS(deadline: NIODeadline) async throws {
+        guard let tls, !tlsChecked.withLock({ $0 }) else { return }
+        let left = max(1, (deadline - .now()).nanoseconds / 1_000_000_000)
+        try await TLSCheck.check(host: host, port: port, configuration: tls, pin: pin, baseURL: baseURL, timeout: .seconds(left))
+        tlsChecked.withLock { $0 = true }
     }
+    // MARK: TLS and plain HTTP (ADR 0015) — end
 
     // MARK: - Endpoints
 
@@ -239,6 +286,7 @@ public final class HTTPSyncTransport: SyncTransport {
     /// is refused here, so nothing is sent that it would misread (e.g. batch seals, ADR 0011).
     private func checkProtocol(deadline: NIODeadline) async throws {
         guard !protocolChecked.withLock({ $0 }) else { return }
+        try await checkTLS(deadline: deadline)
         let (status, _, served) = try await executeWaitingIfBusy(.GET, SyncAPI.Path.health, body: Empty?.none, authenticated: false,
                                                                  deadline: deadline)
         if (500...599).contains(status) { throw SyncFailure(.server, "the sync server at \(baseURL) is not healthy (HTTP \(status))") }
@@ -278,6 +326,7 @@ public final class HTTPSyncTransport: SyncTransport {
     private func executeWithRetryAfter<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool,
                                                      deadline: NIODeadline) async throws -> (Int, Data, String?, Int?) {
         var request = HTTPClientRequest(url: baseURL + path)
+        request.tlsConfiguration = tls
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "casebook-sync/1")

@@ -3,7 +3,7 @@ public import CasebookModels
 import Foundation
 
 /// How a replica talks to the sync server. `HTTPSyncTransport` speaks the v1 HTTP API;
-/// `InMemorySyncServer.transport(for:)` runs the same rules in process for tests and simulations.
+/// tests run it against the real server on loopback (`CasebookServerTestSupport.SyncTestServer`).
 ///
 /// Implementations throw `SyncFailure`. Each call is bounded by `timeout` (the HTTP transport
 /// passes it to the connection as a deadline; `SyncClient` also races every call against it).

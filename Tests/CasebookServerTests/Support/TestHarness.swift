@@ -1,6 +1,6 @@
 import CasebookCrypto
 import CasebookModels
-@testable import CasebookServer
+@testable @_spi(Testing) import CasebookServer
 import CasebookSync
 import Configuration
 import Crypto
@@ -15,10 +15,13 @@ import HTTPTypes
 import NIOCore
 import NIOFoundationEssentialsCompat
 
-/// The two store implementations; every conformance test runs against both.
+/// The store implementations; every conformance test runs against each (ADR 0016: the in-memory
+/// store behind the real routes is what the client's sync tests run on).
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, postgres
+    case memory, sqlite, postgres
     var testDescription: String { rawValue }
+    /// The stores that write files (for tests that read the raw bytes on disk).
+    static let persistent: [StoreKind] = [.sqlite, .postgres]
 }
 
 /// A wall clock tests can move.
@@ -40,6 +43,8 @@ enum TestDatabase {
     /// available locally. With `CI=true` a missing `CASEBOOK_TEST_POSTGRES_URL` fails the test.
     static func make(_ kind: StoreKind) async throws -> String? {
         switch kind {
+        case .memory:
+            return ServerStoreRegistry.register(InMemoryServerStore())
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-server-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -197,7 +202,8 @@ struct Fixture: Sendable {
         let (admin, code) = try await withServerStore(url: url, logger: TestDatabase.logger) { store in
             try await initialiseOrganisation(store: store, name: "Test Org", clock: clock)
         }
-        return Fixture(url: url, clock: clock, adminCode: code, adminPerson: admin)
+        // The wire carries the code's server-auth value, never the printed code (ADR 0015).
+        return Fixture(url: url, clock: clock, adminCode: try #require(EnrolmentSecret.serverAuth(ofCode: code)), adminPerson: admin)
     }
 
     /// Runs `body` against an in-process app with an enrolled administrator.

@@ -1,5 +1,6 @@
 import CasebookCrypto
 import CasebookModels
+import CasebookServerTestSupport
 import CasebookStorage
 import CasebookSync
 import Foundation
@@ -54,22 +55,25 @@ extension SyncConfiguration {
     }
 }
 
-/// An organisation on an in-memory server: the first administrator (root) plus invited members,
-/// each enrolled, vouched for and synced exactly as the CLI does it.
+/// An organisation on the real sync server (every route and check of `casebook-server`, on
+/// loopback over an in-memory store behind a `HostileStore`; ADR 0016): the first administrator
+/// (root) plus invited members, each enrolled, vouched for and synced exactly as the CLI does it.
+/// `server.hostile` (and the shortcuts on `server`) give a test the powers of a hostile operator.
 final class TestOrganisation: Sendable {
-    let server: InMemorySyncServer
+    let server: TestServer
     let admin: Member
 
     static func make(clock: any WallClock = SystemWallClock()) async throws -> TestOrganisation {
-        let server = InMemorySyncServer(clock: clock)
-        let (person, code) = await server.bootstrap()
+        let server = TestServer(try await SyncTestServer.start(clock: clock))
+        let (person, code) = try await server.bootstrap()
         let enrolment = try await SyncClient.enrol(code: try EnrolmentCode(parsing: code), person: person,
-                                                   transport: await server.transport(for: nil))
+                                                   transport: server.transport(for: nil))
         let directory = TempDirectory()
         let vault = try Vault.createEnrolled(at: directory.path("admin.casebook"), prepared: sharedPassphrase, identity: enrolment.identity,
                                              ownerName: "Ada Admin", role: .admin, type: .staff, organisation: enrolment.organisation,
-                                             root: enrolment.root, recoveryKey: enrolment.recovery?.publicKey, server: "memory:", clock: clock)
-        let admin = Member(name: "Ada Admin", role: .admin, vault: vault, transport: await server.transport(for: vault.device))
+                                             root: enrolment.root, recoveryKey: enrolment.recovery?.publicKey, server: server.baseURL,
+                                             clock: clock)
+        let admin = Member(name: "Ada Admin", role: .admin, vault: vault, transport: server.transport(for: vault.identity))
         let org = TestOrganisation(server: server, admin: admin, directory: directory,
                                    recoveryFile: enrolment.recovery?.secretFileContents ?? "")
         try await admin.sync()
@@ -79,7 +83,7 @@ final class TestOrganisation: Sendable {
     private let keepDirectory: TempDirectory
     /// The organisation recovery key file's contents (what `--recovery-key-out` writes).
     let recoveryFile: String
-    private init(server: InMemorySyncServer, admin: Member, directory: TempDirectory, recoveryFile: String) {
+    private init(server: TestServer, admin: Member, directory: TempDirectory, recoveryFile: String) {
         self.server = server
         self.admin = admin
         self.keepDirectory = directory
@@ -97,12 +101,12 @@ final class TestOrganisation: Sendable {
         let invitation = try await admin.client().invite(name: name, role: role, type: .staff)
         if trained { try train(invitation.person) }
         let enrolment = try await SyncClient.enrol(code: try EnrolmentCode(parsing: invitation.code), person: nil,
-                                                   transport: await server.transport(for: nil))
+                                                   transport: server.transport(for: nil))
         let vault = try Vault.createEnrolled(at: keepDirectory.path("\(UUID().uuidString).casebook"), prepared: sharedPassphrase,
                                              identity: enrolment.identity, ownerName: name, role: role, type: .staff,
                                              organisation: enrolment.organisation, root: enrolment.root, recoveryKey: nil,
-                                             server: "memory:", clock: clock)
-        let member = Member(name: name, role: role, vault: vault, transport: await server.transport(for: vault.device))
+                                             server: server.baseURL, clock: clock)
+        let member = Member(name: name, role: role, vault: vault, transport: server.transport(for: vault.identity))
         if syncAfter {
             try await admin.sync()
             try await member.sync()
