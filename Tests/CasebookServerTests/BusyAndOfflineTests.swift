@@ -41,7 +41,7 @@ struct BusyAndOfflineTests {
             let identity = DeviceIdentity.generate(person: admin)
             let keys = identity.publicKeys
             _ = try await HTTPSyncTransport(baseURL: base, identity: nil).enrol(EnrolRequest(
-                code: code, device: DeviceRecord(deviceID: keys.deviceID, person: keys.person, signing: keys.signing, agreement: keys.agreement),
+                code: try #require(EnrolmentSecret.serverAuth(ofCode: code)), device: DeviceRecord(deviceID: keys.deviceID, person: keys.person, signing: keys.signing, agreement: keys.agreement),
                 recoveryKey: Curve25519.KeyAgreement.PrivateKey().publicKey.rawRepresentation), timeout: .seconds(120))
             try await body(base, identity)
             await group.triggerGracefulShutdown()
