@@ -61,12 +61,12 @@ enum VaultBench {
         // Unlock and state rebuild.
         let path = vault.path
         let unlock = try Harness.median(runs: 5, warmup: 1) { _ = try Vault.open(at: path, unlock: .passphrase(Synthetic.passphrase)) }
-        let (token, _) = try vault.startSession(minutes: 5)
-        let sessionUnlock = try Harness.median(runs: 20) { _ = try Vault.open(at: path, unlock: .session(token), clock: fixture.clock) }
-        lines.append("vault unlock with passphrase (scrypt N=2^17 r=8 p=1): \(Harness.format(unlock)) | with CASEBOOK_SESSION: \(Harness.format(sessionUnlock)) | goal: well under 1 s")
+        let handOver = try vault.handOver()
+        let sessionUnlock = try Harness.median(runs: 20) { _ = try Vault.open(at: path, unlock: .handOver(handOver), clock: fixture.clock) }
+        lines.append("vault unlock with passphrase (scrypt N=2^17 r=8 p=1): \(Harness.format(unlock)) | from the unlock agent: \(Harness.format(sessionUnlock)) | goal: well under 1 s")
         let records = try vault.revisionCount()
         let rebuild = try Harness.median(runs: 5, warmup: 1) {
-            let fresh = try Vault.open(at: path, unlock: .session(token), clock: fixture.clock)
+            let fresh = try Vault.open(at: path, unlock: .handOver(handOver), clock: fixture.clock)
             _ = try fresh.rebuildAllState()
         }
         let plainRead = try Harness.median(runs: 5, warmup: 1) {

@@ -45,7 +45,7 @@ struct CommonOptions: ParsableArguments {
     func reader(extra: [AbsoluteConfigKey: ConfigValue] = [:]) async throws -> ConfigReader {
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: values().merging(extra) { $1 }),
-            EnvironmentVariablesProvider(secretsSpecifier: .specific(["CASEBOOK_SERVER_DATABASE_URL"]))
+            EnvironmentVariablesProvider(secretsSpecifier: .specific(["CASEBOOK_SERVER_DATABASE_URL", "CASEBOOK_SERVER_METRICS_TOKEN"]))
                 .prefixKeys(with: ConfigKey(["casebook", "server"])),
         ]
         if let config {
@@ -64,8 +64,9 @@ struct Serve: AsyncParsableCommand {
               casebook-server serve --database postgres://casebook@db.internal/casebook --host 0.0.0.0 \\
                   --tls-cert /etc/casebook/cert.pem --tls-key /etc/casebook/key.pem
             Behind a reverse proxy (nginx, Caddy) terminate TLS there, bind to 127.0.0.1 and pass
-            --trust-forwarded-for so rate limits apply per client.
-            Endpoints: /health (process up), /ready (database reachable), /metrics (Prometheus), /v1/… (API).
+            --trusted-proxy with the proxy's address so rate limits apply per client.
+            Endpoints: /health (process up), /ready (database reachable), /v1/… (API), and /metrics
+            (Prometheus) only with CASEBOOK_SERVER_METRICS_TOKEN set, to callers sending it as a bearer token.
             """)
 
     @OptionGroup var common: CommonOptions
@@ -74,8 +75,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; with --tls-key serves HTTPS (key tls.certificate).") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key (key tls.key).") var tlsKey: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (key log.level).") var logLevel: String?
-    @Flag(name: .customLong("trust-forwarded-for"), help: "Take the client address from X-Forwarded-For (only behind a proxy).")
-    var trustForwardedFor = false
+    @Option(name: .customLong("trusted-proxy"),
+            help: "A reverse proxy's address whose X-Forwarded-For is believed (repeatable; key http.trusted-proxies).")
+    var trustedProxy: [String] = []
 
     func run() async throws {
         var extra: [AbsoluteConfigKey: ConfigValue] = [:]
@@ -84,7 +86,7 @@ struct Serve: AsyncParsableCommand {
         if let tlsCert { extra["tls.certificate"] = .init(.string(tlsCert), isSecret: false) }
         if let tlsKey { extra["tls.key"] = .init(.string(tlsKey), isSecret: false) }
         if let logLevel { extra["log.level"] = .init(.string(logLevel), isSecret: false) }
-        if trustForwardedFor { extra["http.trust-forwarded-for"] = .init(.bool(true), isSecret: false) }
+        if !trustedProxy.isEmpty { extra["http.trusted-proxies"] = .init(.string(trustedProxy.joined(separator: ",")), isSecret: false) }
         let reader = try await common.reader(extra: extra)
 
         LoggingSystem.bootstrap { label in

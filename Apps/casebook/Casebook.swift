@@ -20,12 +20,13 @@ struct Casebook: AsyncParsableCommand {
                   --topics "..." --progress "..." --follow-up "..." --practitioner-private --client-private
 
             The vault is --vault PATH or $CASEBOOK_VAULT. The passphrase is prompted without echo, or read \
-            from --passphrase-file or $CASEBOOK_PASSPHRASE; 'casebook unlock' prints a session token to \
-            stay unlocked for a while ($CASEBOOK_SESSION).
+            from --passphrase-file or $CASEBOOK_PASSPHRASE; 'casebook unlock' keeps the vault unlocked for \
+            a while in a per-user agent, until 'casebook lock' or expiry.
 
             Exit status: 0 success, 2 bad input, 3 not authorised or training missing, 4 not found, \
             5 wrong passphrase or expired session, 6 refused by policy, 7 tampered or damaged vault, \
-            8 network, 1 anything else.
+            8 network or offline, 9 bundle intact but its signer unconfirmed (export verify without \
+            --trusted-key), 1 anything else.
             """,
         version: CasebookVersion.current,
         subcommands: [
@@ -35,7 +36,7 @@ struct Casebook: AsyncParsableCommand {
             AuditCommand.self, RedactCommand.self, SarCommand.self, ExportCommand.self,
             ConcernCommand.self, DiscloseCommand.self, RetentionCommand.self, EraseCommand.self,
             EnrolCommand.self, PersonCommand.self, DeviceCommand.self, GrantCommand.self, RevokeCommand.self, SyncCommand.self,
-            RecoverCommand.self, StatusCommand.self,
+            RecoverCommand.self, StatusCommand.self, AgentCommand.self,
         ]
     )
 }

@@ -16,6 +16,12 @@ public struct KDFParameters: Hashable, Codable, Sendable {
 
     public static let floorLogN = 17
     public static let ceilingLogN = 22
+    /// scrypt needs 128·r·N bytes (times p if the lanes run at once): a tampered header must not
+    /// make unlocking allocate more than 1 GiB or run for minutes (ADR 0018).
+    public static let maximumMemoryBytes = 1 << 30
+
+    /// The memory scrypt needs with these parameters, p lanes at once.
+    public var memoryBytes: Int { 128 * r * (1 << min(max(logN, 0), 40)) * p }
 
     public init(algorithm: String = "scrypt", logN: Int = 17, r: Int = 8, p: Int = 1, salt: Data) {
         self.algorithm = algorithm
@@ -36,6 +42,10 @@ public struct KDFParameters: Hashable, Codable, Sendable {
               (16...64).contains(salt.count) else {
             throw CasebookError(.vaultCorrupt,
                 "the vault's key-derivation parameters are outside the accepted range (N 2^\(Self.floorLogN)…2^\(Self.ceilingLogN), r 8…32, p 1…4)")
+        }
+        guard memoryBytes <= Self.maximumMemoryBytes else {
+            throw CasebookError(.vaultCorrupt,
+                "the vault's key-derivation parameters would need \(memoryBytes >> 20) MiB, more than the 1 GiB accepted; the file may have been tampered with")
         }
     }
 

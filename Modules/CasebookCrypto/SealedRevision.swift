@@ -68,6 +68,19 @@ public struct SealedRevision: Hashable, Sendable {
     }
 }
 
+extension SealedRevision {
+    /// Header plus ciphertext: what `RevisionLimits.maximumRevisionBytes` bounds.
+    public var byteCount: Int { headerBytes.count + ciphertext.count }
+
+    /// Refuses a revision over `RevisionLimits.maximumRevisionBytes` (ids only in the message).
+    public func checkSize() throws(CasebookError) {
+        guard byteCount <= RevisionLimits.maximumRevisionBytes else {
+            throw CasebookError(.tooLarge, "revision \(id.rawValue.prefix(12)) holds \(byteCount / 1024) KiB, more than the "
+                                + "\(RevisionLimits.maximumRevisionDescription) a revision may hold")
+        }
+    }
+}
+
 extension SealedRevision: CustomStringConvertible {
     public var description: String { "SealedRevision(\(id.rawValue.prefix(12)), \(header.recordType.rawValue), case \(header.caseID))" }
 }
@@ -94,6 +107,11 @@ public enum RevisionSealer {
             let box = try AES.GCM.seal(plaintext, using: key.key, nonce: AES.GCM.Nonce(), authenticating: headerBytes)
             guard let combined = box.combined else { throw CasebookError(.crypto, "encryption produced no output") }
             let digest = SealedRevision.contentDigest(headerBytes: headerBytes, ciphertext: combined)
+            // The writing vault refuses an oversized revision before it is signed or stored.
+            guard headerBytes.count + combined.count <= RevisionLimits.maximumRevisionBytes else {
+                throw CasebookError(.tooLarge, "this record is larger than the \(RevisionLimits.maximumRevisionDescription) "
+                                    + "a revision may hold; shorten it or split it into several records")
+            }
             let signature = try author.sign(digest)
             return try SealedRevision(headerBytes: headerBytes, ciphertext: combined, signature: signature)
         } catch let error as CasebookError {

@@ -10,6 +10,7 @@ public struct ExportError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidPath            // a content path the writer refuses (absolute, `..`, reserved, odd characters)
         case duplicatePath          // two content files with the same path
         case emptyPassword          // a password file with nothing in it
+        case weakPassword           // too short or too repetitive for a new bundle
         case ioFailure              // the file system refused (open, write, fsync, rename)
         case compressionFailure     // zlib reported an error
         // Reading the archive

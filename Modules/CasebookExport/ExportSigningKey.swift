@@ -40,7 +40,7 @@ public struct ExportSigningKey: Sendable, CustomStringConvertible, CustomDebugSt
         if FileManager.default.fileExists(atPath: url.path) {
             throw ExportError(.ioFailure, path: url.lastPathComponent, "refusing to overwrite an existing key file")
         }
-        try AtomicFile.write(Data((privateKey.pemRepresentation + "\n").utf8), to: url)
+        try AtomicFile.write(Data((privateKey.pemRepresentation + "\n").utf8), to: url, replacing: false)
     }
 
     public var publicKeyPEM: String { BundleSigning.pem(privateKey.publicKey) }

@@ -39,9 +39,17 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
                                 status: .serviceUnavailable)
         }
     }
-    router.get("metrics") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: PrometheusMetricsFactory.defaultRegistry.emitToBuffer())))
+    // `/metrics` only with `metrics.token` set, and only to a caller presenting it (ADR 0018):
+    // request counts and timings are operational data, not for anyone who can reach the port.
+    let metricsToken = settings.metricsToken
+    router.get("metrics") { request, _ in
+        guard let metricsToken else {
+            throw CasebookError(.notFound, "metrics are off: set metrics.token (CASEBOOK_SERVER_METRICS_TOKEN) to serve them")
+        }
+        guard let presented = AuthMiddleware.bearerToken(request),
+              AuthMiddleware.hash(presented) == AuthMiddleware.hash(metricsToken) else { throw ServerError.unauthenticated }
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: PrometheusMetricsFactory.defaultRegistry.emitToBuffer())))
     }
     SyncServer(store: store, clock: clock, settings: settings.routes).addRoutes(to: router)
 

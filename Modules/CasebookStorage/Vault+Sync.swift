@@ -212,6 +212,8 @@ extension Vault {
             func reject(_ reason: String, _ message: String) -> RejectedRevision {
                 RejectedRevision(id: sealed.id.rawValue, reason: reason, message: message)
             }
+            // Size (RevisionLimits, ADR 0018): a receiver refuses an oversized revision whoever served it.
+            do throws(CasebookError) { try sealed.checkSize() } catch { return reject(error.code.rawValue, error.message) }
             guard let author = authorsFound[h.authorDevice] else {
                 return reject("unknown-device", "revision \(sealed.id.rawValue.prefix(12)) is signed by device \(h.authorDevice), which is not certified by the organisation")
             }

@@ -9,8 +9,8 @@ import Synchronization
 public enum VaultUnlock: Sendable {
     /// The owner's passphrase (runs scrypt).
     case passphrase(String)
-    /// A token from `Vault.startSession`, valid until it expires or the vault is locked.
-    case session(String)
+    /// The identity held in memory by the unlock agent (`casebook unlock`), while it runs.
+    case handOver(IdentityHandOver)
 }
 
 /// A practitioner's encrypted replica: one SQLite file holding sealed revisions, wrapped case keys,
@@ -97,8 +97,8 @@ public final class Vault: Sendable {
                     let key = try PassphraseKDF.deriveKey(passphrase: passphrase, parameters: kdf)
                     return try sealed.open(key: key, context: SealedIdentity.passphraseContext(kdf), failure: CasebookError(
                         .wrongPassphrase, "wrong passphrase for the vault at \(path) (or the vault file was altered)"))
-                case .session(let token):
-                    return try UnlockSession.open(db, token: token, sealedIdentity: sealed, now: clock.nowMillis)
+                case .handOver(let handOver):
+                    return try Vault.open(handOver, sealed: sealed)
                 }
             }
         } catch {

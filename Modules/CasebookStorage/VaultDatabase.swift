@@ -1,4 +1,5 @@
 import CasebookModels
+import CasebookCrypto
 import Foundation
 import GRDB
 
@@ -34,9 +35,7 @@ enum VaultDatabase {
                 // Owner-only permissions from the first byte on.
                 let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-                guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                    throw CasebookError(.storage, "cannot create the vault file at \(path)")
-                }
+                try OwnerOnlyFile.create(path, contents: Data())
             }
             let pool = try DatabasePool(path: path, configuration: configuration())
             try VaultSchema.migrator.migrate(pool)

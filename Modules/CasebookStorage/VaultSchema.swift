@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The vault file's schema. Client content appears only inside `revisions.ciphertext` and
-/// `case_keys`/`unlock_sessions` hold only wrapped or sealed keys: nothing here is plaintext content.
+/// `case_keys` holds only wrapped keys: nothing here is plaintext content.
 enum VaultSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -122,6 +122,12 @@ enum VaultSchema {
                     refused_at_ms INTEGER NOT NULL
                 );
                 """)
+        }
+        // Unlock sessions live in the unlock agent's memory, not in the file (ADR 0018): sealed
+        // copies left by older versions are deleted (secure_delete overwrites them) with their table.
+        migrator.registerMigration("v3-no-unlock-sessions") { db in
+            try db.execute(sql: "DELETE FROM unlock_sessions")
+            try db.execute(sql: "DROP TABLE unlock_sessions")
         }
         return migrator
     }

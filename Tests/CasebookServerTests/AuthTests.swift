@@ -117,7 +117,23 @@ struct AuthTests {
             let ready = try await client.execute(uri: "/ready", method: .get, headers: [HTTPField.Name("X-Request-ID")!: "abc-123"])
             #expect(ready.status == .ok)
             #expect(ready.headers[HTTPField.Name("X-Request-ID")!] == "abc-123")
-            #expect(try await client.execute(uri: "/metrics", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/metrics", method: .get).status == .notFound, "metrics are off without metrics.token")
+        }
+    }
+
+    @Test("/metrics answers only a caller presenting metrics.token")
+    func metricsToken() async throws {
+        guard let fixture = try await Fixture.make(.sqlite) else { return }
+        let secret = SymmetricKey.randomToken()
+        let app = try await buildApplication(reader: testReader(url: fixture.url, extra: ["metrics.token": .init(.string(secret), isSecret: true)]),
+                                             clock: fixture.clock, logger: TestDatabase.logger)
+        try await app.test(.router) { client in
+            let anonymous = try await client.execute(uri: "/metrics", method: .get)
+            #expect(anonymous.status == .unauthorized)
+            let wrong = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(SymmetricKey.randomToken())"])
+            #expect(wrong.status == .unauthorized)
+            let right = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(secret)"])
+            #expect(right.status == .ok)
         }
     }
 }

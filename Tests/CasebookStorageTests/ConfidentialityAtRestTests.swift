@@ -15,7 +15,7 @@ import Testing
         _ = try vault.amendSession(logged.session.id, text: "Also mentioned \(Synthetic.topicCanary)")
         _ = try vault.clients()
         _ = try vault.sessions(client: fixture.client)
-        _ = try vault.startSession(minutes: 5)
+        _ = try vault.handOver()
 
         // When we look at every byte on disk, before and after a checkpoint
         let needles = [Synthetic.clientName, "Zephyrine", "Quillfeather", Synthetic.siblingName, "Barnaby",

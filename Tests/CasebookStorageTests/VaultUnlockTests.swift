@@ -39,31 +39,53 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.path("v")))
     }
 
-    @Test func sessionTokensUnlockUntilExpiryOrLock() throws {
+    @Test("the unlock agent's hand-over opens only its own vault, and nothing of it is in the file")
+    func handOverOpensOnlyItsVault() throws {
         let fixture = try VaultFixture(withClient: false)
-        let (token, _) = try fixture.vault.startSession(minutes: 10)
-        let reopened = try Vault.open(at: fixture.vault.path, unlock: .session(token), clock: fixture.clock)
+        let handOver = try fixture.vault.handOver()
+        #expect(String(describing: handOver) == "IdentityHandOver(<redacted>)")
+        let reopened = try Vault.open(at: fixture.vault.path, unlock: .handOver(handOver), clock: fixture.clock)
         #expect(reopened.device == fixture.vault.device)
-        // A token for another session id, or a tampered key, fails.
-        let tampered = String(token.dropLast(2)) + (token.hasSuffix("AA") ? "BB" : "AA")
-        #expect(throws: CasebookError.self) { try Vault.open(at: fixture.vault.path, unlock: .session(tampered), clock: fixture.clock) }
-        // Expiry.
-        fixture.clock.advance(by: 11 * 60)
-        let expired = #expect(throws: CasebookError.self) { try Vault.open(at: fixture.vault.path, unlock: .session(token), clock: fixture.clock) }
-        #expect(expired?.code == .sessionExpired)
-        // Lock ends sessions.
-        fixture.clock.advance(by: -11 * 60)
-        let (second, _) = try fixture.vault.startSession(minutes: 10)
-        try fixture.vault.lock()
-        #expect(throws: CasebookError.self) { try Vault.open(at: fixture.vault.path, unlock: .session(second), clock: fixture.clock) }
+        // A tampered key, or another vault's hand-over, fails.
+        var key = handOver.key
+        key[0] ^= 1
+        let tampered = #expect(throws: CasebookError.self) {
+            try Vault.open(at: fixture.vault.path, unlock: .handOver(IdentityHandOver(ciphertext: handOver.ciphertext, key: key)), clock: fixture.clock)
+        }
+        #expect(tampered?.code == .sessionExpired)
+        let other = try VaultFixture(withClient: false)
+        #expect(throws: CasebookError.self) {
+            try Vault.open(at: fixture.vault.path, unlock: .handOver(try other.vault.handOver()), clock: fixture.clock)
+        }
+        // The vault file holds no unlock session table and no copy of the hand-over's key.
+        try fixture.vault.checkpoint()
+        let queue = try DatabaseQueue(path: fixture.vault.path)
+        #expect(try queue.read { db in try db.tableExists("unlock_sessions") } == false)
+        for file in fixture.vault.filePaths where FileManager.default.fileExists(atPath: file) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            #expect(bytes.range(of: handOver.key) == nil, "the hand-over key is in \(file)")
+        }
     }
 
-    @Test func extendingTheStoredExpiryDoesNotExtendTheSession() throws {
+    @Test("opening a vault of an older version deletes its sealed unlock sessions")
+    func migrationDeletesOldSessions() throws {
         let fixture = try VaultFixture(withClient: false)
-        let (token, _) = try fixture.vault.startSession(minutes: 1)
-        let pool = try DatabaseQueue(path: fixture.vault.path)
-        try pool.write { db in try db.execute(sql: "UPDATE unlock_sessions SET expires_at_ms = expires_at_ms + 86400000") }
-        fixture.clock.advance(by: 120)
-        #expect(throws: CasebookError.self) { try Vault.open(at: fixture.vault.path, unlock: .session(token), clock: fixture.clock) }
+        let path = fixture.vault.path
+        // Given a file as an older version left it: the table and a sealed copy, and the migration not yet run.
+        let queue = try DatabaseQueue(path: path)
+        let canary = Data("old-sealed-session-canary".utf8)
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE unlock_sessions (id TEXT PRIMARY KEY NOT NULL, expires_at_ms INTEGER NOT NULL, sealed BLOB NOT NULL)")
+            try db.execute(sql: "INSERT INTO unlock_sessions VALUES ('s1', 0, ?)", arguments: [canary])
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-no-unlock-sessions'")
+        }
+        try queue.close()
+        // When it is opened, then the sealed copy is gone from the file and the WAL.
+        let reopened = try Vault.open(at: path, unlock: .passphrase(Synthetic.passphrase), clock: fixture.clock)
+        try reopened.checkpoint()
+        #expect(try DatabaseQueue(path: path).read { db in try db.tableExists("unlock_sessions") } == false)
+        for file in reopened.filePaths where FileManager.default.fileExists(atPath: file) {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)).range(of: canary) == nil, "an old sealed session survives in \(file)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CasebookCrypto
 import CasebookModels
 import CasebookStorage
 import CasebookSync
@@ -78,9 +79,9 @@ struct EnrolCommand: AsyncParsableCommand {
             let enrolment = try await SyncClient.enrol(code: parsed, person: explicitPerson, transport: transport,
                                                        timeout: SyncSupport.requestTimeout() ?? .seconds(30))
             if let recovery = enrolment.recovery, let out = recoveryKeyOut {
-                guard FileManager.default.createFile(atPath: out, contents: Data(recovery.secretFileContents.utf8),
-                                                     attributes: [.posixPermissions: 0o600]) else {
-                    throw CasebookError(.storage, "could not write the recovery key to \(out); the device is enrolled but the organisation has no usable recovery key")
+                // Owner-only from the first byte, never overwriting (OwnerOnlyFile, ADR 0018).
+                do throws(CasebookError) { try OwnerOnlyFile.create(out, contents: Data(recovery.secretFileContents.utf8)) } catch {
+                    throw CasebookError(.storage, "could not write the recovery key to \(out) (\(error.message)); the device is enrolled but the organisation has no usable recovery key")
                 }
             }
             let vault = try Vault.createEnrolled(at: path, passphrase: passphrase, identity: enrolment.identity, ownerName: name,

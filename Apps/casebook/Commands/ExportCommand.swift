@@ -15,7 +15,7 @@ struct ExportCommand: ParsableCommand {
         let code: CasebookError.Code =
             switch error.code {
             case .wrongPassword, .authenticationFailed, .passwordRequired: .wrongPassphrase
-            case .invalidPath, .duplicatePath, .emptyPassword, .malformedKey: .invalidInput
+            case .invalidPath, .duplicatePath, .emptyPassword, .weakPassword, .malformedKey: .invalidInput
             case .ioFailure, .compressionFailure: .storage
             default: .tampered
             }
@@ -76,6 +76,7 @@ struct ExportCommand: ParsableCommand {
             }
             let key = try ExportCommand.signingKey(signingKey)
             let password = try ExportCommand.password(file: passwordFile)
+            if let password { do { try password.requireStrongForNewBundle() } catch { throw ExportCommand.edge(error) } }
             let destination = URL(fileURLWithPath: out)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: destination.deletingLastPathComponent().path, isDirectory: &isDirectory),
@@ -135,7 +136,12 @@ struct ExportCommand: ParsableCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify a bundle: every hash, the signature, no file missing, extra, renamed or duplicated.",
-            discussion: "Exit status 0 when the bundle is intact, 7 when anything is wrong, 5 for a missing or wrong password.")
+            discussion: """
+                Exit status 0 when the bundle is intact and signed by the --trusted-key; 9 when it is intact \
+                but no --trusted-key was given, so its signature was checked only against the key inside the \
+                bundle (anyone can make one: compare its fingerprint with the one your organisation publishes); \
+                7 when anything is wrong; 5 for a missing or wrong password.
+                """)
         @Argument(help: ArgumentHelp("The bundle.", valueName: "file.zip")) var file: String
         @Option(help: ArgumentHelp("Password of an encrypted bundle, first line of this file.", valueName: "file"))
         var passwordFile: String?
@@ -149,7 +155,12 @@ struct ExportCommand: ParsableCommand {
         }
 
         struct VerifyView: Encodable {
+            /// Intact and signed by the trusted key; false without --trusted-key (see `signer`).
             var valid: Bool
+            /// Hashes, entries and signature consistent (against the bundle's own key without --trusted-key).
+            var intact: Bool
+            /// `trusted-key` or `bundle-key-only`.
+            var signer: String
             var encrypted: Bool
             var caseID: String?
             var requestID: String?
@@ -174,18 +185,22 @@ struct ExportCommand: ParsableCommand {
                 let report = verifier.verify(archiveAt: URL(fileURLWithPath: file), password: password)
                 if json {
                     Output.json(VerifyView(
-                        valid: report.isValid, encrypted: report.encrypted, caseID: report.manifest?.caseID,
+                        valid: report.isValid && trustedKey != nil, intact: report.isValid,
+                        signer: trustedKey == nil ? "bundle-key-only" : "trusted-key", encrypted: report.encrypted, caseID: report.manifest?.caseID,
                         requestID: report.manifest?.requestID, createdAt: report.manifest?.createdAt,
                         files: report.manifest?.files.count, keyFingerprint: report.keyFingerprint,
                         problems: report.problems.map { ProblemView(code: $0.code.rawValue, path: $0.path, message: $0.message) }))
+                } else if report.isValid, trustedKey != nil {
+                    print("OK: \(file) is intact and signed by the trusted key (\(report.manifest?.files.count ?? 0) files, case \(report.manifest?.caseID ?? "?"))")
                 } else if report.isValid {
-                    print("OK: \(file) is intact (\(report.manifest?.files.count ?? 0) files, case \(report.manifest?.caseID ?? "?"))")
-                    if let fingerprint = report.keyFingerprint { print("  signed by the key with fingerprint \(fingerprint)") }
-                    if trustedKey == nil { print("  compare that fingerprint with the one the organisation publishes") }
+                    print("UNCONFIRMED: \(file) is internally consistent, but its signature was checked only against the key inside the bundle "
+                          + "(fingerprint \(report.keyFingerprint ?? "?")), which anyone can make; give --trusted-key with your organisation's "
+                          + "published export key, or compare that fingerprint with the one it publishes")
                 } else {
                     for problem in report.problems { FileHandle.standardError.write(Data("casebook: \(problem.description)\n".utf8)) }
                 }
                 if let first = report.problems.first { throw ExitCode(Output.exitCode(for: ExportCommand.edge(first))) }
+                if trustedKey == nil { throw ExitCode(Output.unconfirmedSigner) }
             }
         }
     }

@@ -52,45 +52,58 @@ extension TrainingCourse: ExpressibleByArgument {}
 extension Signatory: ExpressibleByArgument {}
 extension RedactionPolicy: ExpressibleByArgument {}
 
-struct UnlockCommand: VaultCommand {
+struct UnlockCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unlock",
-        abstract: "Stay unlocked for a while: prints a session token for CASEBOOK_SESSION.",
+        abstract: "Stay unlocked for a while: an agent keeps the unlocked vault in memory until 'casebook lock' or expiry.",
         discussion: """
-            Runs the passphrase check once and prints a token. Export it in this shell only:
-              export CASEBOOK_SESSION=$(casebook unlock --minutes 30 --raw)
-            The token unlocks this vault until it expires or 'casebook lock' ends every session. It is \
-            256 random bits; only a sealed copy of your keys is stored, bound to the expiry.
+            Checks the passphrase once and starts an agent (like ssh-agent) that holds the unlocked keys \
+            in memory only, on a socket only you can open ($XDG_RUNTIME_DIR/casebook, else /tmp/casebook-UID). \
+            Later commands on this vault need no passphrase until the time is up or 'casebook lock' ends \
+            it; nothing is printed, exported or written to the vault file that could reopen it afterwards. \
+            The agent also keeps the sync server's login, so a working session signs in once.
             """)
 
     @OptionGroup var options: VaultOptions
 
-    @Option(help: "How long the session lasts, in minutes (1-1440).")
+    @Option(help: "How long to stay unlocked, in minutes (1-1440).")
     var minutes = 30
 
-    @Flag(help: "Print only the token.")
-    var raw = false
+    @Option(help: ArgumentHelp("Seconds instead of minutes (for tests).", visibility: .private))
+    var seconds: Int?
 
-    func run(vault: Vault) throws {
-        let (token, expires) = try vault.startSession(minutes: minutes)
-        if options.json {
-            Output.json(["token": token, "expires_at": ISO8601DateFormatter().string(from: expires)])
-        } else if raw {
-            print(token)
-        } else {
-            print("export CASEBOOK_SESSION=\(token)")
-            Output.info("Unlocked until \(ISO8601DateFormatter().string(from: expires)). Run 'casebook lock' to end it early.")
+    func run() throws {
+        try Output.guarded {
+            guard (1...24 * 60).contains(minutes) else { throw CasebookError(.invalidInput, "--minutes must be between 1 and 1440") }
+            let duration = seconds ?? minutes * 60
+            guard (1...24 * 3600).contains(duration) else { throw CasebookError(.invalidInput, "--seconds must be between 1 and 86400") }
+            let vault = try Vault.open(at: options.vaultPath, unlock: try options.unlock(useAgent: false))
+            try UnlockAgent.start(vault: options.vaultPath, handOver: try vault.handOver(), seconds: duration)
+            let expires = Date().addingTimeInterval(Double(duration))
+            if options.json {
+                Output.json(["unlocked_until": ISO8601DateFormatter().string(from: expires)])
+            } else {
+                let until = DateFormatter.localizedString(from: expires, dateStyle: .none, timeStyle: .short)
+                print("Unlocked until \(until). 'casebook lock' ends it now.")
+            }
         }
     }
 }
 
-struct LockCommand: VaultCommand {
-    static let configuration = CommandConfiguration(commandName: "lock", abstract: "End every unlock session of the vault.")
+struct LockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lock", abstract: "End the unlock agent of the vault: it exits and forgets the keys and the server login.")
 
     @OptionGroup var options: VaultOptions
 
-    func run(vault: Vault) throws {
-        let ended = try vault.lock()
-        if options.json { Output.json(["ended": ended]) } else { print("Locked (\(ended) session(s) ended).") }
+    func run() throws {
+        try Output.guarded {
+            let ended = UnlockAgent.lock(vault: options.vaultPath)
+            if options.json {
+                Output.json(["ended": ended ? 1 : 0])
+            } else {
+                print(ended ? "Locked." : "Not unlocked: no agent was running for this vault.")
+            }
+        }
     }
 }

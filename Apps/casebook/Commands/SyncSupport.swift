@@ -28,8 +28,16 @@ extension AsyncVaultCommand {
                     "this vault is standalone (created with 'casebook init'); sync needs a vault created with 'casebook enrol'")
             }
             let url = try SyncSupport.serverURL(explicit: server, vault: vault)
+            // One login per working session: the unlock agent keeps the bearer token (ADR 0018).
+            let kept = UnlockAgent.token(vault: options.vaultPath, server: url)
             let transport = try HTTPSyncTransport(baseURL: url, identity: vault.identity,
-                                                  security: try SyncSupport.transportSecurity(caCert: caCert, vault: vault))
+                                                  security: try SyncSupport.transportSecurity(caCert: caCert, vault: vault),
+                                                  reusing: kept, notice: { Output.info("casebook: \($0)") })
+            defer {
+                if let current = transport.currentToken, current.token != kept?.token {
+                    UnlockAgent.keep(token: current.token, expiresAt: current.expiresAt, vault: options.vaultPath, server: url)
+                }
+            }
             var configuration = SyncConfiguration()
             if let timeout = SyncSupport.requestTimeout() { configuration.requestTimeout = timeout }
             if let text = ProcessInfo.processInfo.environment["CASEBOOK_SYNC_ERASURE_LIMIT"] {
@@ -41,7 +49,11 @@ extension AsyncVaultCommand {
             try configure(&configuration)
             let client = SyncClient(vault: vault, transport: transport, configuration: configuration,
                                     progress: SyncSupport.progressPrinter(json: options.json))
-            try await run(vault: vault, client: client)
+            do {
+                try await run(vault: vault, client: client)
+            } catch let error as CasebookError where error.code == .offline {
+                throw SyncSupport.offline(vault)
+            }
         }
     }
 }
@@ -53,6 +65,13 @@ enum SyncSupport {
         if let env = ProcessInfo.processInfo.environment["CASEBOOK_SERVER"], !env.isEmpty { return env }
         if let vault, let remembered = try vault.serverURL() { return remembered }
         throw CasebookError(.invalidInput, "no sync server: give --server URL or set CASEBOOK_SERVER (or enrol this vault first)")
+    }
+
+    /// The one line a command that needs the server prints when it cannot reach it.
+    static func offline(_ vault: Vault) -> CasebookError {
+        let kept = (try? vault.outboxCount()) ?? 0
+        let changes = kept == 1 ? "1 change is" : "\(kept) changes are"
+        return CasebookError(.offline, "offline: \(changes) kept and will be sent at the next sync")
     }
 
     /// $CASEBOOK_SYNC_TIMEOUT (seconds per request), when set to a positive whole number.
@@ -84,10 +103,12 @@ enum SyncSupport {
         return text
     }
 
-    /// Progress on stderr every 1,000 revisions (long syncs only).
+    /// Progress on stderr every 1,000 revisions (long syncs only), and only on a terminal.
     static func progressPrinter(json: Bool) -> @Sendable (SyncProgress) -> Void {
         let last = LastShown()
+        let terminal = isatty(STDERR_FILENO) != 0
         return { progress in
+            guard terminal else { return }
             let total = progress.pushed + progress.pulled
             guard last.advance(to: total / 1_000) else { return }
             Output.info("sync: \(progress.phase.rawValue): \(progress.pushed) pushed, \(progress.pulled) received")

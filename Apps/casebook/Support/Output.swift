@@ -1,6 +1,7 @@
 import ArgumentParser
 import CasebookModels
 import CasebookStorage
+import CasebookSync
 import Foundation
 
 /// Output and the error edge: the only place that knows exit codes and stderr formatting.
@@ -32,10 +33,13 @@ enum Output {
         case .consentMissing, .platformNotApproved, .environmentNotConfirmed, .identifyingDetails, .finalised,
              .releaseRefused, .approvalRequired: 6
         case .tampered, .vaultCorrupt: 7
-        case .network: 8
+        case .network, .offline: 8
         default: 1
         }
     }
+
+    /// `export verify` without `--trusted-key`: intact, but signed by a key only the bundle vouches for.
+    static let unconfirmedSigner: Int32 = 9
 
     /// Runs a command body, converting errors to one clear line on stderr and a non-zero exit.
     static func guarded(_ body: () throws -> Void) throws {

@@ -28,12 +28,13 @@ struct VaultOptions: ParsableArguments {
         return URL(fileURLWithPath: given).standardizedFileURL.path
     }
 
-    /// How to unlock, in order: --passphrase-file, CASEBOOK_PASSPHRASE, CASEBOOK_SESSION, then a prompt.
-    func unlock(forCreation: Bool = false) throws -> VaultUnlock {
+    /// How to unlock, in order: --passphrase-file, CASEBOOK_PASSPHRASE, the unlock agent
+    /// ('casebook unlock'), then a prompt.
+    func unlock(forCreation: Bool = false, useAgent: Bool = true) throws -> VaultUnlock {
         if let passphraseFile { return .passphrase(try Passphrase.read(file: passphraseFile)) }
         let env = ProcessInfo.processInfo.environment
         if let passphrase = env["CASEBOOK_PASSPHRASE"], !passphrase.isEmpty { return .passphrase(passphrase) }
-        if !forCreation, let session = env["CASEBOOK_SESSION"], !session.isEmpty { return .session(session) }
+        if !forCreation, useAgent, let handOver = UnlockAgent.handOver(vault: vaultPath) { return .handOver(handOver) }
         let first = try Passphrase.prompt("Passphrase for \(vaultPath): ")
         if forCreation {
             let second = try Passphrase.prompt("Repeat the passphrase: ")
@@ -63,7 +64,7 @@ enum Passphrase {
     static func prompt(_ message: String) throws -> String {
         guard isatty(STDIN_FILENO) != 0 else {
             throw CasebookError(.invalidInput,
-                "no passphrase: give --passphrase-file, set CASEBOOK_PASSPHRASE or CASEBOOK_SESSION, or run in a terminal")
+                "no passphrase: run 'casebook unlock' in a terminal, give --passphrase-file or set CASEBOOK_PASSPHRASE")
         }
         FileHandle.standardError.write(Data(message.utf8))
         var old = termios()

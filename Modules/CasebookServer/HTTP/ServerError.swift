@@ -10,13 +10,11 @@ extension CasebookError.Code {
     public static let unauthenticated = Self("unauthenticated")
     public static let rateLimited = Self("rate-limited")
     public static let deadlineExceeded = Self("deadline-exceeded")
-    public static let tooLarge = Self("too-large")
 }
 
 enum ServerError {
     static let unauthenticated = CasebookError(.unauthenticated, "a valid bearer token is required")
     static let forbidden = CasebookError(.notAuthorised, "not permitted")
-    static let rateLimited = CasebookError(.rateLimited, "too many attempts; wait and try again")
 }
 
 /// The one place where errors become HTTP statuses. Everything thrown inside the server is a
@@ -43,6 +41,11 @@ enum ErrorMapping {
         let status: HTTPResponse.Status
         let body: APIErrorBody
         switch error {
+        case let error as RateLimitedError:
+            var response = jsonResponse(APIErrorBody(error: CasebookError.Code.rateLimited.rawValue, message: error.message),
+                                        status: .tooManyRequests)
+            response.headers[.retryAfter] = String(error.retryAfter)
+            return response
         case let error as CasebookError:
             status = Self.status(for: error.code)
             body = APIErrorBody(error: error.code.rawValue, message: error.message)

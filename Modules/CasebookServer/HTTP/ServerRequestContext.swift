@@ -38,12 +38,16 @@ public struct ServerRequestContext: RequestContext, RemoteAddressRequestContext 
         return caller
     }
 
-    /// The client's address for rate limiting (the socket peer; `X-Forwarded-For` only when trusted).
-    func clientAddress(request: Request, trustForwardedFor: Bool) -> String {
-        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor] {
-            return forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+    /// The client's address for rate limiting: the socket peer, unless the peer is one of the
+    /// configured proxies; then the right-most `X-Forwarded-For` element that is not a trusted
+    /// proxy (elements to its left were written by the client and prove nothing).
+    func clientAddress(request: Request, trustedProxies: Set<String>) -> String {
+        let peer = remoteAddress?.ipAddress ?? "local"
+        guard !trustedProxies.isEmpty, trustedProxies.contains(peer), let forwarded = request.headers[.xForwardedFor] else {
+            return peer
         }
-        return remoteAddress?.ipAddress ?? "local"
+        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return hops.last { !trustedProxies.contains($0) }.map { String($0.prefix(64)) } ?? peer
     }
 }
 

@@ -8,9 +8,12 @@ import Logging
 import HTTPTypes
 
 extension SyncServer {
-    /// `POST /v1/enrol`: consumes a one-time code (rate-limited; codes carry ≥128 random bits).
+    /// `POST /v1/enrol`: consumes a one-time code (codes carry ≥128 random bits). Limited per
+    /// client address; a wrong code also spends the address's failure budget, and a spent budget
+    /// refuses further codes from that address before any is checked.
     @Sendable func enrol(_ request: Request, context: ServerRequestContext) async throws -> Response {
         try rateLimit(request, context)
+        try checkFailures(request, context)
         let body = try await request.decode(as: EnrolRequest.self, context: context)
         guard (try? Curve25519.Signing.PublicKey(rawRepresentation: body.device.signing)) != nil,
               (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: body.device.agreement)) != nil,
@@ -20,9 +23,16 @@ extension SyncServer {
         if let recovery = body.recoveryKey, (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: recovery)) == nil {
             throw CasebookError(.invalidInput, "the recovery key is malformed")
         }
+        // A wrong code spends the address's failure budget (ADR 0018).
         // `code` carries the server-auth value derived from the invitation code, never the code (ADR 0015).
         let codeHash = EnrolmentSecret.hash(serverAuth: body.code)
-        let person = try await store.enrol(codeHash: codeHash, device: body.device, recoveryKey: body.recoveryKey, now: clock.now)
+        let person: PersonRecord
+        do {
+            person = try await store.enrol(codeHash: codeHash, device: body.device, recoveryKey: body.recoveryKey, now: clock.now)
+        } catch let error as CasebookError where error.code == .notAuthorised {
+            if let wait = recordFailure(request, context) { throw RateLimitedError(retryAfter: wait) }
+            throw error
+        }
         guard let organisation = try await store.organisation() else { throw CasebookError(.storage, "no organisation") }
         context.logger.info("device enrolled", metadata: ["enrolled_device": .string(body.device.deviceID.rawValue),
                                                            "person": .string(person.id.rawValue)])
@@ -31,9 +41,10 @@ extension SyncServer {
 
     /// `POST /v1/auth/challenge`: 32 random bytes, single use, valid for `auth.challenge-ttl`.
     /// Unknown devices get a challenge too (never stored), so the endpoint does not reveal which ids exist.
+    /// Limited per client address only: a device id is public, so no budget is keyed on it here.
     @Sendable func challenge(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        try rateLimit(request, context)
         let body = try await request.decode(as: ChallengeRequest.self, context: context)
-        try rateLimit(request, context, device: body.deviceID.rawValue)
         let bytes = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
         let expires = later(settings.challengeTTL)
         if try await store.device(body.deviceID) != nil {
@@ -43,16 +54,22 @@ extension SyncServer {
     }
 
     /// `POST /v1/auth/token`: the device's Ed25519 signature over `ChallengeResponse.signedBytes`
-    /// buys a bearer token of 256 random bits; only its SHA-256 is stored.
+    /// buys a bearer token of 256 random bits; only its SHA-256 is stored. Limited per client
+    /// address; a failed proof also spends the failure budgets of the address and the device, but
+    /// a valid proof is never refused for them (a stranger who knows the id cannot lock its owner out).
     @Sendable func token(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        try rateLimit(request, context)
         let body = try await request.decode(as: TokenRequest.self, context: context)
-        try rateLimit(request, context, device: body.deviceID.rawValue)
         let refused = CasebookError(.unauthenticated, "the challenge response was not accepted")
+        let failed: () throws -> Never = {
+            if let wait = recordFailure(request, context, device: body.deviceID.rawValue) { throw RateLimitedError(retryAfter: wait) }
+            throw refused
+        }
         guard try await store.consumeChallenge(body.challenge, device: body.deviceID, now: clock.now),
               let device = try await store.device(body.deviceID),
-              let person = try await store.person(device.person), person.record.active else { throw refused }
+              let person = try await store.person(device.person), person.record.active else { try failed() }
         let signed = ChallengeResponse.signedBytes(challenge: body.challenge, deviceID: body.deviceID)
-        guard try device.publicKeys.signingKey().isValidSignature(body.signature, for: signed) else { throw refused }
+        guard try device.publicKeys.signingKey().isValidSignature(body.signature, for: signed) else { try failed() }
         // The device proved it holds its key, so it may be told plainly why it is refused.
         if try await store.removal(of: device.deviceID) != nil {
             throw CasebookError(.notAuthorised,

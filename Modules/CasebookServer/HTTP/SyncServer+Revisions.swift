@@ -45,6 +45,7 @@ extension SyncServer {
         for (index, wire) in body.revisions.enumerated() {
             do throws(CasebookError) {
                 let sealed = try wire.sealed()
+                try sealed.checkSize()  // RevisionLimits: refused before its signature is checked
                 guard sealed.header.authorDevice == caller.device else {
                     throw CasebookError(.notAuthorised, "the revision's author is not the authenticated device")
                 }
@@ -105,10 +106,33 @@ extension SyncServer {
             guard let value = Int(text), value > 0 else { throw CasebookError(.invalidInput, "limit must be a positive number") }
             limit = min(value, Self.maximumPage)
         }
-        var revisions = try await store.pull(after: after, limit: limit + 1, caller: caller, caseID: caseID, today: today)
-        let hasMore = revisions.count > limit
-        if hasMore { revisions.removeLast(revisions.count - limit) }
-        let cursor = PullCursor.encode(revisions.last?.seq ?? after)
+        let fetched = try await store.pull(after: after, limit: limit + 1, caller: caller, caseID: caseID, today: today)
+        let (revisions, last, cut) = Self.boundedPage(fetched, limit: limit)
+        let hasMore = cut || fetched.count > limit
+        let cursor = PullCursor.encode(last ?? after)
         return jsonResponse(PullResponse(revisions: revisions, cursor: cursor, hasMore: hasMore))
+    }
+
+    /// A page bounded by count and by bytes (`RevisionLimits.maximumPageBytes`, at least one
+    /// revision). A stored revision over `RevisionLimits.maximumRevisionBytes` (from before the
+    /// limit) is not served: the cursor moves past it, so it cannot stall anyone's sync.
+    /// Returns the revisions, the last sequence number passed, and whether the byte bound cut the page.
+    static func boundedPage(_ fetched: [WireRevision], limit: Int) -> (revisions: [WireRevision], last: Int64?, cut: Bool) {
+        var revisions: [WireRevision] = []
+        var bytes = 0
+        var last: Int64?
+        for (index, revision) in fetched.enumerated() where index < limit {
+            let size = revision.header.count + revision.ciphertext.count
+            if size > RevisionLimits.maximumRevisionBytes {
+                last = revision.seq
+                continue
+            }
+            let carried = size + revision.signature.count
+            if !revisions.isEmpty, bytes + carried > RevisionLimits.maximumPageBytes { return (revisions, last, true) }
+            bytes += carried
+            revisions.append(revision)
+            last = revision.seq
+        }
+        return (revisions, last, false)
     }
 }

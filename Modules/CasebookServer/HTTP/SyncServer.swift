@@ -11,9 +11,16 @@ public struct RouteSettings: Sendable {
     public var challengeTTL: Duration = .seconds(60)
     public var enrolmentCodeTTL: Duration = .seconds(7 * 24 * 3600)
     public var requestTimeout: Duration = .seconds(30)
-    public var trustForwardedFor = false
-    public var authPerMinute = 30
-    public var authBurst = 10
+    /// Proxies whose `X-Forwarded-For` is believed (`http.trusted-proxies`); empty: the socket peer counts.
+    public var trustedProxies: Set<String> = []
+    /// Unauthenticated requests (enrolment, challenge, token) per client address: an office of 50
+    /// behind one NAT logs in at once within the burst.
+    public var authPerMinute = 600
+    public var authBurst = 200
+    /// Failed proofs (a wrong signature or a spent challenge; a wrong enrolment code) per device and
+    /// per address. A valid proof is never refused for them, so a stranger cannot spend a device's budget.
+    public var failuresPerMinute = 10
+    public var failureBurst = 20
     public init() {}
 }
 
@@ -28,12 +35,14 @@ struct SyncServer: Sendable {
     let clock: any WallClock
     let settings: RouteSettings
     let limiter: RateLimiter
+    let failures: RateLimiter
 
     init(store: any ServerStore, clock: any WallClock, settings: RouteSettings) {
         self.store = store
         self.clock = clock
         self.settings = settings
         limiter = RateLimiter(perMinute: settings.authPerMinute, burst: settings.authBurst)
+        failures = RateLimiter(perMinute: settings.failuresPerMinute, burst: settings.failureBurst)
     }
 
     /// Every route, in one place (the OpenAPI test compares this list with `docs/openapi.json`).
@@ -89,9 +98,33 @@ struct SyncServer: Sendable {
         clock.now.addingTimeInterval(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
 
-    func rateLimit(_ request: Request, _ context: ServerRequestContext, device: String? = nil) throws {
-        var keys = ["ip:" + context.clientAddress(request: request, trustForwardedFor: settings.trustForwardedFor)]
-        if let device { keys.append("device:" + device) }
-        guard limiter.allow(keys) else { throw ServerError.rateLimited }
+    // MARK: Limits (keyed on who, not where: ADR 0018)
+
+    func clientAddress(_ request: Request, _ context: ServerRequestContext) -> String {
+        context.clientAddress(request: request, trustedProxies: settings.trustedProxies)
+    }
+
+    /// One unauthenticated request from this client address.
+    func rateLimit(_ request: Request, _ context: ServerRequestContext) throws {
+        if case .refused(let seconds) = limiter.take("ip:" + clientAddress(request, context)) {
+            throw RateLimitedError(retryAfter: seconds)
+        }
+    }
+
+    /// Refuses at once when this address has spent its failure budget (used before work that a
+    /// guess could exploit: enrolment codes).
+    func checkFailures(_ request: Request, _ context: ServerRequestContext) throws {
+        if case .refused(let seconds) = failures.check("fail-ip:" + clientAddress(request, context)) {
+            throw RateLimitedError(retryAfter: seconds)
+        }
+    }
+
+    /// Records a failed proof against the address and, when given, the device. Returns the wait
+    /// when either budget is spent (then the failure is answered 429 rather than 401).
+    func recordFailure(_ request: Request, _ context: ServerRequestContext, device: String? = nil) -> Int? {
+        var wait: Int?
+        if case .refused(let seconds) = failures.take("fail-ip:" + clientAddress(request, context)) { wait = seconds }
+        if let device, case .refused(let seconds) = failures.take("fail-device:" + device) { wait = max(wait ?? 0, seconds) }
+        return wait
     }
 }

@@ -23,6 +23,8 @@ public final class SQLiteServerStore: ServerStore {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         self.path = path
+        // Owner-only from the first byte; SQLite gives the WAL and SHM the same mode (ADR 0018).
+        try OwnerOnlyFile.createEmptyIfMissing(path)
         pool = try DatabasePool(path: path, configuration: config)
     }
 

@@ -75,6 +75,19 @@ public struct SyncClient: Sendable {
         }
     }
 
+    /// A push batch bounded by bytes as well as count (`RevisionLimits.maximumPushBytes`, at least one revision).
+    static func boundedPush(_ queued: [(localSeq: Int64, revision: SealedRevision)]) -> [(localSeq: Int64, revision: SealedRevision)] {
+        var bytes = 0
+        var count = 0
+        for item in queued {
+            let size = item.revision.byteCount + item.revision.signature.count
+            if count > 0, bytes + size > RevisionLimits.maximumPushBytes { break }
+            bytes += size
+            count += 1
+        }
+        return Array(queued.prefix(count))
+    }
+
     static func millis(_ d: Duration) -> Double {
         Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
@@ -134,7 +147,8 @@ public struct SyncClient: Sendable {
             return .erasedOnServer(caseID, now: now())
 
         case .push(let limit, _):
-            let batch = try vault.outboxBatch(limit: limit, after: pushPosition)
+            let queued = try vault.outboxBatch(limit: limit, after: pushPosition)
+            let batch = Self.boundedPush(queued)
             guard let last = batch.last else { return .pushed(accepted: 0, rejected: [], outboxEmpty: true, now: now()) }
             // One signature per batch of this device's revisions (ADR 0011); the stored copies keep theirs.
             let sealed = try RevisionSealer.sealBatches(batch.map(\.revision), author: vault.identity)
@@ -145,7 +159,8 @@ public struct SyncClient: Sendable {
             pushPosition = last.localSeq
             let rejected = response.rejected.map { RejectedRevision(id: $0.id, reason: $0.error, message: $0.message) }
             progress?(SyncProgress(phase: .push, pushed: engine.report.pushed + response.accepted.count, pulled: engine.report.pulled))
-            return .pushed(accepted: response.accepted.count, rejected: rejected, outboxEmpty: batch.count < limit, now: now())
+            return .pushed(accepted: response.accepted.count, rejected: rejected, outboxEmpty: queued.count < limit && batch.count == queued.count,
+                           now: now())
 
         case .pull(let after, let limit, _):
             // Before the first page: what earlier runs kept aside is verified again (devices and keys are fresh now).

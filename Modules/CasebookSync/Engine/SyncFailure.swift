@@ -3,6 +3,9 @@ public import CasebookModels
 extension CasebookError.Code {
     /// Client and server speak different sync protocols (`SyncAPI.protocolVersion`).
     public static let protocolMismatch = Self("protocol-mismatch")
+    /// The sync server could not be reached at all (connection refused, no route, no such host):
+    /// the CLI says "offline" and how many changes are kept for the next sync.
+    public static let offline = Self("offline")
 }
 
 /// Why a sync request failed, as the engine needs to know it: whether to retry, re-authenticate
@@ -23,6 +26,12 @@ public struct SyncFailure: Error, Hashable, Sendable, CustomStringConvertible {
         case rejected
         /// Client and server speak different sync protocols (`SyncAPI.protocolVersion`): never retried.
         case incompatible
+        /// Connection refused, no route or unknown host: never retried within a run (offline is
+        /// normal; the outbox waits for the next sync).
+        case offline
+        /// 429 whose `Retry-After` does not fit in the request's deadline: never retried; the
+        /// message says when to try again.
+        case busy
     }
 
     public var kind: Kind
@@ -43,6 +52,8 @@ public struct SyncFailure: Error, Hashable, Sendable, CustomStringConvertible {
         case .unauthenticated, .forbidden: CasebookError(.notAuthorised, message)
         case .rejected: CasebookError(.invalidInput, message)
         case .incompatible: CasebookError(.protocolMismatch, message)
+        case .offline: CasebookError(.offline, message)
+        case .busy: CasebookError(.network, message)
         }
     }
 
@@ -52,10 +63,11 @@ public struct SyncFailure: Error, Hashable, Sendable, CustomStringConvertible {
         if let error = error as? CasebookError {
             switch error.code {
             case .network: return SyncFailure(.unreachable, error.message)
+            case .offline: return SyncFailure(.offline, error.message)
             case .notAuthorised: return SyncFailure(.forbidden, error.message)
             default: return SyncFailure(.rejected, error.message)
             }
         }
-        return SyncFailure(.unreachable, "the sync server could not be reached (\(type(of: error)))")
+        return SyncFailure(.unreachable, "the sync server could not be reached; it is safe to try again")
     }
 }

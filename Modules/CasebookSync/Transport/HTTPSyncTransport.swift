@@ -5,6 +5,7 @@ public import CasebookStorage
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import Synchronization
 
@@ -18,7 +19,30 @@ public final class HTTPSyncTransport: SyncTransport {
     private let token = Mutex<String?>(nil)
     /// Set once the server's `/health` showed it speaks this build's sync protocol.
     private let protocolChecked = Mutex(false)
-    private static let maxBody = 256 * 1024 * 1024
+    /// A page is at most `RevisionLimits.maximumPageBytes` of revisions (base64 in JSON: 4/3 of
+    /// that, plus field names); anything much larger is refused, never retried.
+    private static let maxBody = 4 * RevisionLimits.maximumPageBytes
+
+    // MARK: Office limits (ADR 0018): busy servers, offline laptops, tokens reused across runs
+
+    /// Where a 429 wait is announced ("the sync server is busy; waiting 4 s…"); the CLI prints it.
+    let notice: (@Sendable (String) -> Void)?
+
+    /// A connection that is refused or finds no route fails at once (AsyncHTTPClient would retry
+    /// it until the deadline) and a connect takes at most 3 s: offline is reported within seconds.
+    public static let defaultClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(3)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    /// The bearer token in use (a reused one, or the last issued), with its expiry, for the CLI to
+    /// keep in the unlock agent until it expires.
+    public var currentToken: (token: String, expiresAt: Date)? {
+        token.withLock { token in token.map { ($0, tokenExpiry.withLock { $0 } ?? .distantPast) } }
+    }
+    private let tokenExpiry = Mutex<Date?>(nil)
 
     // MARK: TLS and plain HTTP (ADR 0015) — begin
     /// The TLS configuration of every request (the trusted CA instead of the system roots when
@@ -34,8 +58,11 @@ public final class HTTPSyncTransport: SyncTransport {
     /// `security` carries the CA certificate(s) to trust and the pinned server certificate hash.
     /// Plain `http://` is refused unless the host is this machine (127.0.0.0/8, ::1, localhost):
     /// nothing is sent, so a network attacker sees nothing and can answer nothing.
+    /// `reusing` is a token from an earlier run (the unlock agent's; ADR 0018); a 401 replaces it.
+    /// `notice` is told about waits for a busy server.
     public init(baseURL: String, identity: DeviceIdentity?, security: TransportSecurity = TransportSecurity(),
-                client: HTTPClient = .shared) throws(CasebookError) {
+                client: HTTPClient = HTTPSyncTransport.defaultClient, reusing: (token: String, expiresAt: Date)? = nil,
+                notice: (@Sendable (String) -> Void)? = nil) throws(CasebookError) {
         var base = baseURL.trimmingCharacters(in: .whitespaces)
         while base.hasSuffix("/") { base.removeLast() }
         guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
@@ -64,6 +91,11 @@ public final class HTTPSyncTransport: SyncTransport {
             self.tls = tls
         } else {
             self.tls = nil
+        }
+        self.notice = notice
+        if let reusing, reusing.expiresAt > Date() {
+            token.withLock { $0 = reusing.token }
+            tokenExpiry.withLock { $0 = reusing.expiresAt }
         }
     }
 
@@ -101,6 +133,7 @@ public final class HTTPSyncTransport: SyncTransport {
                                                      body: TokenRequest(deviceID: identity.deviceID, challenge: challenge.challenge, signature: signature),
                                                      authenticated: false, timeout: timeout)
         token.withLock { $0 = response.token }
+        tokenExpiry.withLock { $0 = response.expiresAt }
     }
 
     public func organisation(timeout: Duration) async throws -> OrganisationInfo {
@@ -204,13 +237,48 @@ public final class HTTPSyncTransport: SyncTransport {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9))
         try await checkProtocol(deadline: deadline)
         if authenticated, token.withLock({ $0 }) == nil { try await authenticate(timeout: timeout) }
-        let (status, data, _) = try await execute(method, path, body: body, authenticated: authenticated, deadline: deadline)
+        let (status, data, _) = try await executeWaitingIfBusy(method, path, body: body, authenticated: authenticated, deadline: deadline)
         if status == 401, authenticated {
             try await authenticate(timeout: timeout)
-            let (again, retried, _) = try await execute(method, path, body: body, authenticated: true, deadline: NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9)))
+            let (again, retried, _) = try await executeWaitingIfBusy(method, path, body: body, authenticated: true,
+                                                                     deadline: NIODeadline.now() + .nanoseconds(Int64(timeout.seconds * 1e9)))
             return try Self.check(again, retried, method: method, path: path, alsoAccept: alsoAccept)
         }
         return try Self.check(status, data, method: method, path: path, alsoAccept: alsoAccept)
+    }
+
+    /// A 429 is waited out (its `Retry-After`, announced through `notice`) and the request sent
+    /// again, as long as the wait ends before the request's deadline; otherwise the failure says
+    /// when to try again. Never loops: each wait needs a deadline further away.
+    private func executeWaitingIfBusy<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool,
+                                                    deadline: NIODeadline) async throws -> (Int, Data, String?) {
+        while true {
+            let (status, data, served, retryAfter) = try await executeWithRetryAfter(method, path, body: body, authenticated: authenticated,
+                                                                                     deadline: deadline)
+            guard status == 429 else { return (status, data, served) }
+            let wait = max(1, min(retryAfter ?? 5, 3600))
+            let remaining = Double((deadline - NIODeadline.now()).nanoseconds) / 1e9
+            guard Double(wait) + 1 < remaining else {
+                throw SyncFailure(.busy, "the sync server at \(baseURL) is refusing sign-ins from this network for now (too many at once); "
+                                  + "nothing was lost: try again in \(Self.spoken(seconds: wait))")
+            }
+            notice?("the sync server is busy; waiting \(wait) s and trying again")
+            try await Task.sleep(for: .seconds(wait))
+        }
+    }
+
+    static func spoken(seconds: Int) -> String {
+        seconds == 1 ? "1 second" : seconds < 120 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
+    }
+
+    /// Connection refused, no route, unknown host, or no connection within the connect timeout.
+    static func isOffline(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError { return error == .connectTimeout }
+        if error is NIOConnectionError { return true }
+        if let error = error as? IOError {
+            return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT, ENETDOWN, EHOSTDOWN].contains(error.errnoCode)
+        }
+        return false
     }
 
     /// Once per transport, before the first API call: the server's `/health` must carry this
@@ -219,7 +287,8 @@ public final class HTTPSyncTransport: SyncTransport {
     private func checkProtocol(deadline: NIODeadline) async throws {
         guard !protocolChecked.withLock({ $0 }) else { return }
         try await checkTLS(deadline: deadline)
-        let (status, _, served) = try await execute(.GET, SyncAPI.Path.health, body: Empty?.none, authenticated: false, deadline: deadline)
+        let (status, _, served) = try await executeWaitingIfBusy(.GET, SyncAPI.Path.health, body: Empty?.none, authenticated: false,
+                                                                 deadline: deadline)
         if (500...599).contains(status) { throw SyncFailure(.server, "the sync server at \(baseURL) is not healthy (HTTP \(status))") }
         let ours = SyncAPI.protocolVersion
         guard let served, let version = Int(served) else {
@@ -236,8 +305,9 @@ public final class HTTPSyncTransport: SyncTransport {
 
     private static func check(_ status: Int, _ data: Data, method: HTTPMethod, path: String, alsoAccept: Set<Int> = []) throws -> Data {
         if (200..<300).contains(status) || alsoAccept.contains(status) { return data }
-        let detail = (try? SyncAPI.makeDecoder().decode(APIErrorBody.self, from: data)).map { "\($0.message) (\($0.error))" }
-            ?? "HTTP \(status)"
+        // The server's one-line message only: its error code is for programs, not people.
+        let detail = (try? SyncAPI.makeDecoder().decode(APIErrorBody.self, from: data)).map(\.message)
+            ?? "it answered with HTTP status \(status)"
         let what = "\(method.rawValue) \(path.split(separator: "?").first ?? "")"
         switch status {
         case 401: throw SyncFailure(.unauthenticated, "the server refused this device's credentials for \(what): \(detail)")
@@ -249,6 +319,12 @@ public final class HTTPSyncTransport: SyncTransport {
 
     private func execute<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool,
                                        deadline: NIODeadline) async throws -> (Int, Data, String?) {
+        let (status, data, served, _) = try await executeWithRetryAfter(method, path, body: body, authenticated: authenticated, deadline: deadline)
+        return (status, data, served)
+    }
+
+    private func executeWithRetryAfter<B: Encodable>(_ method: HTTPMethod, _ path: String, body: B?, authenticated: Bool,
+                                                     deadline: NIODeadline) async throws -> (Int, Data, String?, Int?) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.tlsConfiguration = tls
         request.method = method
@@ -266,18 +342,24 @@ public final class HTTPSyncTransport: SyncTransport {
             let response = try await client.execute(request, deadline: deadline)
             var buffer = try await response.body.collect(upTo: Self.maxBody)
             let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-            return (Int(response.status.code), Data(bytes), response.headers.first(name: SyncAPI.protocolHeader))
+            return (Int(response.status.code), Data(bytes), response.headers.first(name: SyncAPI.protocolHeader),
+                    response.headers.first(name: "Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
         } catch let failure as SyncFailure {
             throw failure
+        } catch is NIOTooManyBytesError {
+            throw SyncFailure(.rejected, "the sync server at \(baseURL) sent an answer larger than \(Self.maxBody >> 20) MiB, "
+                              + "more than any page may hold; ask your administrator to upgrade casebook-server")
+        } catch where Self.isOffline(error) {
+            throw SyncFailure(.offline, "offline: the sync server at \(baseURL) cannot be reached")
         } catch let error as HTTPClientError {
             if error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout || error == .writeTimeout {
                 throw SyncFailure(.timeout, "the sync server at \(baseURL) did not answer in time")
             }
-            throw SyncFailure(.unreachable, "the sync server at \(baseURL) could not be reached (\(error))")
+            throw SyncFailure(.unreachable, "the sync server at \(baseURL) could not be reached: \(error)")
         } catch is CancellationError {
             throw SyncFailure(.timeout, "the request to \(baseURL) was cancelled at its deadline")
         } catch {
-            throw SyncFailure(.unreachable, "the sync server at \(baseURL) could not be reached (\(String(describing: error).prefix(120)))")
+            throw SyncFailure(.unreachable, "the sync server at \(baseURL) could not be reached: \(String(describing: error).prefix(120))")
         }
     }
 }
