@@ -210,16 +210,20 @@ import Testing
             "roles": .array([Self.s("dsl"), Self.s("admin")]), "active": .bool(true),
         ])
         let hold = try Self.forge(f.val, f.caseID, .random(), .retentionHold, ["reason": Self.s("keep forever")])
-        let rejected = try await Self.push(f.val, [promote, hold])
-        #expect(rejected.map(\.id).sorted() == [promote.id.rawValue, hold.id.rawValue].sorted())
+        // Only the DSL or a records officer opens a subject-access request.
+        let request = try Self.forge(f.val, f.caseID, .random(), .accessRequest, ["status": Self.s("open"), "receivedOn": Self.s("2026-11-03")])
+        let rejected = try await Self.push(f.val, [promote, hold, request])
+        #expect(rejected.map(\.id).sorted() == [promote.id.rawValue, hold.id.rawValue, request.id.rawValue].sorted())
         #expect(rejected.allSatisfy { $0.error == CasebookError.Code.notAuthorised.rawValue })
         let report = try await f.dsl.sync()
         #expect(report.stored == 0)
         #expect(try f.dsl.vault.revisionIDs() == before)
         // A replica offered them anyway (a hostile server serving them) refuses them as well.
-        let result = try f.dsl.vault.applyPulled([PulledRevision(sealed: promote, seq: 900), PulledRevision(sealed: hold, seq: 901)], cursor: nil)
+        let result = try f.dsl.vault.applyPulled([PulledRevision(sealed: promote, seq: 900), PulledRevision(sealed: hold, seq: 901),
+                                                  PulledRevision(sealed: request, seq: 902)], cursor: nil)
         #expect(result.stored == 0)
-        #expect(result.rejected.map(\.rule) == [.notAuthorised, .notAuthorised])
+        #expect(result.rejected.map(\.rule) == [.notAuthorised, .notAuthorised, .notAuthorised])
+        #expect(try f.dsl.vault.accessRequests().isEmpty)
         #expect(try f.dsl.vault.organisation().person(f.val.person)?.roles == [.practitioner])
     }
 }

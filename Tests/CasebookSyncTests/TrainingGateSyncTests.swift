@@ -130,7 +130,7 @@ import Testing
         } catch let failure as SyncFailure {
             #expect(failure.kind == .forbidden)
             #expect(failure.message.contains("person \(outsider.person) has no current confidentiality and data protection training"))
-            #expect(failure.message.contains("(training-missing)"))
+            #expect(failure.code == "training-missing")
         }
         // A new key for the outsider is refused; for the DSL (every case) and the owner (reads it) it is not.
         await #expect(throws: SyncFailure.self) {

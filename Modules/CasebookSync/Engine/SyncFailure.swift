@@ -36,10 +36,14 @@ public struct SyncFailure: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var kind: Kind
     public var message: String
+    /// The server's error code (`APIErrorBody.error`, e.g. `training-missing`), for programs; nil
+    /// when the failure did not come from a server answer.
+    public var code: String?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, code: String? = nil) {
         self.kind = kind
         self.message = message
+        self.code = code
     }
 
     public var isRetryable: Bool { [.unreachable, .timeout, .server].contains(kind) }

@@ -306,14 +306,15 @@ public final class HTTPSyncTransport: SyncTransport {
     private static func check(_ status: Int, _ data: Data, method: HTTPMethod, path: String, alsoAccept: Set<Int> = []) throws -> Data {
         if (200..<300).contains(status) || alsoAccept.contains(status) { return data }
         // The server's one-line message only: its error code is for programs, not people.
-        let detail = (try? SyncAPI.makeDecoder().decode(APIErrorBody.self, from: data)).map(\.message)
-            ?? "it answered with HTTP status \(status)"
+        let body = try? SyncAPI.makeDecoder().decode(APIErrorBody.self, from: data)
+        let detail = body.map(\.message) ?? "it answered with HTTP status \(status)"
+        let code = body.map(\.error)
         let what = "\(method.rawValue) \(path.split(separator: "?").first ?? "")"
         switch status {
-        case 401: throw SyncFailure(.unauthenticated, "the server refused this device's credentials for \(what): \(detail)")
-        case 403: throw SyncFailure(.forbidden, "not permitted: \(detail)")
-        case 408, 429, 500...599: throw SyncFailure(.server, "the sync server failed \(what): \(detail)")
-        default: throw SyncFailure(.rejected, "the sync server refused \(what): \(detail)")
+        case 401: throw SyncFailure(.unauthenticated, "the server refused this device's credentials for \(what): \(detail)", code: code)
+        case 403: throw SyncFailure(.forbidden, "not permitted: \(detail)", code: code)
+        case 408, 429, 500...599: throw SyncFailure(.server, "the sync server failed \(what): \(detail)", code: code)
+        default: throw SyncFailure(.rejected, "the sync server refused \(what): \(detail)", code: code)
         }
     }
 
