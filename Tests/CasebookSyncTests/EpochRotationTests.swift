@@ -158,5 +158,13 @@ import Testing
         try await f.dsl.sync()
         #expect(await f.org.server.storedKeys(of: f.caseID).allSatisfy { $0.epoch <= 2 || $0.rotation == late })
         #expect(try Self.note(f.dsl, f.caseID).header.keyEpoch == 2)
+
+        // An epoch-0 key the leaver wraps (no statement, so no stamp to judge) for a case the reader
+        // never held is refused too: a removed device hands out no key at all.
+        let fresh = CaseKey.generate(caseID: .random(), epoch: 0)
+        await f.org.server.inject(try KeyWrap.wrap(fresh, for: reader.vault.identity.publicKeys, by: leaver.vault.identity))
+        let later = try await reader.sync()
+        #expect(later.keysRejected.filter { $0.caseID == fresh.caseID }.map(\.reason) == ["device-removed"])
+        #expect(try !reader.vault.canRead(fresh.caseID))
     }
 }
