@@ -306,10 +306,12 @@ public final class HTTPSyncTransport: SyncTransport {
     private static func check(_ status: Int, _ data: Data, method: HTTPMethod, path: String, alsoAccept: Set<Int> = []) throws -> Data {
         if (200..<300).contains(status) || alsoAccept.contains(status) { return data }
         // The server's one-line message only: its error code is for programs, not people.
-        let detail = (try? SyncAPI.makeDecoder().decode(APIErrorBody.self, from: data)).map(\.message)
-            ?? "it answered with HTTP status \(status)"
+        let served = try? SyncAPI.makeDecoder().decode(APIErrorBody.self, from: data)
+        let detail = served.map(\.message) ?? "it answered with HTTP status \(status)"
         let what = "\(method.rawValue) \(path.split(separator: "?").first ?? "")"
         switch status {
+        // A removed device is told so plainly, in one line (issue 13): nothing to retry.
+        case 403 where served?.error == "device-removed": throw SyncFailure(.forbidden, detail)
         case 401: throw SyncFailure(.unauthenticated, "the server refused this device's credentials for \(what): \(detail)")
         case 403: throw SyncFailure(.forbidden, "not permitted: \(detail)")
         case 408, 429, 500...599: throw SyncFailure(.server, "the sync server failed \(what): \(detail)")
