@@ -152,8 +152,19 @@ struct DeactivationTests {
             let challenge = try api.decode(ChallengeResponse.self, try await api.send(
                 .post, SyncAPI.Path.challenge, json: ChallengeRequest(deviceID: leaver.device)))
             let signature = try leaver.identity.sign(ChallengeResponse.signedBytes(challenge: challenge.challenge, deviceID: leaver.device))
-            #expect(try await api.send(.post, SyncAPI.Path.token, json: TokenRequest(
-                deviceID: leaver.device, challenge: challenge.challenge, signature: signature)).status == .unauthorized)
+            // Having proved its key, the device is told plainly that it was removed (issue 13).
+            let refused = try await api.send(.post, SyncAPI.Path.token, json: TokenRequest(
+                deviceID: leaver.device, challenge: challenge.challenge, signature: signature))
+            #expect(refused.status == .forbidden)
+            #expect(try api.decode(APIErrorBody.self, refused).error == "device-removed")
+            #expect(try api.decode(APIErrorBody.self, refused).message.contains("new invitation"))
+            // A forged signature for the same device learns nothing: the usual refusal.
+            let again = try api.decode(ChallengeResponse.self, try await api.send(
+                .post, SyncAPI.Path.challenge, json: ChallengeRequest(deviceID: leaver.device)))
+            let forged = try await api.send(.post, SyncAPI.Path.token, json: TokenRequest(
+                deviceID: leaver.device, challenge: again.challenge, signature: signature))
+            #expect(forged.status == .unauthorized)
+            #expect(try api.decode(APIErrorBody.self, forged).error != "device-removed")
             #expect(try await api.send(.delete, SyncAPI.Path.person(.random()), token: admin.token).status == .notFound)
         }
     }

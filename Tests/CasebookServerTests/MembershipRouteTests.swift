@@ -63,6 +63,7 @@ struct MembershipRouteTests {
                 deviceID: lost.device, challenge: challenge.challenge, signature: signature))
             #expect(refused.status == .forbidden)
             #expect(try api.decode(APIErrorBody.self, refused).message.contains("removed"))
+            #expect(try api.decode(APIErrorBody.self, refused).error == "device-removed")
             // The keys wrapped for it are gone; the signed statement is served to every member.
             let info = try api.decode(OrganisationInfo.self, try await api.send(.get, SyncAPI.Path.organisation, token: colleague.token))
             #expect(info.removedDevices == [DeviceRemoval(deviceID: lost.device, removedBy: admin.device, removedAt: good.removedAt,

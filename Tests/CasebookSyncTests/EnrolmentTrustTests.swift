@@ -75,6 +75,23 @@ import Testing
         #expect(try Self.trusted(org.admin, invitation.person) == [genuine.identity.deviceID])
     }
 
+    /// Issue 13: a new laptop's first sync receives revisions it cannot read yet; the vault knows
+    /// it is waiting for an administrator to vouch for it, and says so with its fingerprint.
+    @Test func aNewDeviceKnowsItIsWaitingForCertification() async throws {
+        let org = try await TestOrganisation.make()
+        #expect(try org.admin.vault.awaitingCertification() == nil)  // the root device
+        let dsl = try await org.join("Dee Lead", role: .dsl)
+        let laptop = try await org.join("Pat Practitioner", role: .practitioner, syncAfter: false)
+        try await laptop.sync()
+        #expect(try !laptop.vault.canRead(.organisation))
+        #expect(try laptop.vault.awaitingCertification() == DeviceFingerprint.of(laptop.vault.identity.publicKeys))
+        try await org.admin.sync()  // vouches for the laptop
+        try await laptop.sync()
+        #expect(try laptop.vault.awaitingCertification() == nil)
+        #expect(try laptop.vault.canRead(.organisation))
+        #expect(try dsl.vault.awaitingCertification() == nil)
+    }
+
     @Test func aSecondDeviceOnOneInvitationIsHeldUntilTheAdministratorConfirmsIt() async throws {
         let org = try await TestOrganisation.make()
         let invitation = try await org.admin.client().invite(name: "Pat Newcomer", role: .practitioner, type: .staff)

@@ -29,6 +29,8 @@ import Testing
         #expect(outcome.rotatedCases == [.organisation])  // the administrator holds only the organisation case
         // The server: the device can no longer do anything, and keys wrapped for it are gone.
         await #expect(throws: SyncFailure.self) { _ = try await owner.transport.organisation(timeout: .seconds(5)) }
+        let refusal = await #expect(throws: SyncFailure.self) { try await owner.transport.authenticate(timeout: .seconds(5)) }
+        #expect(refusal?.message.hasPrefix("this device was removed from the organisation by an administrator") == true)
         #expect(await org.server.storedKeys(of: caseID).allSatisfy { $0.recipient != owner.vault.device })
         // The new organisation epoch is wrapped for every member but the removed device.
         let orgKeys = await org.server.storedKeys(of: .organisation).filter { $0.epoch == 1 }
@@ -133,6 +135,10 @@ import Testing
         #expect(outcome.devices == [leaver.vault.device])
         #expect(try org.admin.vault.organisation().person(leaver.person)?.active == false)
         await #expect(throws: SyncFailure.self) { _ = try await leaver.transport.keys(timeout: .seconds(5)) }
+        // Signing in again, the removed laptop is told why in one line, not "challenge not accepted" (issue 13).
+        let refusal = await #expect(throws: SyncFailure.self) { try await leaver.transport.authenticate(timeout: .seconds(5)) }
+        #expect(refusal?.kind == .forbidden)
+        #expect(refusal?.message == "this device was removed from the organisation by an administrator; ask them for a new invitation to sign in again")
         let info = try await org.admin.transport.organisation(timeout: .seconds(5))
         #expect(info.people.first { $0.id == leaver.person }?.active == false)
         #expect(info.removedDevices?.map(\.deviceID) == [leaver.vault.device])

@@ -5,7 +5,7 @@ import Foundation
 
 struct ClientCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "client", abstract: "Clients: add, list, show, identify.", subcommands: [Add.self, List.self, Show.self, Identify.self])
+        commandName: "client", abstract: "Clients: add, edit, list, show, identify.", subcommands: [Add.self, Edit.self, List.self, Show.self, Identify.self])
 
     struct Add: VaultCommand {
         static let configuration = CommandConfiguration(
@@ -26,6 +26,37 @@ struct ClientCommand: ParsableCommand {
             }
             let client = try vault.addClient(name: name, bornOn: born, related: people, contacts: contact)
             if options.json { Output.json(["id": client.id.rawValue]) } else { print("Added client \(client.id)") }
+        }
+    }
+
+    struct Edit: VaultCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a client's name or date of birth, or add a related person or contact details.",
+            discussion: "Each edit is a new revision of the client's record (the earlier ones stay in its history); it needs the same access as reading the client.")
+        @OptionGroup var options: VaultOptions
+        @Argument(help: "Client: a name, an id or a 6+ character id prefix.") var client: String
+        @Option(help: "The client's name.") var name: String?
+        @Option(help: "Date of birth, YYYY-MM-DD.") var born: LocalDate?
+        @Option(name: .customLong("add-related"),
+                help: ArgumentHelp("Add a related person as NAME:RELATION (repeatable), e.g. \"Sam Doe:brother\".", valueName: "name:relation"))
+        var addRelated: [String] = []
+        @Option(name: .customLong("add-contact"), help: "Add contact details (phone, email, address; repeatable).") var addContact: [String] = []
+
+        func run(vault: Vault) throws {
+            let people = try addRelated.map { text in
+                guard let person = RelatedPerson(parsing: text) else {
+                    throw CasebookError(.invalidInput, "--add-related must be NAME:RELATION")
+                }
+                return person
+            }
+            let edit = ClientEdit(name: name, bornOn: born, addRelated: people, addContacts: addContact)
+            // Refuse an empty edit before anything is opened.
+            guard !edit.isEmpty else {
+                throw CasebookError(.invalidInput, "nothing to change: give --name, --born, --add-related or --add-contact")
+            }
+            let id = try vault.resolveClient(client)
+            let edited = try vault.editClient(id, edit)
+            if options.json { Output.json(ClientView(edited)) } else { print("Updated client \(Vault.short(id)).") }
         }
     }
 

@@ -105,7 +105,15 @@ struct SyncCommand: AsyncVaultCommand {
             try stopIfErasuresHeld(r, client.configuration)
             return
         }
+        // The same block as 'casebook status', short, at the top (issue 13); a status that cannot
+        // be read (e.g. training lapsed) never fails the sync that already happened.
+        if let status = try? vault.status(), let lines = try? StatusCommand.lines(status, vault: vault, short: true) {
+            for line in lines { print(line) }
+        }
         print("Sent \(r.pushed) revision(s); received \(r.pulled) (\(r.stored) new).")
+        if let fingerprint = try vault.awaitingCertification() {
+            print("Waiting for your administrator to certify this device (fingerprint \(fingerprint)); nothing shared with you is readable until then.")
+        }
         if r.certified > 0 { print("Vouched for \(r.certified) newly enrolled device(s); 'casebook device list' shows their fingerprints.") }
         for device in held { Output.warn(device.message) }
         if r.keysReceived > 0 { print("Received \(r.keysReceived) case key(s).") }

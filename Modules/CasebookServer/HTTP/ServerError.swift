@@ -10,11 +10,15 @@ extension CasebookError.Code {
     public static let unauthenticated = Self("unauthenticated")
     public static let rateLimited = Self("rate-limited")
     public static let deadlineExceeded = Self("deadline-exceeded")
+    /// A device that proved its key at sign-in but was removed from the organisation (403).
+    public static let deviceRemoved = Self("device-removed")
 }
 
 enum ServerError {
     static let unauthenticated = CasebookError(.unauthenticated, "a valid bearer token is required")
     static let forbidden = CasebookError(.notAuthorised, "not permitted")
+    static let deviceRemoved = CasebookError(.deviceRemoved,
+        "this device was removed from the organisation by an administrator; ask them for a new invitation to sign in again")
 }
 
 /// The one place where errors become HTTP statuses. Everything thrown inside the server is a
@@ -24,7 +28,7 @@ enum ErrorMapping {
     static func status(for code: CasebookError.Code) -> HTTPResponse.Status {
         switch code {
         case .unauthenticated, .sessionExpired: .unauthorized
-        case .notAuthorised, .trainingMissing: .forbidden
+        case .notAuthorised, .trainingMissing, .deviceRemoved: .forbidden
         case .notFound: .notFound
         case .invalidInput, .tampered, .clockSkew: .badRequest
         case .conflict: .conflict

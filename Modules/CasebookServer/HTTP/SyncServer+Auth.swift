@@ -67,13 +67,14 @@ extension SyncServer {
         }
         guard try await store.consumeChallenge(body.challenge, device: body.deviceID, now: clock.now),
               let device = try await store.device(body.deviceID),
-              let person = try await store.person(device.person), person.record.active else { try failed() }
+              let person = try await store.person(device.person) else { try failed() }
         let signed = ChallengeResponse.signedBytes(challenge: body.challenge, deviceID: body.deviceID)
         guard try device.publicKeys.signingKey().isValidSignature(body.signature, for: signed) else { try failed() }
-        // The device proved it holds its key, so it may be told plainly why it is refused.
-        if try await store.removal(of: device.deviceID) != nil {
-            throw CasebookError(.notAuthorised,
-                "this device was removed from the organisation by an administrator and can no longer sign in; enrol a new device with a new code")
+        // The device proved it holds its key, so it may be told plainly why it is refused: it
+        // already knows it was a member, and learns nothing else (issue 13). Removing a person
+        // removes every device of theirs, so an inactive person's device is refused the same way.
+        if try await store.removal(of: device.deviceID) != nil || !person.record.active {
+            throw ServerError.deviceRemoved
         }
         let token = SymmetricKey.randomToken()
         let expires = later(settings.tokenTTL)
