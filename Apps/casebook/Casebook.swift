@@ -26,7 +26,8 @@ struct Casebook: AsyncParsableCommand {
             Exit status: 0 success, 2 bad input, 3 not authorised or training missing, 4 not found, \
             5 wrong passphrase or expired session, 6 refused by policy, 7 tampered or damaged vault, \
             8 network or offline, 9 bundle intact but its signer unconfirmed (export verify without \
-            --trusted-key), 1 anything else.
+            --trusted-key), 10 vault file damaged (truncated or corrupted: restore a backup, or re-sync \
+            into a new vault), 11 disk full (nothing was saved), 1 anything else.
             """,
         version: CasebookVersion.current,
         subcommands: [
@@ -37,6 +38,7 @@ struct Casebook: AsyncParsableCommand {
             ConcernCommand.self, DiscloseCommand.self, RetentionCommand.self, EraseCommand.self,
             EnrolCommand.self, PersonCommand.self, DeviceCommand.self, GrantCommand.self, RevokeCommand.self, SyncCommand.self,
             RecoverCommand.self, StatusCommand.self, AgentCommand.self,
+            BackupCommand.self, RestoreCommand.self,
         ]
     )
 }

@@ -74,6 +74,9 @@ public enum OwnerOnlyFile {
 
     private static func failure(_ path: String, _ what: String) -> CasebookError {
         let code = errno
+        if code == ENOSPC || code == EDQUOT {
+            return CasebookError(.diskFull, "the disk is full: \(URL(fileURLWithPath: path).lastPathComponent) was not written; free some space and run the command again")
+        }
         return CasebookError(.storage, "\(URL(fileURLWithPath: path).lastPathComponent) \(what): \(String(cString: strerror(code)))")
     }
 }

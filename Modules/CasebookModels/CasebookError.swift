@@ -27,6 +27,11 @@ extension CasebookError.Code {
     public static let vaultMissing = Self("vault-missing")
     public static let vaultExists = Self("vault-exists")
     public static let vaultCorrupt = Self("vault-corrupt")
+    /// The vault's SQLite file itself is damaged (truncated, corrupted pages): the message names
+    /// the remedy (a member re-syncs into a new vault; a standalone vault is restored from a backup).
+    public static let vaultDamaged = Self("vault-damaged")
+    /// The disk (or the filesystem holding the vault) is full: nothing of the failed change was saved.
+    public static let diskFull = Self("disk-full")
     public static let tampered = Self("tampered")
     public static let consentMissing = Self("consent-missing")
     public static let platformNotApproved = Self("platform-not-approved")

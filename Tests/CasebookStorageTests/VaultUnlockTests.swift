@@ -22,7 +22,7 @@ import Testing
         let junk = dir.path("junk.casebook")
         try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: junk))
         let malformed = #expect(throws: CasebookError.self) { try Vault.open(at: junk, unlock: .passphrase("x")) }
-        #expect(malformed?.code == .vaultCorrupt)
+        #expect(malformed?.code == .vaultDamaged)
     }
 
     @Test func creatingOverAnExistingVaultIsRefused() throws {

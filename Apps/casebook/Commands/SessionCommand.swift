@@ -261,6 +261,7 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var options: VaultOptions
 
         func run(vault: Vault) throws {
+            try vault.checkFile()  // the file itself first: a damaged page no command reads (ADR 0021)
             let result = try vault.verifyAudit()
             if options.json {
                 Output.json(result)

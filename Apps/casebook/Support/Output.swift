@@ -34,6 +34,8 @@ enum Output {
              .releaseRefused, .approvalRequired: 6
         case .tampered, .vaultCorrupt: 7
         case .network, .offline: 8
+        case .vaultDamaged: 10
+        case .diskFull: 11
         default: 1
         }
     }
@@ -48,6 +50,11 @@ enum Output {
         } catch let error as CasebookError {
             FileHandle.standardError.write(Data("casebook: error: \(error.message)\n".utf8))
             throw ExitCode(exitCode(for: error))
+        } catch {
+            // A storage error that was not converted below (damaged file, full disk): one clear line too.
+            guard let mapped = VaultFileFailure.casebookError(for: error) else { throw error }
+            FileHandle.standardError.write(Data("casebook: error: \(mapped.message)\n".utf8))
+            throw ExitCode(exitCode(for: mapped))
         }
     }
 
@@ -57,6 +64,11 @@ enum Output {
         } catch let error as CasebookError {
             FileHandle.standardError.write(Data("casebook: error: \(error.message)\n".utf8))
             throw ExitCode(exitCode(for: error))
+        } catch {
+            // A storage error that was not converted below (damaged file, full disk): one clear line too.
+            guard let mapped = VaultFileFailure.casebookError(for: error) else { throw error }
+            FileHandle.standardError.write(Data("casebook: error: \(mapped.message)\n".utf8))
+            throw ExitCode(exitCode(for: mapped))
         }
     }
 }
