@@ -16,7 +16,8 @@ extension HostileStore {
 
     public func organisation() async throws -> OrganisationInfo? {
         guard var info = try await inner.organisation() else { return nil }
-        let (devices, recoveryKey) = plan.withLock { ($0.servedDevices, $0.recoveryKey) }
+        let (devices, recoveryKey, hidden) = plan.withLock { ($0.servedDevices, $0.recoveryKey, $0.hiddenDevices) }
+        info.devices.removeAll { hidden.contains($0.deviceID) }
         for record in devices.values.sorted(by: { $0.deviceID < $1.deviceID }) {
             if let i = info.devices.firstIndex(where: { $0.deviceID == record.deviceID }) {
                 info.devices[i] = record

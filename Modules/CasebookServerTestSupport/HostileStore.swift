@@ -62,6 +62,7 @@ public final class HostileStore: ServerStore {
         var servedDevices: [DeviceID: DeviceRecord] = [:]
         var recoveryKey: Data?
         var hiddenRemovals: Set<DeviceID> = []
+        var hiddenDevices: Set<DeviceID> = []
         /// The highest genuine store seq seen, so forged rows always land after what was served.
         var highWater: Int64 = 0
 
@@ -169,6 +170,22 @@ public final class HostileStore: ServerStore {
     /// Serves another organisation recovery key (public half) in `GET /v1/organisation`.
     public func substituteRecoveryKey(_ key: Data) {
         plan.withLock { $0.recoveryKey = key }
+    }
+
+    /// Leaves a device (its keys and certification) out of `GET /v1/organisation`, as a stale or
+    /// hostile server could: replicas then cannot verify its revisions (ADR 0014 keeps them aside).
+    public func hideDevice(_ device: DeviceID) {
+        plan.withLock { _ = $0.hiddenDevices.insert(device) }
+    }
+
+    /// Stops every withholding and hiding: the server serves what it holds after all (revisions,
+    /// devices, removals). Injected rows and keys stay served.
+    public func serveHonestly() {
+        plan.withLock { p in
+            p.withholdings.removeAll()
+            p.hiddenDevices.removeAll()
+            p.hiddenRemovals.removeAll()
+        }
     }
 
     /// Leaves a device's removal out of `GET /v1/organisation` (the server itself still refuses the

@@ -73,9 +73,9 @@ import Testing
         let dsl = try await org.join("Dee Lead", role: .dsl)
         let practitioner = try await org.join("Pat Practitioner", role: .practitioner)
         let (caseID, sealed) = try await Self.caseWithNotes(practitioner, notes: 3)
-        let hiding = WithholdingTransport(dsl.transport, hiding: [practitioner.vault.device])
+        org.server.hideDevice(practitioner.vault.device)
 
-        let first = try await dsl.sync(hiding)
+        let first = try await dsl.sync()
         let ids = Set(sealed.map(\.id.rawValue))
         #expect(first.rejected.filter { ids.contains($0.id) }.count == sealed.count)
         #expect(first.rejected.filter { ids.contains($0.id) }.allSatisfy { $0.reason == "unknown-device" })
@@ -84,8 +84,8 @@ import Testing
         #expect(first.missing.isEmpty, "an unverified number proves nothing either way")
 
         // When the certificate reaches it (the server describes the device after all): stored, from the quarantine.
-        hiding.serveEverything()
-        let second = try await dsl.sync(hiding)
+        org.server.serveHonestly()
+        let second = try await dsl.sync()
         #expect(second.retriedStored >= sealed.count)
         #expect(second.waiting == 0)
         #expect(Set(try dsl.vault.sealedRevisions(of: caseID).map(\.id)) == Set(try practitioner.vault.sealedRevisions(of: caseID).map(\.id)))
@@ -120,8 +120,8 @@ import Testing
         #expect(sealed.map(\.header.deviceSeq) == (1...4).map { UInt64?(UInt64($0)) }, "numbered 1, 2, 3… per device and case")
 
         // When the server leaves one revision out of everything it serves the DSL (pull and backfill).
-        let hostile = WithholdingTransport(dsl.transport, withholding: [withheld.id])
-        let report = try await dsl.sync(hostile)
+        org.server.withholdRevisions([withheld.id], from: [dsl.vault.device])
+        let report = try await dsl.sync()
 
         // Then the DSL's sync names the device, the case and the number it is missing, and tried again.
         #expect(report.missing == [MissingRevisions(device: practitioner.vault.device, person: practitioner.person, caseID: caseID,
@@ -132,8 +132,8 @@ import Testing
         #expect(try await practitioner.sync().missing.isEmpty)
 
         // When the server serves it after all, the DSL's next sync fetches the case again and is clean.
-        hostile.serveEverything()
-        let again = try await dsl.sync(hostile)
+        org.server.serveHonestly()
+        let again = try await dsl.sync()
         #expect(again.missing.isEmpty)
         #expect(try dsl.vault.revisionIDs().contains(withheld.id))
     }

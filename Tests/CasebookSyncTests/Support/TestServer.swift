@@ -45,6 +45,12 @@ final class TestServer: Sendable {
     func registerUncertified(_ record: DeviceRecord) async { await real.registerUncertified(record) }
     /// Serves `wire` (anything) after everything stored so far (see `HostileStore.serve`).
     func serve(_ wire: WireRevision, to devices: Set<DeviceID>? = nil) async throws { try await real.hostile.serve(wire, to: devices) }
+    /// Stops serving these revisions to `devices` (nil: everyone), in pulls and backfills alike.
+    func withholdRevisions(_ ids: Set<RevisionID>, from devices: Set<DeviceID>? = nil) {
+        real.hostile.withhold(Set(ids.map(\.rawValue)), from: devices)
+    }
+    func hideDevice(_ device: DeviceID) { real.hostile.hideDevice(device) }
+    func serveHonestly() { real.hostile.serveHonestly() }
     func plantDevice(_ record: DeviceRecord) async { await real.plantDevice(record) }
     func tamper(_ change: (inout [WireRevision]) -> Void) async { await real.tamper(change) }
 }
