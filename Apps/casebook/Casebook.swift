@@ -37,7 +37,7 @@ struct Casebook: AsyncParsableCommand {
             AuditCommand.self, RedactCommand.self, SarCommand.self, ExportCommand.self,
             ConcernCommand.self, DiscloseCommand.self, RetentionCommand.self, EraseCommand.self,
             EnrolCommand.self, PersonCommand.self, DeviceCommand.self, GrantCommand.self, RevokeCommand.self, SyncCommand.self,
-            RecoverCommand.self, StatusCommand.self, AgentCommand.self,
+            RecoverCommand.self, StatusCommand.self, AgentCommand.self, BreachCommand.self,
             BackupCommand.self, RestoreCommand.self,
         ]
     )

@@ -18,6 +18,23 @@ public struct BundleFile: Codable, Hashable, Sendable {
     }
 }
 
+/// A record left out of a subject-access bundle by the DSL, with the legal ground (ADR 0022).
+/// Ids and the ground only: the client learns that something was withheld and why, not what.
+public struct WithheldRecord: Codable, Hashable, Sendable {
+    /// The record's id.
+    public var id: String
+    /// `session` or `safeguarding-concern`.
+    public var kind: String
+    /// The exemption relied on (e.g. "DPA 2018 Sch. 3 Pt 2 para 5: serious harm").
+    public var ground: String
+
+    public init(id: String, kind: String, ground: String) {
+        self.id = id
+        self.kind = kind
+        self.ground = ground
+    }
+}
+
 /// The contents of `manifest.json`.
 ///
 /// It names the client only by case id, never by name. The signature in `manifest.sig` covers the
@@ -35,11 +52,14 @@ public struct BundleManifest: Codable, Hashable, Sendable {
     public var softwareVersion: String
     /// Every file of the bundle except `manifest.json`, `manifest.sig` and `export-key.pem`, sorted by path.
     public var files: [BundleFile]
+    /// Records the DSL withheld, with the legal ground; absent when nothing was withheld.
+    public var withheld: [WithheldRecord]?
 
     public init(
         formatVersion: Int = BundleLayout.formatVersion, caseID: String, requestID: String?, createdAt: String,
-        softwareVersion: String, files: [BundleFile]
+        softwareVersion: String, files: [BundleFile], withheld: [WithheldRecord]? = nil
     ) {
+        self.withheld = withheld
         self.formatVersion = formatVersion
         self.caseID = caseID
         self.requestID = requestID

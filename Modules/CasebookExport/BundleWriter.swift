@@ -22,8 +22,11 @@ public struct BundleMetadata: Sendable, Hashable {
     public var requestID: String?
     public var createdAt: Date
     public var softwareVersion: String
+    /// Records withheld with their legal ground, listed in the signed manifest.
+    public var withheld: [WithheldRecord]
 
-    public init(caseID: String, requestID: String?, createdAt: Date, softwareVersion: String) {
+    public init(caseID: String, requestID: String?, createdAt: Date, softwareVersion: String, withheld: [WithheldRecord] = []) {
+        self.withheld = withheld
         self.caseID = caseID
         self.requestID = requestID
         self.createdAt = createdAt
@@ -90,7 +93,7 @@ public struct BundleWriter: Sendable {
         let manifest = BundleManifest(
             caseID: metadata.caseID, requestID: metadata.requestID,
             createdAt: BundleManifest.timestamp(metadata.createdAt), softwareVersion: metadata.softwareVersion,
-            files: listed + [checksumFile])
+            files: listed + [checksumFile], withheld: metadata.withheld.isEmpty ? nil : metadata.withheld)
         let manifestBytes = try manifest.canonicalJSON()
         let signature = try BundleSigning.sign(manifest: manifestBytes, with: signingKey)
         let pem = Data(BundleSigning.pem(signingKey.publicKey).utf8)

@@ -8,6 +8,8 @@ public enum RecordType: String, Hashable, Codable, Sendable, CaseIterable {
     case settings
     /// Proof a case was crypto-shredded (ids, date, who, counts; no content).
     case destructionCertificate = "destruction-certificate"
+    /// A personal-data breach (a lost or stolen device) and its 72-hour clock (ADR 0022; no client content).
+    case breach
     // Client cases
     case client
     case consent
@@ -33,7 +35,7 @@ public enum RecordType: String, Hashable, Codable, Sendable, CaseIterable {
     /// Records that live in the organisation-wide case rather than a client's case.
     public var isOrganisationWide: Bool {
         switch self {
-        case .person, .training, .policyVersion, .settings, .destructionCertificate: true
+        case .person, .training, .policyVersion, .settings, .destructionCertificate, .breach: true
         default: false
         }
     }

@@ -19,6 +19,8 @@ public struct StatusItem: Sendable, Hashable {
         case staleDraft = "stale-draft"
         /// Training (the owner's, or for an administrator anyone's) expired or expiring within 30 days (P10).
         case training
+        /// A breach (a lost or stolen device) not yet reported to the ICO nor assessed, with its 72-hour deadline (ADR 0022).
+        case breach
     }
 
     public var kind: Kind
@@ -90,6 +92,17 @@ extension Vault {
             items.append(StatusItem(kind: .training, record: record.id, client: nil, person: record.person, due: record.expiresOn.midnight,
                                     overdue: expired,
                                     summary: "\(record.course.rawValue) training \(expired ? "expired" : "expires") on \(record.expiresOn)"))
+        }
+        // Art. 33 (ADR 0022): open breaches, to those who may decide them. Staff data only, so no training gate.
+        if isAdmin || isDSL {
+            for breach in try breachRecords(db) where breach.status == .open {
+                let left = breach.hoursLeft(at: now)
+                items.append(StatusItem(kind: .breach, record: breach.id, client: nil, person: breach.devicePerson, due: breach.deadline,
+                                        overdue: breach.isOverdue(at: now),
+                                        summary: (left < 0 ? "\(breach.cause.rawValue) device \(Self.short(breach.device)): ICO deadline passed \(-left) hour(s) ago"
+                                                  : "\(breach.cause.rawValue) device \(Self.short(breach.device)): \(left) hour(s) left to report to the ICO")
+                                            + "; 'casebook breach report' or 'casebook breach assess'"))
+            }
         }
         guard TrainingPolicy.missingCourses(for: person, records: org.training, on: today).isEmpty else { return items }
 

@@ -72,6 +72,16 @@ import Testing
     static let approved = rev("appr", dsl, at: 20, type: .disclosure, approve(by: dsl.person))
     static let draft = rev("draft", pat, at: 10, type: .session, session(by: pat.person))
     static let finalised = rev("fin", pat, at: 20, type: .session, session(by: pat.person, status: "finalised"))
+    // Breaches (ADR 0022): administrators and the DSL only; decided once, by the signer; the clock fixed.
+    static func openBreach(by person: PersonID) -> [String: JSONValue] {
+        ["id": s("r1"), "device": s("d-vol"), "devicePerson": s("p-vol"), "cause": s("stolen"), "openedBy": s(person.rawValue),
+         "openedAt": .double(1_000), "deadline": .double(260_200), "status": s("open")]
+    }
+    static func decideBreach(by person: PersonID, status: String = "reported") -> [String: JSONValue] {
+        ["status": s(status), "decidedBy": s(person.rawValue), "decidedAt": .double(2_000), "reference": s("ICO-1")]
+    }
+    static let breachOpened = rev("bopen", admin, at: 10, type: .breach, openBreach(by: admin.person))
+    static let breachReported = rev("brep", dsl, at: 20, type: .breach, decideBreach(by: dsl.person))
 
     static let cases: [Case] = [
         // Author and impersonation (attack 2: a volunteer in the DSL's name)
@@ -153,6 +163,30 @@ import Testing
              revision: rev("x", dsl, at: 10, type: .destructionCertificate, ["erasedBy": s("p-dsl"), "device": s("d-dsl2")]), expected: .impersonation),
         Case(name: "a practitioner places a retention hold", prior: [], revision: rev("x", pat, at: 10, type: .retentionHold, ["reason": s("x")]),
              expected: .notAuthorised),
+        Case(name: "a practitioner opens a breach", prior: [], revision: rev("x", pat, at: 10, type: .breach, openBreach(by: pat.person)),
+             expected: .notAuthorised),
+        Case(name: "an administrator opens a breach", prior: [], revision: breachOpened, expected: nil),
+        Case(name: "the DSL opens a breach", prior: [], revision: rev("x", dsl, at: 10, type: .breach, openBreach(by: dsl.person)), expected: nil),
+        Case(name: "a breach opened in another person's name", prior: [],
+             revision: rev("x", dsl, at: 10, type: .breach, openBreach(by: admin.person)), expected: .impersonation),
+        Case(name: "a breach opened already decided", prior: [],
+             revision: rev("x", admin, at: 10, type: .breach, openBreach(by: admin.person).merging(decideBreach(by: admin.person)) { _, new in new }),
+             expected: .invalidCreation),
+        Case(name: "the DSL records a breach as reported", prior: [breachOpened], revision: breachReported, expected: nil),
+        Case(name: "an administrator assesses a breach as no risk", prior: [breachOpened],
+             revision: rev("x", admin, at: 20, type: .breach, decideBreach(by: admin.person, status: "no-risk")), expected: nil),
+        Case(name: "a practitioner records a breach as reported", prior: [breachOpened],
+             revision: rev("x", pat, at: 20, type: .breach, decideBreach(by: pat.person)), expected: .notAuthorised),
+        Case(name: "a breach decided in another person's name", prior: [breachOpened],
+             revision: rev("x", dsl, at: 20, type: .breach, decideBreach(by: admin.person)), expected: .impersonation),
+        Case(name: "a breach decided without who and when", prior: [breachOpened],
+             revision: rev("x", dsl, at: 20, type: .breach, ["status": s("no-risk")]), expected: .invalidCreation),
+        Case(name: "a decided breach decided again", prior: [breachOpened, breachReported],
+             revision: rev("x", admin, at: 30, type: .breach, decideBreach(by: admin.person, status: "no-risk")), expected: .finalised),
+        Case(name: "a revision moves a breach's deadline", prior: [breachOpened],
+             revision: rev("x", dsl, at: 20, type: .breach, ["deadline": .double(999_999)]), expected: .historyRewrite),
+        Case(name: "a breach record in a client's case", prior: [],
+             revision: rev("x", admin, at: 10, type: .breach, openBreach(by: admin.person), caseID: caseID), expected: .misplaced),
         Case(name: "a removed device stamps after its removal", prior: [], revision: rev("x", removed, at: 51, raise(by: removed.person)),
              expected: .deviceRemoved),
         Case(name: "a removed device's revision from before its removal", prior: [], revision: rev("x", removed, at: 49, raise(by: removed.person)),

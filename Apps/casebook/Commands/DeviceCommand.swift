@@ -118,6 +118,11 @@ struct DeviceCommand: ParsableCommand {
                 owner's passphrase. To give the person a new laptop, see 'casebook recover --help' (a new \
                 laptop joins with a new invitation, and the recovery key re-wraps their cases' keys for it).
 
+                With --reason lost or --reason stolen, a breach record is opened (UK GDPR Art. 33): it names the \
+                device, its owner and the time, never a client, and shows in the DSL's 'casebook status' with \
+                the hours left to report to the ICO until 'casebook breach report' or 'casebook breach assess' \
+                decides it. The default, --reason retired, opens none.
+
                 The organisation root device and the device you are using cannot be removed. To remove \
                 everyone's access for a person who leaves, use 'casebook person remove PERSON'.
                 """)
@@ -125,23 +130,40 @@ struct DeviceCommand: ParsableCommand {
         @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
         @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
         @Argument(help: "Device id (see 'casebook device list').") var device: String
+        @Option(help: ArgumentHelp("Why: lost or stolen opens a breach record with the 72-hour deadline for reporting to the ICO (UK GDPR Art. 33); retired (handed back) does not.", valueName: "lost|stolen|retired"))
+        var reason: DeviceRemovalReason = .retired
 
         struct Removed: Encodable {
             var id: String
             var person: String?
             var rotatedCases: [String]
+            var reason: String
+            var breach: String?
+            var breachDeadline: Date?
         }
 
         func run(vault: Vault, client: SyncClient) async throws {
             let id = try vault.resolveDevice(device)
             let outcome = try await client.removeDevice(id)
+            // ADR 0022: a lost or stolen device is a personal-data breach until assessed otherwise.
+            let breach = reason.opensBreach ? try vault.openBreach(device: outcome.device, person: outcome.person, cause: reason) : nil
+            var sent = false
+            if breach != nil {
+                do { _ = try await client.run(); sent = true } catch { Output.warn("the breach record is saved here; it reaches the DSL at your next 'casebook sync' (\(error.message))") }
+            }
             if options.json {
                 Output.json(Removed(id: outcome.device.rawValue, person: outcome.person?.rawValue,
-                                    rotatedCases: outcome.rotatedCases.map(\.rawValue)))
+                                    rotatedCases: outcome.rotatedCases.map(\.rawValue), reason: reason.rawValue,
+                                    breach: breach?.id.rawValue, breachDeadline: breach?.deadline))
                 return
             }
             print("Removed device \(outcome.device)\(outcome.person.map { " (person \($0))" } ?? ""): it can no longer sign in or receive keys.")
             print("Rotated the key of \(outcome.rotatedCases.count) case(s) this vault holds; other vaults rotate theirs at their next sync.")
+            if let breach {
+                print("Opened breach \(Vault.short(breach.id)) (\(reason.rawValue) device): report it to the ICO by \(Output.localTime(breach.deadline)) (72 hours), "
+                      + "or record that it poses no risk: 'casebook breach report \(Vault.short(breach.id)) --reference REF' or "
+                      + "'casebook breach assess \(Vault.short(breach.id)) --no-risk --reason TEXT'.\(sent ? " The DSL sees it in 'casebook status'." : "")")
+            }
         }
     }
 }

@@ -44,10 +44,34 @@ struct ExportCommand: ParsableCommand {
             discussion: """
                 Only a records officer or the Designated Safeguarding Lead may export. With --password-file the \
                 zip is WinZip AES-256 (7-Zip opens it); send the password separately. The export is audited.
+
+                Review first with --preview: it lists every record that would go (kind, id, date), the counts, \
+                each third-party identifier that would be masked (where and why, never the identifier) and what \
+                is withheld, and writes nothing (no file, no disclosure entry, the request stays open). The DSL \
+                may leave a session or safeguarding concern out with --withhold RECORD (repeatable) and \
+                --ground "the exemption relied on"; the bundle's signed manifest lists it as withheld with that \
+                ground, and it is not logged as released.
                 """)
         @OptionGroup var options: VaultOptions
         @Argument(help: "Client id.") var client: String
-        @Option(help: ArgumentHelp("Where to write the bundle (a .zip).", valueName: "file.zip")) var out: String
+        @Option(help: ArgumentHelp("Where to write the bundle (a .zip); not with --preview.", valueName: "file.zip")) var out: String?
+        @Flag(help: "List what the bundle would hold, mask and withhold; write nothing.") var preview = false
+        @Option(help: ArgumentHelp("Leave this session or safeguarding concern out (DSL only; repeatable; needs --ground).", valueName: "record"))
+        var withhold: [String] = []
+        @Option(help: ArgumentHelp("The legal ground for --withhold, shown in the bundle's manifest (e.g. 'DPA 2018 Sch. 3 Pt 2 para 5: serious harm').", valueName: "text"))
+        var ground: String?
+
+        func validate() throws {
+            if preview, out != nil { throw ValidationError("--preview writes nothing: leave out --out") }
+            if !preview, out == nil { throw ValidationError("give --out FILE.zip for the bundle, or --preview to review it first") }
+            if !withhold.isEmpty, ground?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty != false {
+                throw ValidationError("--withhold needs --ground with the legal ground (the exemption relied on)")
+            }
+            if withhold.isEmpty, ground != nil { throw ValidationError("--ground goes with --withhold RECORD") }
+            if let ground, ground.count > 200 || ground.contains(where: \.isNewline) {
+                throw ValidationError("--ground must be one line of at most 200 characters")
+            }
+        }
         @Option(help: ArgumentHelp("The subject-access request this answers.", valueName: "id")) var request: String?
         @Option(help: ArgumentHelp("Encrypt with the password on the first line of this file.", valueName: "file"))
         var passwordFile: String?
@@ -60,6 +84,16 @@ struct ExportCommand: ParsableCommand {
                 throw CasebookError(.notAuthorised, "only records-officer or dsl may export a subject-access bundle")
             }
             let id = try vault.resolveClient(client)
+            var withheld: [RecordID: String] = [:]
+            if !withhold.isEmpty {
+                guard me.roles.contains(.dsl) else {
+                    throw CasebookError(.notAuthorised, "only the Designated Safeguarding Lead may withhold a record from a subject-access bundle")
+                }
+                let text = (ground ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                for record in withhold {
+                    withheld[try vault.resolveRecord(record, types: [.session, .concern], what: "session or concern", list: "casebook session list")] = text
+                }
+            }
             // Every check before any effect (issue 13): a refused export leaves no file and no
             // disclosure entry, so the request, the key, the password and the destination are all
             // checked before the exporter writes or logs anything.
@@ -74,6 +108,14 @@ struct ExportCommand: ParsableCommand {
                 }
                 requestID = resolved
             }
+            if preview {
+                let requests = try vault.accessRequests(all: true).filter { $0.clientID == id }
+                let shown = try SubjectAccessExporter.preview(from: vault, client: id, extra: .init(accessRequests: requests), withheld: withheld)
+                if options.json { Output.json(shown); return }
+                Self.printPreview(shown, client: try Names(vault, clients: [id]).client(id))
+                return
+            }
+            guard let out else { throw CasebookError(.invalidInput, "give --out FILE.zip") }
             let key = try ExportCommand.signingKey(signingKey)
             let password = try ExportCommand.password(file: passwordFile)
             if let password { do { try password.requireStrongForNewBundle() } catch { throw ExportCommand.edge(error) } }
@@ -97,7 +139,7 @@ struct ExportCommand: ParsableCommand {
                 let requests = try vault.accessRequests(all: true).filter { $0.clientID == id }
                 result = try exporter.export(
                     from: vault, client: id, requestID: requestID?.rawValue, to: url, password: password,
-                    extra: .init(accessRequests: requests))
+                    extra: .init(accessRequests: requests), withheld: withheld)
             } catch let error as ExportError {
                 throw ExportCommand.edge(error)
             }
@@ -116,6 +158,7 @@ struct ExportCommand: ParsableCommand {
                 print("Wrote \(out) (sha256 \(bundleID))")
                 print("  \(result.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
                 print("  \(result.redactionLog.count) third-party identifiers withheld; key fingerprint \(key.fingerprint)")
+                if !withheld.isEmpty { print("  \(withheld.count) record(s) withheld on the ground given; the manifest lists them") }
                 if password != nil { Output.info("Send the password to the client separately from the bundle.") }
             }
         }
@@ -225,5 +268,32 @@ struct ExportCommand: ParsableCommand {
                 if json { Output.json(["id": key.fingerprint]) } else { print("Export key fingerprint: \(key.fingerprint)") }
             }
         }
+    }
+}
+
+extension ExportCommand.Sar {
+    /// The human-readable preview: ids, dates, kinds and counts; no note text, no masked identifier.
+    static func printPreview(_ preview: SubjectAccessPreview, client: String) {
+        print("Preview of the subject-access bundle for client \(client) (nothing written):")
+        print("  \(preview.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        for item in preview.items { print("  \(item.date)  \(item.kind)  \(Vault.short(RecordID(rawValue: item.id)))") }
+        if preview.masked.isEmpty {
+            print("Masked: no third-party identifiers.")
+        } else {
+            print("Masked (\(preview.masked.count) third-party identifier(s)):")
+            let grouped = Dictionary(grouping: preview.masked, by: { "\($0.location)  \($0.label)  (\($0.reason))" })
+            for (line, entries) in grouped.sorted(by: { $0.key < $1.key }) {
+                // Full ids shortened to their first 8 characters, as every list shows them.
+                let short = line.replacingOccurrences(of: #"([0-9a-fA-F]{8})-[0-9a-fA-F-]{27}"#, with: "$1", options: .regularExpression)
+                print("  \(short)\(entries.count > 1 ? " ×\(entries.count)" : "")")
+            }
+        }
+        if preview.withheld.isEmpty {
+            print("Withheld: nothing.")
+        } else {
+            print("Withheld (\(preview.withheld.count)):")
+            for w in preview.withheld { print("  \(w.kind)  \(Vault.short(RecordID(rawValue: w.id)))  ground: \(w.ground)") }
+        }
+        print("Write it with --out FILE.zip (and the same --withhold and --ground).")
     }
 }

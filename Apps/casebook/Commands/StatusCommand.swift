@@ -56,10 +56,12 @@ struct StatusCommand: VaultCommand {
                 case .unacknowledgedConcern: parts.append("raised by \(names.person(person))")
                 case .releaseAwaitingApproval: parts.append("recorded by \(names.person(person))")
                 case .training: parts.append("for \(names.person(person))")
+                case .breach: parts.append("of \(names.person(person))")
                 default: break
                 }
             }
             var line = "  " + parts.joined(separator: " ") + ": " + item.summary
+            if item.kind == .breach, let due = item.due { line += " (deadline \(Output.localTime(due)))" }
             if item.kind == .unacknowledgedConcern, let due = item.due {
                 line += item.overdue ? "; escalated at \(Output.localTime(due))" : "; escalates at \(Output.localTime(due))"
             }
@@ -77,6 +79,7 @@ struct StatusCommand: VaultCommand {
         case .policyReview: "policy"
         case .staleDraft: "draft"
         case .training: "training"
+        case .breach: "breach"
         }
     }
 }

@@ -71,4 +71,16 @@ enum CoverLetter {
 
             """
     }
+
+    /// A line telling the client that records were withheld and where the grounds are listed.
+    static func withheldNote(_ count: Int) -> String {
+        guard count > 0 else { return "" }
+        return """
+            RECORDS WITHHELD
+                We have withheld \(count) record(s) under an exemption in the Data Protection Act 2018.
+                manifest.json lists each one's id and the legal ground ("withheld"). You can ask us
+                about it, or complain to the ICO (above).
+
+            """
+    }
 }

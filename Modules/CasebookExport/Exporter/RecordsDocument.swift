@@ -136,7 +136,8 @@ public struct RecordsDocument: Codable, Sendable {
 
 extension RecordsDocument {
     /// Builds the document, masking every free-text field and related people without consent.
-    /// Concerns in `withheldConcerns` are left out (recorded in the log with the given reason).
+    /// Concerns and sessions in `withheldConcerns` are left out (recorded in the log with the given
+    /// reason; a session goes with its amendments).
     static func build(
         _ records: SubjectAccessRecords, requestID: String?, generatedAt: String, masker: any ThirdPartyMasker,
         withheldConcerns: [RecordID: String], log: inout [RedactionLogEntry]
@@ -155,8 +156,12 @@ extension RecordsDocument {
             return Related(name: KnownNameMasker.replacement, relation: person.relation, withheld: true)
         }
         let amendmentsBySession = Dictionary(grouping: records.amendments, by: \.sessionID)
-        let sessions = records.sessions.sorted { ($0.on, $0.id.rawValue) < ($1.on, $1.id.rawValue) }.map { session in
+        let sessions = records.sessions.sorted { ($0.on, $0.id.rawValue) < ($1.on, $1.id.rawValue) }.compactMap { session -> Session? in
             let location = "session:\(session.id.rawValue)"
+            if let reason = withheldConcerns[session.id] {
+                log.append(RedactionLogEntry(location: location, label: "session-withheld", reason: reason))
+                return nil
+            }
             let amendments = (amendmentsBySession[session.id] ?? []).sorted { ($0.on, $0.id.rawValue) < ($1.on, $1.id.rawValue) }
             return Session(
                 id: session.id.rawValue, on: session.on.iso, minutes: session.minutes, platform: session.platform,

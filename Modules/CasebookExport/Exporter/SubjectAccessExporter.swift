@@ -75,7 +75,7 @@ public struct SubjectAccessExporter: Sendable {
     /// The bundle's content files (without writing anything) and the redaction log.
     public func contents(
         _ records: SubjectAccessRecords, requestID: String?, createdAt: Date, masker: (any ThirdPartyMasker)? = nil,
-        withheldConcerns: [RecordID: String] = [:], encrypted: Bool
+        withheldConcerns: [RecordID: String] = [:], encrypted: Bool, withheldCount: Int = 0
     ) throws -> (contents: [BundleContent], redactionLog: [RedactionLogEntry], counts: [String: Int]) {
         var log: [RedactionLogEntry] = []
         let document = RecordsDocument.build(
@@ -85,7 +85,8 @@ public struct SubjectAccessExporter: Sendable {
         let contents = [
             BundleContent(
                 path: "README.txt",
-                data: Data(CoverLetter.text(document, notice: notice, fingerprint: fingerprint, encrypted: encrypted).utf8)),
+                data: Data((CoverLetter.text(document, notice: notice, fingerprint: fingerprint, encrypted: encrypted)
+                    + CoverLetter.withheldNote(withheldCount)).utf8)),
             BundleContent(path: "records.json", data: try document.jsonData()),
             BundleContent(path: "schema.json", data: Data(RecordsSchema.json.utf8)),
             BundleContent(path: "report.html", data: Data(ReportHTML.render(document, organisation: notice.organisationName).utf8)),
@@ -100,9 +101,10 @@ public struct SubjectAccessExporter: Sendable {
     ) throws -> SubjectAccessExport {
         let built = try contents(
             records, requestID: requestID, createdAt: createdAt, masker: masker, withheldConcerns: withheldConcerns,
-            encrypted: password != nil)
+            encrypted: password != nil, withheldCount: withheldConcerns.count)
         let metadata = BundleMetadata(
-            caseID: records.client.id.rawValue, requestID: requestID, createdAt: createdAt, softwareVersion: softwareVersion)
+            caseID: records.client.id.rawValue, requestID: requestID, createdAt: createdAt, softwareVersion: softwareVersion,
+            withheld: Self.withheldRecords(records, withheldConcerns))
         let manifest = try writer.write(built.contents, metadata: metadata, to: url, password: password)
         return SubjectAccessExport(manifest: manifest, redactionLog: built.redactionLog, counts: built.counts)
     }

@@ -53,20 +53,40 @@ extension SubjectAccessExporter {
     /// audit log (action `export`, the client's case). The disclosure-log entry (basis
     /// `subject-access`, recipient: the data subject) and the redaction log need vault APIs that do
     /// not exist yet: the caller gets `redactionLog` back to store once they do.
+    ///
+    /// `withheld` (sessions and concerns, by id, with the legal ground; the DSL's decision, checked
+    /// by the caller) are left out, listed in the signed manifest, and not logged as released.
     public func export(
         from vault: Vault, client id: ClientID, requestID: String?, to url: URL, password: BundlePassword? = nil,
-        extra: SubjectAccessRecords.Extra = .init()
+        extra: SubjectAccessRecords.Extra = .init(), withheld: [RecordID: String] = [:]
     ) throws -> SubjectAccessExport {
         let records = try SubjectAccessRecords.gather(from: vault, client: id, extra: extra)
-        let result = try export(records, requestID: requestID, to: url, password: password)
+        try Self.checkWithheld(withheld, in: records)
+        let result = try export(records, requestID: requestID, to: url, password: password, withheldConcerns: withheld)
         try vault.audit(.export, recordType: .client, recordID: id.clientRecordID, caseID: id)
         // The disclosure log: recipient is the data subject; the records released are listed by id.
         let released = [id.clientRecordID] + records.consents.map(\.id) + records.sessions.map(\.id) + records.amendments.map(\.id)
             + records.concerns.map(\.id) + records.disclosures.map(\.id) + records.releaseConsents.map(\.id)
             + records.releaseWithdrawals.map(\.id)
+        let withheldAmendments = Set(records.amendments.filter { withheld[$0.sessionID] != nil }.map(\.id))
+        let withheldConcernActions = Set(records.concernActions.filter { withheld[$0.concernID] != nil }.map(\.id))
+        let releasedRecords = released.filter { withheld[$0] == nil && !withheldAmendments.contains($0) && !withheldConcernActions.contains($0) }
         _ = try vault.disclose(client: id, recipient: "the data subject (subject access request)",
                                purpose: requestID.map { "subject access request \($0)" } ?? "subject access request",
-                               basis: .subjectAccess, records: released)
+                               basis: .subjectAccess, records: releasedRecords)
         return result
+    }
+}
+
+extension SubjectAccessExporter {
+    /// What the bundle for `client` would hold and withhold (`export sar --preview`): gathers the
+    /// records as `export` does (reads, audited as reads by the vault) and writes nothing else: no
+    /// file, no export or disclosure entry, no change to any request.
+    public static func preview(
+        from vault: Vault, client id: ClientID, extra: SubjectAccessRecords.Extra = .init(), withheld: [RecordID: String] = [:]
+    ) throws(CasebookError) -> SubjectAccessPreview {
+        let records = try SubjectAccessRecords.gather(from: vault, client: id, extra: extra)
+        try checkWithheld(withheld, in: records)
+        return preview(records, withheld: withheld)
     }
 }

@@ -23,8 +23,28 @@ extension Rulebook {
         case .session: return sessionChange(prior, fields, signer, record)
         case .concern: return concernChange(prior, fields, signer, record)
         case .disclosure: return disclosureChange(prior, fields, signer, record)
+        case .breach: return breachChange(prior, fields, record)
         default: return nil
         }
+    }
+
+    static let breachOpenFields = ["id", "device", "cause", "openedBy", "openedAt", "deadline", "status"]
+    static let breachDecisionFields = ["status", "decidedBy", "decidedAt", "reference", "assessment"]
+
+    /// A breach is decided once (reported to the ICO, or assessed as no risk, ADR 0022); what it
+    /// records about the device and the clock never changes, so nobody moves the deadline.
+    static func breachChange(_ prior: MergedRecord, _ fields: [String: JSONValue], _ record: String) -> RuleViolation? {
+        if prior.fields.value("status") != .string(BreachStatus.open.rawValue) {
+            return RuleViolation(.finalised, "\(record) is already decided; open a new breach for a new incident")
+        }
+        for (key, value) in fields where !breachDecisionFields.contains(key) && prior.fields.value(key) != value.nonNull {
+            return RuleViolation(.historyRewrite, "the revision changes \(key) of \(record), fixed when it was opened")
+        }
+        if let status = fields.string("status"), status != BreachStatus.open.rawValue,
+           !(fields.isSet("decidedBy") && fields.isSet("decidedAt")) {
+            return RuleViolation(.invalidCreation, "the revision decides \(record) without saying who decided and when")
+        }
+        return nil
     }
 
     static func creation(_ header: RevisionHeader, _ fields: [String: JSONValue], _ signer: Signer) -> RuleViolation? {
@@ -34,6 +54,11 @@ extension Rulebook {
             guard concernRaiseFields.allSatisfy({ fields.isSet($0) }), fields.string("status") == ConcernStatus.open.rawValue,
                   !concernDSLFields.contains(where: { fields.isSet($0) }) else {
                 return RuleViolation(.invalidCreation, "the first revision of \(record) does not raise it (every concern starts open, with who raised it, when and why)")
+            }
+        case .breach:
+            guard breachOpenFields.allSatisfy({ fields.isSet($0) }), fields.string("status") == BreachStatus.open.rawValue,
+                  !["decidedBy", "decidedAt"].contains(where: { fields.isSet($0) }) else {
+                return RuleViolation(.invalidCreation, "the first revision of \(record) does not open it (every breach starts open, with its device, cause, who opened it and its clock)")
             }
         case .disclosure:
             guard disclosureRequestFields.allSatisfy({ fields.isSet($0) }) else {

@@ -21,7 +21,7 @@ public enum Rulebook {
     public static func permittedRoles(for type: RecordType) -> Set<Role>? {
         switch type {
         case .person, .training, .policyVersion, .settings: [.admin]
-        case .destructionCertificate, .retentionHold: [.admin, .dsl]
+        case .destructionCertificate, .retentionHold, .breach: [.admin, .dsl]
         case .accessRequest: [.dsl, .recordsOfficer]
         default: nil
         }
@@ -57,6 +57,7 @@ public enum Rulebook {
         case .concernAction: "by"
         case .releaseWithdrawal: "recordedBy"
         case .destructionCertificate: "erasedBy"
+        case .breach: "openedBy"
         default: nil
         }
     }
@@ -72,6 +73,9 @@ public enum Rulebook {
         }
         if header.recordType == .destructionCertificate, let device = fields.string("device"), device != signer.device.rawValue {
             return RuleViolation(.impersonation, "the destruction certificate names device \(device), not its signer \(signer.device)")
+        }
+        if header.recordType == .breach, let named = fields.person("decidedBy"), named != signer.person {
+            return RuleViolation(.impersonation, "the revision's decidedBy on breach \(header.recordID) names \(named), not its signer \(signer.person)")
         }
         switch header.recordType {
         case .concern: return admitConcern(header, fields, signer)

@@ -63,7 +63,8 @@ public enum AccessPolicy {
         if facts.erased {
             return .rejected(code: .caseErased, message: "case \(header.caseID) was erased; its revisions are not accepted again")
         }
-        if header.caseID == .organisation, header.recordType == .destructionCertificate, caller.active,
+        // The DSL writes these two organisation records (destruction certificates; breaches, ADR 0022).
+        if header.caseID == .organisation, header.recordType == .destructionCertificate || header.recordType == .breach, caller.active,
            caller.role == .dsl || caller.role == .admin {
             return nil
         }

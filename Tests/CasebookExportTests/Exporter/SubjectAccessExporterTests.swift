@@ -109,7 +109,38 @@ struct SubjectAccessExporterTests {
         #expect(result.redactionLog.contains { $0.label == "name" && $0.location == "session:s0" })
         #expect(result.redactionLog.contains { $0.label == "phone" })
         #expect(result.redactionLog.contains { $0.location == "profile.relatedPeople" })
-        #expect(!everything.contains("serious harm"))
+        // A withheld record's legal ground is shown only in the signed manifest, beside its id
+        // (ADR 0022); the records, the report and the letter carry neither the record nor the ground.
+        #expect(report.manifest?.withheld == [WithheldRecord(id: "k2", kind: "safeguarding-concern",
+                                                             ground: "DSL decision: disclosure likely to cause serious harm")])
+        for (path, data) in entries where path != "manifest.json" {
+            #expect(!String(decoding: data, as: UTF8.self).lowercased().contains("serious harm"), "\(path)")
+        }
+        #expect(String(decoding: try #require(entries.first { $0.0 == "README.txt" }?.1), as: UTF8.self).contains("RECORDS WITHHELD"))
+    }
+
+    @Test("the preview lists what the bundle holds, masks and withholds, and names no third party")
+    func preview() throws {
+        let records = Self.records()
+        let withheld = [RecordID(rawValue: "k2"): "DPA 2018 Sch. 3 Pt 2 para 5", RecordID(rawValue: "s1"): "DPA 2018 Sch. 3 Pt 2 para 5"]
+        let preview = SubjectAccessExporter.preview(records, withheld: withheld)
+        #expect(preview.counts["sessions"] == 39)
+        #expect(preview.items.filter { $0.kind == "session" }.count == 39)
+        #expect(!preview.items.contains { $0.id == "s1" || $0.id == "k2" })
+        #expect(preview.items.contains { $0.kind == "safeguarding-concern" && $0.id == "k1" })
+        #expect(preview.withheld.map(\.id) == ["k2", "s1"])
+        #expect(preview.withheld.map(\.kind) == ["safeguarding-concern", "session"])
+        #expect(preview.masked.contains { $0.location == "profile.relatedPeople" && $0.label == "third-party-name" })
+        #expect(!preview.masked.contains { $0.label.hasSuffix("-withheld") })
+        let json = String(decoding: try JSONEncoder().encode(preview), as: UTF8.self).lowercased()
+        for name in ["leila", "jo smith", "tom price", "rob brown", "priya", "patel", "amira", "07700 900123"] {
+            #expect(!json.contains(name), "\(name) in the preview")
+        }
+        // A record that is not one of the client's sessions or concerns is refused.
+        #expect(throws: CasebookError.self) {
+            try SubjectAccessExporter.checkWithheld([RecordID(rawValue: "nope"): "x"], in: records)
+        }
+        try SubjectAccessExporter.checkWithheld(withheld, in: records)
     }
 
     @Test("with the known-name masker (no gazetteer), no known third party's name survives either")
