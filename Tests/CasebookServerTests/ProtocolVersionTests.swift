@@ -61,18 +61,7 @@ struct ProtocolVersionTests {
         router.get("health") { _, _ in "{\"status\":\"ok\"}" }
         router.post("v1/enrol") { _, _ in "{}" }
         router.post("v1/auth/challenge") { _, _ in "{}" }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: TestDatabase.logger)
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: TestDatabase.logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var port = 0
-            for await value in ports { port = value; break }
-            try await body("http://127.0.0.1:\(port)", seen)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await serveOnLoopback(router) { base in try await body(base, seen) }
     }
 
     @Test("a replica refuses an older or newer server before sending anything", arguments: [nil, "1", "99"])
