@@ -255,10 +255,9 @@ public final class InMemoryServerStore: ServerStore {
         try state.withLock { s throws(CasebookError) in
             var stored = s.keys  // all or nothing, like the SQL stores' transaction
             for key in keys {
-                if key.epoch > 0,  // ADR 0013: one rotation statement per epoch
-                   let other = stored.values.first(where: { $0.caseID == key.caseID && $0.epoch == key.epoch && $0.rotation != nil })?.rotation,
-                   other != key.rotation {
-                    throw CasebookError(.conflict, "epoch \(key.epoch) of case \(key.caseID) was created by another rotation statement")
+                if key.epoch > 0 {  // ADR 0013: one rotation statement per epoch
+                    try RotationColumn.requireSame(
+                        stored.values.first { $0.caseID == key.caseID && $0.epoch == key.epoch && $0.rotation != nil }?.rotation, as: key)
                 }
                 let slot = KeySlot(caseID: key.caseID, epoch: key.epoch, recipient: key.recipient)
                 if let existing = stored[slot], !existing.wrappedBy.rawValue.isEmpty {

@@ -29,8 +29,13 @@ enum RotationColumn {
     }
 
     /// Inside a store's key transaction: refuses a key whose epoch already has another statement.
-    static func requireSame(_ stored: Data?, as key: WrappedCaseKey) throws {
-        guard let stored = decode(stored), stored != key.rotation else { return }
+    static func requireSame(_ stored: Data?, as key: WrappedCaseKey) throws(CasebookError) {
+        try requireSame(decode(stored), as: key)
+    }
+
+    /// The rule itself, for stores that keep statements decoded (`InMemoryServerStore`).
+    static func requireSame(_ stored: KeyRotationStatement?, as key: WrappedCaseKey) throws(CasebookError) {
+        guard let stored, stored != key.rotation else { return }
         throw CasebookError(.conflict, "epoch \(key.epoch) of case \(key.caseID) was created by another rotation statement")
     }
 }
