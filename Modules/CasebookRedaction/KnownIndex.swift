@@ -145,39 +145,29 @@ struct KnownIndex: Sendable {
     /// Literal, case-insensitive matches of known contacts, and of taught terms as whole words.
     func detectContacts(_ ctx: inout ScanContext) {
         guard !contacts.isEmpty || !terms.isEmpty else { return }
+        for (needle, label) in terms { claimLiteral(needle, label, wholeWord: true, &ctx) }
+        for (needle, label) in contacts { claimLiteral(needle, label, wholeWord: false, &ctx) }
+    }
+
+    /// Claims every case-insensitive occurrence of `needle` (lower-cased scalars) that starts at a
+    /// word boundary and, when `wholeWord`, also ends at one.
+    private func claimLiteral(_ needle: [UInt32], _ label: RedactionLabel, wholeWord: Bool, _ ctx: inout ScanContext) {
         let s = ctx.s
-        for (needle, label) in terms {
-            guard needle.count <= s.count else { continue }
-            var i = 0
-            while i + needle.count <= s.count {
-                if lowerScalar(s[i]) == needle[0] && (i == 0 || !isLetter(s[i - 1]) && !isASCIIDigit(s[i - 1])) {
-                    var k = 1
-                    while k < needle.count && lowerScalar(s[i + k]) == needle[k] { k += 1 }
-                    let end = i + k
-                    if k == needle.count && (end == s.count || !isLetter(s[end]) && !isASCIIDigit(s[end])) {
-                        ctx.claim(i..<end, label, .knownIdentifier, 0.99)
-                        i = end
-                        continue
-                    }
+        guard needle.count <= s.count else { return }
+        func boundary(_ j: Int) -> Bool { !isLetter(s[j]) && !isASCIIDigit(s[j]) }
+        var i = 0
+        while i + needle.count <= s.count {
+            if lowerScalar(s[i]) == needle[0] && (i == 0 || boundary(i - 1)) {
+                var k = 1
+                while k < needle.count && lowerScalar(s[i + k]) == needle[k] { k += 1 }
+                let end = i + k
+                if k == needle.count && (!wholeWord || end == s.count || boundary(end)) {
+                    ctx.claim(i..<end, label, .knownIdentifier, 0.99)
+                    i = end
+                    continue
                 }
-                i += 1
             }
-        }
-        for (needle, label) in contacts {
-            guard needle.count <= s.count else { continue }
-            var i = 0
-            while i + needle.count <= s.count {
-                if lowerScalar(s[i]) == needle[0] && (i == 0 || !isLetter(s[i - 1]) && !isASCIIDigit(s[i - 1])) {
-                    var k = 1
-                    while k < needle.count && lowerScalar(s[i + k]) == needle[k] { k += 1 }
-                    if k == needle.count {
-                        ctx.claim(i..<(i + k), label, .knownIdentifier, 0.99)
-                        i += k
-                        continue
-                    }
-                }
-                i += 1
-            }
+            i += 1
         }
     }
 }
