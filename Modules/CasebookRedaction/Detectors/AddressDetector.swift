@@ -21,6 +21,8 @@ enum AddressDetector {
                     words += 1
                     continue
                 }
+                // "Green Lane Masjid", "Church Road Surgery": the street names an organisation.
+                if let n = ctx.token(j + 1), n.kind == .word, n.isCapitalised, !n.newlineBefore, n.flags.contains(.orgSuffix) { return nil }
                 return j
             }
             // "Cobbler's Wynd", "Saint Luke's Crescent": a possessive inside a street name.
@@ -55,13 +57,20 @@ enum AddressDetector {
     static func houseName(_ ctx: ScanContext, from i: Int) -> Int? {
         var j = i
         while let t = ctx.token(j), t.kind == .word, t.isCapitalised, !t.claimed, j == i || !t.newlineBefore, j - i < 4 {
-            if j > i && t.flags.contains(.houseWord) {
+            if j > i && (t.flags.contains(.houseWord) || isHouseCompound(ctx, t)) {
                 guard ctx.isPunct(j + 1, 0x2C), let sfx = streetName(ctx, from: j + 2, strongOnly: false) else { return nil }
                 return sfx
             }
             j += 1
         }
         return nil
+    }
+
+    /// "Bakehouse", "Coachhouse", "Tollhouse": a word ending in "house" names a building.
+    static func isHouseCompound(_ ctx: ScanContext, _ t: Token) -> Bool {
+        guard t.length >= 8, !t.isPossessive else { return false }
+        let tail: [UInt32] = [0x68, 0x6F, 0x75, 0x73, 0x65]  // "house"
+        return ctx.s[(t.end - 5)..<t.end].map(lowerScalar).elementsEqual(tail)
     }
 
     static func detect(_ ctx: inout ScanContext) {

@@ -88,6 +88,8 @@ enum DateDetector {
     }
 
     static let theHash = WordHasher.hash("the")
+    /// Prepositions before a day, not a score ("on 9/10"; not "in 9/10 cases", "up from 4/10").
+    static let dayPrepositions = Set(["on", "since", "until", "till"].map { WordHasher.hash($0) })
 
     /// "19/12", "26/11": a day/month without a year. Not a score ("mood 3/10", "rated 7/10"), not a
     /// fraction inside a longer number, not a d/m that needs the vault (those are `detectKnown`).
@@ -97,7 +99,9 @@ enum DateDetector {
         else { return nil }
         if let p = ctx.token(i - 1), !ctx.tokens[i].spaceBefore, p.kind == .number || p.isPunct(0x2F) || p.isPunct(0x2E) || p.isPunct(0x2D) { return nil }
         if let next = ctx.token(i + 3), !next.spaceBefore, next.kind == .number || next.kind == .alnum || next.isPunct(0x2F) { return nil }
-        if b.value == 10 && a.value <= 10 || b.value == 5 && a.value <= 5 { return nil }  // out of 10 / out of 5
+        // Out of 10 / out of 5, unless a word that only dates take comes first ("missed the session on 9/10").
+        let dayCue = ctx.token(i - 1).map { $0.kind == .word && Self.dayPrepositions.contains($0.hash) } ?? false
+        if !dayCue && (b.value == 10 && a.value <= 10 || b.value == 5 && a.value <= 5) { return nil }
         for k in max(0, i - 3)..<i where ctx.tokens[k].flags.contains(.scaleWord) { return nil }
         return i + 2
     }

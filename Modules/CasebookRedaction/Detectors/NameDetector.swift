@@ -289,6 +289,7 @@ enum NameDetector {
         if f.contains(.ambiguousName) {
             guard cap, !t.isAllCaps else { return .no }
             if afterRelation { return .yes(.context, 0.85) }
+            if roleInBrackets(ctx, i) { return .yes(.context, 0.8) }
             let surnameNext = next.map { $0.kind == .word && $0.isCapitalised && !$0.newlineBefore } ?? false
                 && nextFlags.contains(.surname) && !nextFlags.contains(.nonIdentifying)
             if nextIsStrongVerb || surnameNext { return .yes(.context, 0.85) }
@@ -315,7 +316,7 @@ enum NameDetector {
             if prevFlags.contains(.saint) && !afterTitle { return .no }
             let word = f.contains(.englishWord)
             if cap {
-                if word && start && !nextIsPersonVerb && !(next.map { $0.isCapitalised && !$0.newlineBefore } ?? false) { return .no }
+                if word && start && !nextIsPersonVerb && !(next.map { $0.isCapitalised && !$0.newlineBefore } ?? false) && !roleInBrackets(ctx, i) { return .no }
                 return .yes(.gazetteer, word ? 0.75 : 0.9)
             }
             if t.letters >= 3 && !word && !f.contains(.personVerb) && !f.contains(.relation) { return .yes(.gazetteer, 0.7) }
@@ -354,7 +355,14 @@ enum NameDetector {
             }
             if !start {
                 let prev = ctx.token(i - 1)
-                if prev?.kind == .punct && prev?.scalar != 0x2C { return .no }
+                if let p = prev, p.kind == .punct, p.scalar != 0x2C {
+                    // "Session cancelled - Tyrese was at …": after a dash or semicolon a clause starts,
+                    // judged as a sentence start is (below).
+                    guard [0x2D, 0x2013, 0x2014, 0x3B].contains(p.scalar), t.letters >= 4, let nx = next, !nx.newlineBefore,
+                        nx.kind == .word, !nx.isCapitalised
+                    else { return .no }
+                    return .yes(.context, 0.5)
+                }
                 // People do not take an article: "the Windrush generation", "a Supervet episode".
                 if let p = prev, p.kind == .word, Self.articles.contains(p.hash), !nextIsStrongVerb { return .no }
                 if nextFlags.contains(.orgSuffix) || nextFlags.contains(.streetSuffix) { return .no }
@@ -377,6 +385,26 @@ enum NameDetector {
                 return .yes(.context, 0.5)
             }
         }
+        // 8. A capitalised dictionary word in a person's slot: a speech verb after it ("Temperance
+        //    says…") or a relation in brackets ("Bear (her boyfriend)"), not after an article ("the Council said").
+        if cap && !t.isAllCaps && t.letters >= 3 && f.contains(.englishWord)
+            && f.isDisjoint(with: [.place, .properWord, .month, .weekday, .roleWord, .orgSuffix, .streetSuffix, .platform, .title, .relation, .personVerb])
+            && !isCamelCaseBrand(ctx, i) && !(ctx.token(i - 1).map { $0.kind == .word && Self.articles.contains($0.hash) } ?? false)
+            && (nextIsStrongVerb && !t.isPossessive || roleInBrackets(ctx, i))
+        {
+            return .yes(.context, 0.6)
+        }
         return .no
+    }
+
+    /// "Sunny (mum's partner)", "Mark (dad)", "Elowen (key worker)": a relation or role in brackets right after.
+    /// Also with one lower-case word before the relation: "Star (younger sister)".
+    static func roleInBrackets(_ ctx: ScanContext, _ i: Int) -> Bool {
+        guard let b = ctx.token(i + 1), b.isPunct(0x28), !b.newlineBefore else { return false }
+        let f = ctx.flags(i + 2)
+        if f.contains(.relation) || f.contains(.roleWord) { return true }
+        guard let w = ctx.token(i + 2), w.kind == .word, !w.isCapitalised else { return false }
+        let g = ctx.flags(i + 3)
+        return g.contains(.relation) || g.contains(.roleWord)
     }
 }

@@ -63,6 +63,11 @@ enum OrganisationDetector {
                     while s < lastSuffix, ctx.tokens[s].kind == .word, ctx.tokens[s].flags.contains(.nonIdentifying),
                         !ctx.tokens[s].flags.contains(.saint), !ctx.tokens[s].flags.contains(.orgSuffix) { s += 1 }
                     if ctx.tokens[s].kind == .word && ctx.tokens[s].flags.contains(.connector) { s += 1 }
+                    // "Plays for Moss Side Juniors": a sentence-initial word and a lower-case connector
+                    // belong to the sentence, not the name.
+                    if s == i, ctx.isSentenceStart(s), s + 2 < lastSuffix, ctx.tokens[s].flags.contains(.englishWord),
+                        !ctx.tokens[s].flags.contains(.place), let c = ctx.token(s + 1), c.kind == .word, !c.isCapitalised,
+                        c.flags.contains(.connector) { s += 2 }
                     // "1st Withywood Scouts": an ordinal before the name belongs to it.
                     if s == i, s > 0, isOrdinal(ctx, s - 1) { s -= 1 }
                     ctx.claimTokens(s, end, .organisation, .context, 0.85)

@@ -47,6 +47,8 @@ enum WebDetector {
 
     static let atHash = WordHasher.hash("at")
     static let dotHash = WordHasher.hash("dot")
+    /// Separators spelled out inside a local part: "shaz underscore k", "jo dash lee", "kerrie dot pryce".
+    static let localSeparatorHashes: Set<UInt64> = Set(["dot", "underscore", "dash", "hyphen"].map { WordHasher.hash($0) })
 
     /// Index after an "at" written out at `k` ("at", "(at)", "[at]"), else nil.
     static func spelled(_ ctx: ScanContext, _ k: Int, _ word: UInt64) -> Int? {
@@ -92,7 +94,7 @@ enum WebDetector {
             var lo = a - 1
             var joined = false
             while true {
-                if lo >= 2, ctx.tokens[lo - 1].kind == .word && ctx.tokens[lo - 1].hash == dotHash
+                if lo >= 2, ctx.tokens[lo - 1].kind == .word && localSeparatorHashes.contains(ctx.tokens[lo - 1].hash)
                     || ctx.tokens[lo - 1].isPunct(0x2E) && !ctx.tokens[lo - 1].spaceBefore && !ctx.tokens[lo].spaceBefore,
                     part(lo - 2) { lo -= 2; joined = true; continue }
                 if lo >= 4, ctx.tokens[lo - 1].isPunct(0x29) || ctx.tokens[lo - 1].isPunct(0x5D), ctx.tokens[lo - 2].hash == dotHash,

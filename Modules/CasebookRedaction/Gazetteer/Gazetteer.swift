@@ -131,7 +131,7 @@ struct Lexicon: Sendable {
         add("january february march april may june july august september october november december summer autumn winter spring christian christmas easter eve", .properWord)
         add(Gazetteer.schoolSubjects, .properWord)
         add(Gazetteer.schoolSubjects, .nonIdentifying)
-        add("has had wants wanted needs needed lives lived stays stayed moved went goes came comes attends attended started left visits visited cried hit pushed got keeps kept joined arrived refused denied promised decided agreed talked talks spoke speaks laughed smiled", .actionVerb)
+        add("has had wants wanted needs needed lives lived stays stayed moved went goes came comes attends attended started left visits visited cried hit pushed got keeps kept joined arrived refused denied promised decided agreed talked talks spoke speaks laughed smiled drew draws made makes brought took gave ran sat slept ate missed lost won tried walked wore sang danced fell broke stole", .actionVerb)
         add("upset angry sad happy worried anxious scared frightened tearful quiet late absent excluded suspended tired withdrawn distressed calm calmer chatty engaged low drunk high pregnant ill unwell poorly missing annoyed furious jealous lonely", .personAdjective)
         add("is handle name username user account id", .handleFiller)
         add("postcode post code area district", .postcodeCue)
