@@ -103,4 +103,46 @@ import Testing
         // A score stays a score, with or without "from".
         #expect(found("Mood 6/10, up from 4/10 last time.").isEmpty)
     }
+
+    // Third round (eval/redaction/independent6.txt, written by a separate author who never read the
+    // detectors, scored blind first): each rule and its guard.
+
+    @Test func headedNotesBracketCuesAndCoordination() {
+        #expect(found("Senait – interpreter booked for the review.").map(\.0) == ["Senait"])
+        #expect(found("River (Y9, they/them) talked about the canal.").map(\.0) == ["River"])
+        #expect(found("Hetal & brother Dhruv both on caseload now.").map(\.0) == ["Hetal", "Dhruv"])
+        #expect(found("Precious & nan go to church on Sundays.").map(\.0) == ["Precious"])
+        #expect(found("Sonny thinks he'll take the day off.").map(\.0) == ["Sonny"])
+        #expect(found("Ruairidh (\"Rory\" to his mates) admitted it.").map(\.0).first == "Ruairidh")
+        // Guards: a clause after a dash needs a verb; quantifiers, plurals, abbreviations, games.
+        #expect(found("Progress on 1 & 3 – Monzo account open!").isEmpty)
+        #expect(found("Several said Boxing Day is the worst. Ideas shared.").isEmpty)
+        #expect(found("I hope HoY picks it up.").isEmpty)
+        #expect(found("Played Uno for the last 15 mins.").isEmpty)
+        #expect(found("Housing appt booked, I'll go with him.").isEmpty)
+    }
+
+    @Test func diacriticsFoldToTheListedName() {
+        #expect(found("Mòrag came to the first visit.").map(\.0) == ["Mòrag"])
+        #expect(found("Met Siobhán after school.").map(\.0) == ["Siobhán"])
+    }
+
+    @Test func moreStreetAndOrganisationShapes() {
+        #expect(found("New address: 3 Pipers Twitten, with aunt.").map(\.1) == [.address])
+        #expect(found("Staying on 41 Walmgate at weekends.").map(\.0) == ["41 Walmgate"])
+        #expect(found("Now at Flat 31, Kielder House, supported accommodation.").map(\.0) == ["Flat 31, Kielder House"])
+        #expect(found("Works at Lumb Lane Halal Meats for her uncle.").map(\.0) == ["Lumb Lane Halal Meats"])
+        #expect(found("Off games at Ysgol Bro Taf this term.").map(\.0) == ["Ysgol Bro Taf"])
+        #expect(found("His wife died at St Luke's Hospice in October.").map(\.1) == [.organisation])
+    }
+
+    @Test func spelledNumbersHandlesAndAges() {
+        #expect(found("New number is oh seven seven double oh, nine double oh, eight one two, said it twice.").map(\.1) == [.phone])
+        #expect(found("Posting lyrics on insta as rory.mac_99 now.").map(\.0) == ["rory.mac_99"])
+        #expect(found("Showed me their art account, riv underscore draws, genuinely good.").map(\.0) == ["riv underscore draws"])
+        #expect(found("New referral: girl, 13 and lives in Llanrumney, low mood.").map(\.1) == [.ageLocation])
+        #expect(found("Self-referral via website. 15, from Ballymena, parents splitting up.").map(\.1) == [.ageLocation])
+        // Not a phone: counting aloud; not a handle: ordinary words.
+        #expect(found("Did one two three breathing, then five four three two one.").isEmpty)
+    }
 }

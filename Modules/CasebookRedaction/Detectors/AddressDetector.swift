@@ -22,7 +22,11 @@ enum AddressDetector {
                     continue
                 }
                 // "Green Lane Masjid", "Church Road Surgery": the street names an organisation.
-                if let n = ctx.token(j + 1), n.kind == .word, n.isCapitalised, !n.newlineBefore, n.flags.contains(.orgSuffix) { return nil }
+                var k = j + 1
+                while let n = ctx.token(k), n.kind == .word, n.isCapitalised, !n.newlineBefore, k - j <= 3 {
+                    if n.flags.contains(.orgSuffix) { return nil }  // "Lumb Lane Halal Meats"
+                    k += 1
+                }
                 return j
             }
             // "Cobbler's Wynd", "Saint Luke's Crescent": a possessive inside a street name.
@@ -73,6 +77,23 @@ enum AddressDetector {
         return ctx.s[(t.end - 5)..<t.end].map(lowerScalar).elementsEqual(tail)
     }
 
+    /// "Walmgate", "Kingsway", "Broadway": a capitalised word ending in "gate" or "way", after a house number.
+    static func isCompoundStreet(_ ctx: ScanContext, _ t: Token) -> Bool {
+        guard t.kind == .word, t.isCapitalised, !t.claimed, !t.newlineBefore, t.length >= 7, !t.isPossessive else { return false }
+        let tail = ctx.s[(t.end - 4)..<t.end].map(lowerScalar)
+        return tail.elementsEqual([0x67, 0x61, 0x74, 0x65]) || tail.suffix(3).elementsEqual([0x77, 0x61, 0x79])
+    }
+
+    /// 1–3 capitalised words ending in a building or street word ("Kielder House", "Marigold Court"); returns the last.
+    static func building(_ ctx: ScanContext, from i: Int) -> Int? {
+        var j = i
+        while let t = ctx.token(j), t.kind == .word, t.isCapitalised, !t.claimed, j == i || !t.newlineBefore, j - i < 3 {
+            if j > i && (t.flags.contains(.houseWord) || t.flags.contains(.streetSuffix) || isHouseCompound(ctx, t)) { return j }
+            j += 1
+        }
+        return nil
+    }
+
     static func detect(_ ctx: inout ScanContext) {
         var i = 0
         while i < ctx.tokens.count {
@@ -92,6 +113,21 @@ enum AddressDetector {
                         continue
                     }
                 }
+            }
+            // "Flat 31, Kielder House": a flat in a named building.
+            if numberAt == i + 2 || numberAt == i + 3, t.kind == .word, t.flags.contains(.flatWord), let end = building(ctx, from: numberAt) {
+                ctx.claimTokens(i, end, .address, .context, 0.85)
+                i = end + 1
+                continue
+            }
+            // "41 Walmgate", "12 Kingsway": one word that is itself a street.
+            if let n = ctx.token(numberAt), isHouseNumber(n), !n.claimed, let w = ctx.token(numberAt + 1), isCompoundStreet(ctx, w),
+                streetName(ctx, from: numberAt + 1, strongOnly: false) == nil
+            {
+                let end = town(ctx, after: numberAt + 1)
+                ctx.claimTokens(numberAt, end, .address, .context, 0.85)
+                i = end + 1
+                continue
             }
             if let n = ctx.token(numberAt), isHouseNumber(n), !n.claimed, let sfx = streetName(ctx, from: numberAt + 1, strongOnly: false) {
                 if numberAt == i { start = i }

@@ -3,6 +3,8 @@
 
 enum AgeLocationDetector {
     static let turnedHash = WordHasher.hash("turned")
+    /// "he's 16": the tokenizer reads "he" with an "'s" mark.
+    static let pronouns = Set(["he", "she", "it"].map { WordHasher.hash($0) })
 
     /// If an age phrase starts at `i`, returns the index of its last token.
     static func agePhrase(_ ctx: ScanContext, _ i: Int) -> Int? {
@@ -45,13 +47,16 @@ enum AgeLocationDetector {
     static func bareAge(_ ctx: ScanContext, _ i: Int) -> Int? {
         // "YP is 13 and lives in Hengrove": a bare age after is/was/now/turned.
         if let t = ctx.token(i), t.kind == .number, t.digits <= 2, !t.claimed, (5...25).contains(Int(ctx.s[t.start..<t.end].reduce(0) { $0 * 10 + Int($1) - 48 })),
-            let p = ctx.token(i - 1), p.kind == .word, p.flags.contains(.copula) || p.hash == turnedHash,
+            let p = ctx.token(i - 1), p.kind == .word, p.flags.contains(.copula) || p.hash == turnedHash || p.isPossessive && Self.pronouns.contains(p.hash),
             !(ctx.token(i + 1).map { $0.isPunct(0x2F) || $0.isPunct(0x2E) || $0.kind == .word && ($0.flags.contains(.yearWord) || $0.flags.contains(.month)) } ?? false)
         {
             return i
         }
-        guard let t = ctx.token(i), t.kind == .number, t.digits <= 2, !t.claimed,
-            ctx.isPunct(i - 1, 0x2C) || ctx.isPunct(i - 1, 0x28),
+        guard let t = ctx.token(i), t.kind == .number, t.digits <= 2, !t.claimed else { return nil }
+        // "girl, 13 and lives in Llanrumney": after a comma, "and" then the place.
+        if ctx.isPunct(i - 1, 0x2C), let a = ctx.token(i + 1), a.kind == .word, a.flags.contains(.conjunction) { return i + 1 }
+        // "Self-referral. 15, from Ballymena": at the start of a sentence, then a comma.
+        guard ctx.isPunct(i - 1, 0x2C) || ctx.isPunct(i - 1, 0x28) || i == 0 || ctx.isPunct(i - 1, 0x2E),
             ctx.isPunct(i + 1, 0x2C) || ctx.isPunct(i + 1, 0x29)
         else { return nil }
         return i + 1

@@ -37,7 +37,7 @@ enum NameDetector {
             rounds += 1
             var candidates: [Int] = []
             for k in 0..<n where isName[k] {
-                for j in max(0, k - 2)...min(n - 1, k + 2) where !isName[j] { candidates.append(j) }
+                for j in max(0, k - 3)...min(n - 1, k + 2) where !isName[j] { candidates.append(j) }
             }
             for i in candidates where !isName[i] && !inTitle[i] && canJoin(ctx, i) {
                 let leftName = i > 0 && isName[i - 1] && adjacent(ctx, i - 1, i)
@@ -51,8 +51,10 @@ enum NameDetector {
                     guard t.isCapitalised, t.letters >= 3, !t.isAllCaps, nameish,
                         !ctx.isSentenceStart(i) || !tf.contains(.englishWord) || tf.contains(.ambiguousName) || tf.contains(.givenName)
                     else { continue }
-                    let viaRight = i + 2 < n && isName[i + 2] && ctx.tokens[i + 1].kind == .word && ctx.tokens[i + 1].flags.contains(.conjunction)
-                    let viaLeft = i >= 2 && isName[i - 2] && ctx.tokens[i - 1].kind == .word && ctx.tokens[i - 1].flags.contains(.conjunction)
+                    func isAnd(_ k: Int) -> Bool { ctx.tokens[k].kind == .word && ctx.tokens[k].flags.contains(.conjunction) || ctx.tokens[k].isPunct(0x26) }
+                    let viaRight = i + 2 < n && isName[i + 2] && isAnd(i + 1)
+                        || i + 3 < n && isName[i + 3] && isAnd(i + 1) && ctx.tokens[i + 2].flags.contains(.relation)  // "Hetal & brother Dhruv"
+                    let viaLeft = i >= 2 && isName[i - 2] && isAnd(i - 1)
                     if viaRight || viaLeft {
                         isName[i] = true
                         info[i] = (.context, 0.7)
@@ -257,6 +259,8 @@ enum NameDetector {
         let cap = t.isCapitalised
         if t.length > 1 && t.letters > 1 && isUpperLetter(ctx.s[t.start + 1]) && !known.nameParts.contains(t.hash) && !t.isAllCaps { return .no }  // "GCSEs", "DMs"
         if t.isAllCaps && t.length > 1 && !known.nameParts.contains(t.hash) && !(f.contains(.givenName) && t.length >= 4 && !f.contains(.nonIdentifying)) { return .no }
+        // "HoY", "SaLT": a short word with a capital after its second letter is an abbreviation.
+        if t.length <= 4, t.length > 2, ctx.s[(t.start + 2)..<t.end].contains(where: isUpperLetter), !known.nameParts.contains(t.hash) { return .no }
         let start = ctx.isSentenceStart(i)
         let prevFlags = ctx.flags(i - 1)
         let next = ctx.token(i + 1)
@@ -282,6 +286,8 @@ enum NameDetector {
         // A title: "reading Harry Potter", "watched Love Island" (a capitalised run after a media verb).
         if cap && prevFlags.contains(.mediaVerb) && !afterTitle && !nextIsStrongVerb
             && (next.map { $0.kind == .word && $0.isCapitalised && !$0.newlineBefore } ?? false) { return .no }
+        // "Played Uno", "watching Bluey": one unexplained capitalised word after a media verb is a title.
+        if cap && prevFlags.contains(.mediaVerb) && !afterTitle && !nextIsStrongVerb && isUnknown(ctx, i) && !ctx.tokens[i - 1].claimed { return .no }
         // 2. Titles: "Mr Okafor", "Dr. Lee".
         if afterTitle && cap && !f.contains(.nonIdentifying) { return .yes(.context, 0.95) }
         if afterTitle && (f.contains(.surname) || f.contains(.givenName)) && f.isDisjoint(with: [.personVerb, .strongVerb]) { return .yes(.context, 0.9) }
@@ -289,7 +295,7 @@ enum NameDetector {
         if f.contains(.ambiguousName) {
             guard cap, !t.isAllCaps else { return .no }
             if afterRelation { return .yes(.context, 0.85) }
-            if roleInBrackets(ctx, i) { return .yes(.context, 0.8) }
+            if roleInBrackets(ctx, i) || bracketCue(ctx, i) || coordinatedWithRelation(ctx, i) { return .yes(.context, 0.8) }
             let surnameNext = next.map { $0.kind == .word && $0.isCapitalised && !$0.newlineBefore } ?? false
                 && nextFlags.contains(.surname) && !nextFlags.contains(.nonIdentifying)
             if nextIsStrongVerb || surnameNext { return .yes(.context, 0.85) }
@@ -316,7 +322,7 @@ enum NameDetector {
             if prevFlags.contains(.saint) && !afterTitle { return .no }
             let word = f.contains(.englishWord)
             if cap {
-                if word && start && !nextIsPersonVerb && !(next.map { $0.isCapitalised && !$0.newlineBefore } ?? false) && !roleInBrackets(ctx, i) { return .no }
+                if word && start && !nextIsPersonVerb && !(next.map { $0.isCapitalised && !$0.newlineBefore } ?? false) && !roleInBrackets(ctx, i) && !bracketCue(ctx, i) && !coordinatedWithRelation(ctx, i) { return .no }
                 return .yes(.gazetteer, word ? 0.75 : 0.9)
             }
             if t.letters >= 3 && !word && !f.contains(.personVerb) && !f.contains(.relation) { return .yes(.gazetteer, 0.7) }
@@ -350,7 +356,7 @@ enum NameDetector {
             if let nx = next, nx.isPunct(0x2C), let a = ctx.token(i + 2), a.kind == .number, a.digits <= 2, ctx.isPunct(i + 3, 0x2C) || (ctx.token(i + 3)?.claimed ?? false) {
                 return .yes(.context, 0.7)
             }
-            if let nx = next, nx.isPunct(0x28), ctx.flags(i + 2).contains(.relation) || ctx.flags(i + 2).contains(.roleWord) {
+            if let nx = next, nx.isPunct(0x28), ctx.flags(i + 2).contains(.relation) || ctx.flags(i + 2).contains(.roleWord) || bracketCue(ctx, i) {
                 return .yes(.context, 0.7)
             }
             if !start {
@@ -359,7 +365,8 @@ enum NameDetector {
                     // "Session cancelled - Tyrese was at …": after a dash or semicolon a clause starts,
                     // judged as a sentence start is (below).
                     guard [0x2D, 0x2013, 0x2014, 0x3B].contains(p.scalar), t.letters >= 4, let nx = next, !nx.newlineBefore,
-                        nx.kind == .word, !nx.isCapitalised
+                        nx.kind == .word, !nx.isCapitalised,
+                        !nx.flags.isDisjoint(with: [.personVerb, .strongVerb, .actionVerb, .copula])  // "- Tyrese was", not "– Monzo account"
                     else { return .no }
                     return .yes(.context, 0.5)
                 }
@@ -384,13 +391,20 @@ enum NameDetector {
             if t.letters >= 4, let nx = next, !nx.newlineBefore, nx.kind == .word && !nx.isCapitalised || nx.isPunct(0x2C) {
                 return .yes(.context, 0.5)
             }
+            // "Ruairidh ("Rory" to his mates) admitted…": an unexplained word and a bracket.
+            if t.letters >= 4, let nx = next, !nx.newlineBefore, nx.isPunct(0x28) { return .yes(.context, 0.5) }
+            // A note headed by a name: "Senait – interpreter booked", "Hetal & brother Dhruv".
+            if t.letters >= 3, let nx = next, !nx.newlineBefore, nx.spaceBefore, nx.isPunct(0x2013) || nx.isPunct(0x2014) || nx.isPunct(0x2D) || nx.isPunct(0x26) {
+                return .yes(.context, 0.5)
+            }
         }
         // 8. A capitalised dictionary word in a person's slot: a speech verb after it ("Temperance
         //    says…") or a relation in brackets ("Bear (her boyfriend)"), not after an article ("the Council said").
         if cap && !t.isAllCaps && t.letters >= 3 && f.contains(.englishWord)
             && f.isDisjoint(with: [.place, .properWord, .month, .weekday, .roleWord, .orgSuffix, .streetSuffix, .platform, .title, .relation, .personVerb])
             && !isCamelCaseBrand(ctx, i) && !(ctx.token(i - 1).map { $0.kind == .word && Self.articles.contains($0.hash) } ?? false)
-            && (nextIsStrongVerb && !t.isPossessive || roleInBrackets(ctx, i))
+            && !Self.quantifiers.contains(t.hash) && !isEnglishPlural(ctx, t)
+            && (nextIsStrongVerb && !t.isPossessive && next.map({ Self.personSpeechVerbs.contains($0.hash) }) == true || roleInBrackets(ctx, i))
         {
             return .yes(.context, 0.6)
         }
@@ -398,6 +412,34 @@ enum NameDetector {
     }
 
     /// "Sunny (mum's partner)", "Mark (dad)", "Elowen (key worker)": a relation or role in brackets right after.
+    /// Speech verbs that only a person does ("Temperance says"), not "Ideas shared", "Reports described".
+    static let personSpeechVerbs = Set(["said", "says", "told", "tells", "asked", "asks", "admitted", "disclosed", "shouted", "cried",
+                                         "replied", "texted", "messaged", "rang", "phoned", "insisted", "complained", "threatened"].map { WordHasher.hash($0) })
+    static let quantifiers = Set(["several", "many", "few", "both", "most", "others", "some", "all", "each", "either", "neither", "none",
+                                  "everybody", "anybody", "somebody", "lots", "loads", "plenty"].map { WordHasher.hash($0) })
+
+    /// "Ideas", "Teachers": an English word plus a plural "s".
+    static func isEnglishPlural(_ ctx: ScanContext, _ t: Token) -> Bool {
+        guard t.length > 3, !t.isPossessive, lowerScalar(ctx.s[t.end - 1]) == 0x73 else { return false }
+        return ctx.lex[WordHasher.hash(ctx.s[t.start..<(t.end - 1)])].contains(.englishWord)
+    }
+
+    /// A year group, an age or pronouns in brackets right after: "River (Y9, they/them)", "Kai (14)".
+    static func bracketCue(_ ctx: ScanContext, _ i: Int) -> Bool {
+        guard let b = ctx.token(i + 1), b.isPunct(0x28), !b.newlineBefore, let c = ctx.token(i + 2) else { return false }
+        if c.kind == .alnum, c.letters == 1, c.digits >= 1, c.digits <= 2, (ctx.s[c.start] | 0x20) == 0x79 { return true }  // Y9
+        if c.kind == .number, c.digits <= 2, ctx.isPunct(i + 3, 0x29) || ctx.isPunct(i + 3, 0x2C) { return true }  // (14)
+        if c.kind == .word, Self.pronouns.contains(c.hash), ctx.isPunct(i + 3, 0x2F) { return true }  // (they/them)
+        return false
+    }
+    static let pronouns = Set(["he", "she", "they", "him", "her", "them", "ze", "xe"].map { WordHasher.hash($0) })
+
+    /// "Precious & nan go…", "Hetal and brother Dhruv": joined to a relation word.
+    static func coordinatedWithRelation(_ ctx: ScanContext, _ i: Int) -> Bool {
+        guard let c = ctx.token(i + 1), !c.newlineBefore, c.isPunct(0x26) || c.kind == .word && c.flags.contains(.conjunction) else { return false }
+        return ctx.flags(i + 2).contains(.relation) && !ctx.flags(i).contains(.relation)
+    }
+
     /// Also with one lower-case word before the relation: "Star (younger sister)".
     static func roleInBrackets(_ ctx: ScanContext, _ i: Int) -> Bool {
         guard let b = ctx.token(i + 1), b.isPunct(0x28), !b.newlineBefore else { return false }

@@ -2,11 +2,23 @@
 // word ("St Mary's Primary", "Oakfield Academy", "Bristol Royal Infirmary"), and "University of X".
 
 enum OrganisationDetector {
+    /// Welsh organisation words that come first: "Ysgol Bro Taf", "Capel Bethel", "Canolfan Soar".
+    static let leadingWords = Set(["ysgol", "capel", "eglwys", "canolfan", "coleg", "meithrinfa"].map { WordHasher.hash($0) })
+
     static func detect(_ ctx: inout ScanContext) {
         var i = 0
         while i < ctx.tokens.count {
             let t = ctx.tokens[i]
             guard !t.claimed, t.kind == .word, t.isCapitalised else { i += 1; continue }
+            if leadingWords.contains(t.hash) {
+                var j = i
+                while let u = ctx.token(j + 1), u.kind == .word, u.isCapitalised, !u.claimed, !u.newlineBefore, j - i < 3 { j += 1 }
+                if j > i {
+                    ctx.claimTokens(i, j, .organisation, .context, 0.85)
+                    i = j + 1
+                    continue
+                }
+            }
             // Collect a run of capitalised words (and connectors between them) on one line.
             var j = i
             var lastSuffix = -1

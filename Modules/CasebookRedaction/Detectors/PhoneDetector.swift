@@ -114,5 +114,49 @@ public enum PhoneDetector {
                 while k < ctx.tokens.count && ctx.tokens[k].start < r.upperBound { k += 1 }
             }
         }
+        spelledNumbers(&ctx)
+    }
+
+    static let digitWords: [UInt64: Int] = Dictionary(uniqueKeysWithValues: [
+        ("oh", 0), ("o", 0), ("zero", 0), ("nought", 0), ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5),
+        ("six", 6), ("seven", 7), ("eight", 8), ("nine", 9),
+    ].map { (WordHasher.hash($0.0), $0.1) })
+    static let repeatWords: [UInt64: Int] = [WordHasher.hash("double"): 2, WordHasher.hash("triple"): 3, WordHasher.hash("treble"): 3]
+
+    /// "oh seven seven double oh, nine double oh, eight one two": a number read out to dodge filters.
+    /// Digit words (and digits), "double"/"triple", with commas or hyphens between; kept when the
+    /// digits make a plausible phone number.
+    static func spelledNumbers(_ ctx: inout ScanContext) {
+        var i = 0
+        while i < ctx.tokens.count {
+            var j = i
+            var digits: [UInt8] = []
+            var repeatNext = 1
+            var last = -1
+            while let t = ctx.token(j), !t.claimed {
+                if t.kind == .word, let d = digitWords[t.hash] {
+                    if t.length == 1 && digits.isEmpty { break }  // a lone "o" does not start a number
+                    digits += [UInt8](repeating: UInt8(d), count: repeatNext)
+                    repeatNext = 1
+                    last = j
+                } else if t.kind == .word, let r = repeatWords[t.hash], !digits.isEmpty || j == i {
+                    repeatNext = r
+                } else if t.kind == .number, t.digits <= 4, !digits.isEmpty {
+                    for c in ctx.s[t.start..<t.end] { digits.append(UInt8(c - 0x30)) }
+                    last = j
+                } else if t.kind == .punct, t.scalar == 0x2C || t.scalar == 0x2D, !digits.isEmpty {
+                    // separators inside the number
+                } else {
+                    break
+                }
+                j += 1
+            }
+            if last >= 0, digits.count >= 10, isPlausible(digits, international: false) {
+                ctx.claimTokens(i, last, .phone, .pattern, 0.85)
+                i = last + 1
+            } else {
+                i += 1
+            }
+        }
     }
 }

@@ -80,7 +80,7 @@ extension Gazetteer {
     road rd street st lane ln avenue ave close drive dr way crescent cres place pl terrace grove gardens gdns court ct
     hill park row walk square sq mews rise green view parade vale wharf yard gate gardens circus chase boulevard
     wynd mead meadow meadows garth fold brow heights crest ridge approach hollow copse orchard paddock paddocks spinney
-    dell lea ley leaze quay embankment causeway brae loan loaning vennel gait wynd close
+    dell lea ley leaze quay embankment causeway brae loan loaning vennel gait wynd close twitten chare loke ginnel snicket jitty
     """
 
     /// Street suffixes safe to match without a house number ("lives on Elm Street").
@@ -92,7 +92,7 @@ extension Gazetteer {
     temple gurdwara synagogue nursery preschool pre-school montessori fc ltd limited plc club
     institute chapel cathedral prison library leisure high masjid madrasa madrassa
     cemetery crematorium hub scouts guides brownies cubs beavers cadets carers foodbank bank team project
-    foundation association society unit pantry juniors colts rovers athletic harriers wanderers afc necropolis mandir
+    foundation association society unit pantry juniors colts rovers athletic harriers wanderers afc necropolis mandir hospice abc meats butchers bakery barbers takeaway salon
     """
 
     /// Place prepositions: a capitalised word after one is a place, not a surname ("in Preston").
