@@ -153,19 +153,30 @@ extension PostgresServerStore {
 
     public func push(_ revisions: [IncomingRevision], caller: Caller, today: LocalDate,
                      authorise: @escaping @Sendable (IncomingRevision, CaseFacts) -> PushOutcome?) async throws -> [PushOutcome] {
-        try await transaction { conn in
-            // The serialising lock: held until COMMIT, so seq numbers commit in order (see the type's doc).
-            let counter = try await conn.query("SELECT last FROM sequence_counter WHERE id = 1 FOR UPDATE", logger: logger)
-            var last = try await Self.first(counter, Int64.self) ?? 0
-            let start = last
-            var known: [String: Int64] = [:]
-            let ids = revisions.map(\.id)
-            for try await (id, seq) in try await conn.query("SELECT id, seq FROM revisions WHERE id = ANY(\(ids))", logger: logger)
-                .decode((String, Int64).self) { known[id] = seq }
-            var facts: [CaseID: CaseFacts] = [:]
+        // Pushes arriving together share one transaction and one WAL flush (ADR 0027).
+        try await groupCommit.submit(PendingPush(revisions: revisions, caller: caller, today: today, authorise: authorise)) { [logger] batch in
+            try await self.transaction { conn in try await Self.apply(batch, conn, logger: logger) }
+        }
+    }
+
+    /// Applies `batch` in order inside one transaction, as if each push had run alone after the one
+    /// before it: one lock on the sequence counter, one insert of every accepted revision.
+    static func apply(_ batch: [PendingPush], _ conn: PostgresConnection, logger: Logger) async throws -> [[PushOutcome]] {
+        // The serialising lock: held until COMMIT, so seq numbers commit in order (see the type's doc).
+        let counter = try await conn.query("SELECT last FROM sequence_counter WHERE id = 1 FOR UPDATE", logger: logger)
+        var last = try await Self.first(counter, Int64.self) ?? 0
+        let start = last
+        var known: [String: Int64] = [:]
+        let ids = batch.flatMap { $0.revisions.map(\.id) }
+        for try await (id, seq) in try await conn.query("SELECT id, seq FROM revisions WHERE id = ANY(\(ids))", logger: logger)
+            .decode((String, Int64).self) { known[id] = seq }
+        var rows = RevisionColumns()
+        var results: [[PushOutcome]] = []
+        for push in batch {
+            let caller = push.caller
+            var facts: [CaseID: CaseFacts] = [:]  // what this caller may do; read after the pushes before it in the batch
             var outcomes: [PushOutcome] = []
-            var rows = RevisionColumns()
-            for revision in revisions {
+            for revision in push.revisions {
                 if let seq = known[revision.id] {
                     outcomes.append(.accepted(seq: seq))
                     continue
@@ -174,10 +185,10 @@ extension PostgresServerStore {
                 if let cached = facts[revision.caseID] {
                     caseFacts = cached
                 } else {
-                    caseFacts = try await Self.caseFacts(conn, revision.caseID, person: caller.person, today: today, logger: logger)
+                    caseFacts = try await Self.caseFacts(conn, revision.caseID, person: caller.person, today: push.today, logger: logger)
                 }
                 facts[revision.caseID] = caseFacts
-                if let rejection = authorise(revision, caseFacts) {
+                if let rejection = push.authorise(revision, caseFacts) {
                     outcomes.append(rejection)
                     continue
                 }
@@ -196,19 +207,20 @@ extension PostgresServerStore {
                 known[revision.id] = last
                 outcomes.append(.accepted(seq: last))
             }
-            if last != start {
-                // One statement for the whole batch: fewer round trips while the lock is held.
-                try await conn.query("""
-                    INSERT INTO revisions (seq, id, case_id, record_type, record_id, author_device, hlc, header, ciphertext,
-                        signature, received_ms)
-                    SELECT * FROM UNNEST(\(rows.seq)::bigint[], \(rows.id)::text[], \(rows.caseID)::text[], \(rows.recordType)::text[],
-                        \(rows.recordID)::text[], \(rows.author)::text[], \(rows.hlc)::text[], \(rows.header)::bytea[],
-                        \(rows.ciphertext)::bytea[], \(rows.signature)::bytea[], \(rows.received)::bigint[])
-                    """, logger: logger)
-                try await conn.query("UPDATE sequence_counter SET last = \(last) WHERE id = 1", logger: logger)
-            }
-            return outcomes
+            results.append(outcomes)
         }
+        if last != start {
+            // One statement for the whole batch: fewer round trips while the lock is held.
+            try await conn.query("""
+                INSERT INTO revisions (seq, id, case_id, record_type, record_id, author_device, hlc, header, ciphertext,
+                    signature, received_ms)
+                SELECT * FROM UNNEST(\(rows.seq)::bigint[], \(rows.id)::text[], \(rows.caseID)::text[], \(rows.recordType)::text[],
+                    \(rows.recordID)::text[], \(rows.author)::text[], \(rows.hlc)::text[], \(rows.header)::bytea[],
+                    \(rows.ciphertext)::bytea[], \(rows.signature)::bytea[], \(rows.received)::bigint[])
+                """, logger: logger)
+            try await conn.query("UPDATE sequence_counter SET last = \(last) WHERE id = 1", logger: logger)
+        }
+        return results
     }
 
     public func pull(after: Int64, limit: Int, caller: Caller, caseID: CaseID?, today: LocalDate) async throws -> [WireRevision] {

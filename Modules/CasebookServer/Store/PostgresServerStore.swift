@@ -16,6 +16,8 @@ public import PostgresNIO
 public final class PostgresServerStore: ServerStore {
     public let client: PostgresClient
     let logger: Logger
+    /// Pushes that arrive together commit together (ADR 0027).
+    let groupCommit = PushGroupCommit()
 
     public init(url: String, maxConnections: Int = 20, logger: Logger) throws {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
