@@ -145,4 +145,26 @@ import Testing
         // Not a phone: counting aloud; not a handle: ordinary words.
         #expect(found("Did one two three breathing, then five four three two one.").isEmpty)
     }
+
+    // Fourth round (eval/redaction/independent7.txt, a second separate author, scored blind first).
+
+    @Test func fixedPhrasesJargonAndRolesAreNotPeople() {
+        #expect(found("Clare's Law application still pending.").isEmpty)
+        #expect(found("Spoke re: Carer's Allowance eligibility.").isEmpty)
+        #expect(found("Student disclosed that her ex shares pictures.").isEmpty)
+        #expect(found("Y11 girl asked for a C-card and an X-ray referral.").isEmpty)
+        #expect(found("Access arrangements for Edexcel agreed. Creche ran ok.").isEmpty)
+        #expect(found("Strategy agreed with the CP team.").isEmpty)
+        #expect(found("Started on Lansoprazole and Sertraline last week. Caller said it helped.").isEmpty)
+        // Guard: a possessive before a relation is still a person ("Amira's Mum").
+        #expect(found("Amira's Mum rang the office.").map(\.0) == ["Amira"])
+    }
+
+    @Test func nicknamesWelshStreetsAndSites() {
+        #expect(found("Jordan and his mate \"Tiny\" painted the fence.").map(\.0).contains("Tiny"))
+        #expect(found("Police brought in \"Smudge\" (real name withheld) for triage.").map(\.0) == ["Smudge"])
+        #expect(found("Home visit to 27 Heol y Felin today.").map(\.0) == ["27 Heol y Felin"])
+        #expect(found("Family now on Pitch 4, Daisy Bank Caravan Site since May.").map(\.0) == ["Pitch 4, Daisy Bank Caravan Site"])
+        #expect(found("Mum works at Heatherbank Care Home on nights.").map(\.1) == [.organisation])
+    }
 }

@@ -77,6 +77,20 @@ enum AddressDetector {
         return ctx.s[(t.end - 5)..<t.end].map(lowerScalar).elementsEqual(tail)
     }
 
+    static let welshStreetWords = Set(["heol", "ffordd", "stryd", "lon", "lôn", "rhodfa", "cilgant"].map { WordHasher.hash($0) })
+    static let welshArticles = Set(["y", "yr", "'r"].map { WordHasher.hash($0) })
+
+    /// The rest of a Welsh street name: up to three capitalised words or articles ("y Felin"); returns the last word.
+    static func welshStreet(_ ctx: ScanContext, from i: Int) -> Int? {
+        var j = i
+        var last: Int?
+        while let t = ctx.token(j), t.kind == .word, !t.claimed, !t.newlineBefore, j - i < 4 {
+            if t.isCapitalised { last = j } else if !Self.welshArticles.contains(t.hash) { break }
+            j += 1
+        }
+        return last
+    }
+
     /// "Walmgate", "Kingsway", "Broadway": a capitalised word ending in "gate" or "way", after a house number.
     static func isCompoundStreet(_ ctx: ScanContext, _ t: Token) -> Bool {
         guard t.kind == .word, t.isCapitalised, !t.claimed, !t.newlineBefore, t.length >= 7, !t.isPossessive else { return false }
@@ -84,10 +98,10 @@ enum AddressDetector {
         return tail.elementsEqual([0x67, 0x61, 0x74, 0x65]) || tail.suffix(3).elementsEqual([0x77, 0x61, 0x79])
     }
 
-    /// 1–3 capitalised words ending in a building or street word ("Kielder House", "Marigold Court"); returns the last.
+    /// 2–4 capitalised words ending in a building or street word ("Daisy Bank Caravan Site") ("Kielder House", "Marigold Court"); returns the last.
     static func building(_ ctx: ScanContext, from i: Int) -> Int? {
         var j = i
-        while let t = ctx.token(j), t.kind == .word, t.isCapitalised, !t.claimed, j == i || !t.newlineBefore, j - i < 3 {
+        while let t = ctx.token(j), t.kind == .word, t.isCapitalised, !t.claimed, j == i || !t.newlineBefore, j - i < 4 {
             if j > i && (t.flags.contains(.houseWord) || t.flags.contains(.streetSuffix) || isHouseCompound(ctx, t)) { return j }
             j += 1
         }
@@ -117,6 +131,15 @@ enum AddressDetector {
             // "Flat 31, Kielder House": a flat in a named building.
             if numberAt == i + 2 || numberAt == i + 3, t.kind == .word, t.flags.contains(.flatWord), let end = building(ctx, from: numberAt) {
                 ctx.claimTokens(i, end, .address, .context, 0.85)
+                i = end + 1
+                continue
+            }
+            // "27 Heol y Felin", "4 Ffordd Las": a Welsh street word comes first.
+            if let n = ctx.token(numberAt), isHouseNumber(n), !n.claimed, let w = ctx.token(numberAt + 1), w.kind == .word, w.isCapitalised,
+                Self.welshStreetWords.contains(w.hash), let last = welshStreet(ctx, from: numberAt + 2)
+            {
+                let end = town(ctx, after: last)
+                ctx.claimTokens(numberAt, end, .address, .context, 0.85)
                 i = end + 1
                 continue
             }

@@ -176,6 +176,7 @@ enum NameDetector {
     static func isUnknown(_ ctx: ScanContext, _ i: Int) -> Bool {
         let t = ctx.tokens[i]
         guard t.flags.isEmpty else { return false }
+        if isMedicineName(ctx, t) { return false }
         if t.isCapitalised && isEnglishCompound(ctx, t) { return false }
         let last = ctx.s[t.end - 1]
         if t.length > 3 && (last == 0x73 || last == 0x53) {
@@ -183,6 +184,17 @@ enum NameDetector {
             if !ctx.lex[stem].isEmpty { return false }
         }
         return true
+    }
+
+    /// Medicines by their international non-proprietary name stems ("Lansoprazole", "Sertraline",
+    /// "Fluoxetine", "Propranolol", "Diazepam"): a medicine, not a person.
+    static let medicineStems: [[UInt32]] = ["azole", "prazole", "oxetine", "traline", "aline", "olol", "pril", "sartan", "statin", "mycin",
+                                            "cillin", "tidine", "azepam", "zepam", "triptyline", "idone", "apine", "etine", "profen", "amol",
+                                            "phenidate", "amfetamine", "oxacin", "tropin"].map { $0.unicodeScalars.map(\.value) }
+    static func isMedicineName(_ ctx: ScanContext, _ t: Token) -> Bool {
+        guard t.length >= 7 else { return false }
+        let w = ctx.s[t.start..<t.end].map(lowerScalar)
+        return medicineStems.contains { stem in w.count > stem.count + 2 && w.suffix(stem.count).elementsEqual(stem) }
     }
 
     /// "StepChange", "PlayStation", "YouTube": a capital inside the word, other than the name
@@ -259,6 +271,8 @@ enum NameDetector {
         let cap = t.isCapitalised
         if t.length > 1 && t.letters > 1 && isUpperLetter(ctx.s[t.start + 1]) && !known.nameParts.contains(t.hash) && !t.isAllCaps { return .no }  // "GCSEs", "DMs"
         if t.isAllCaps && t.length > 1 && !known.nameParts.contains(t.hash) && !(f.contains(.givenName) && t.length >= 4 && !f.contains(.nonIdentifying)) { return .no }
+        // "C-card", "X-ray", "A-level", "T-shirt": one capital letter and a hyphen.
+        if t.length > 2, isHyphen(ctx.s[t.start + 1]) { return .no }
         // "HoY", "SaLT": a short word with a capital after its second letter is an abbreviation.
         if t.length <= 4, t.length > 2, ctx.s[(t.start + 2)..<t.end].contains(where: isUpperLetter), !known.nameParts.contains(t.hash) { return .no }
         let start = ctx.isSentenceStart(i)
@@ -270,9 +284,16 @@ enum NameDetector {
         let commonWord = f.contains(.nonIdentifying) || f.contains(.ambiguousName) || f.contains(.personVerb)
             || f.contains(.subjectWord) || f.contains(.month) || f.contains(.title) || f.contains(.relation)
         let afterTitle = i > 0 && isTitle(ctx, i - 1) || i > 1 && ctx.isPunct(i - 1, 0x2E) && isTitle(ctx, i - 2)
-        let afterRelation = prevFlags.contains(.relation) && !ctx.tokens[i - 1].claimed
+        // (Not after a possessive relation: "Carer's Allowance", "Mum's Birthday".)
+        let afterRelation = prevFlags.contains(.relation) && !ctx.tokens[i - 1].claimed && !ctx.tokens[i - 1].isPossessive
             || (ctx.isPunct(i - 1, 0x2C) && ctx.flags(i - 2).contains(.relation))
 
+        // "Clare's Law", "Carer's Allowance", "Women's Aid": a possessive before a capitalised common
+        // word is a fixed phrase named after someone, not a person in the note.
+        if t.isPossessive, !known.nameParts.contains(t.hash), let nx = next, nx.kind == .word, nx.isCapitalised, !nx.newlineBefore,
+            nx.flags.contains(.englishWord), nx.flags.isDisjoint(with: [.relation, .givenName, .surname, .roleWord, .title]) { return .no }
+        // A nickname in quotes: 'his mate "Tiny"', '"Smudge" (real name …)', 'known as "Bex"'.
+        if cap, quotedNickname(ctx, i) { return .yes(.context, 0.7) }
         // 1. Known identifiers from the vault.
         if known.nameParts.contains(t.hash) {
             if !commonWord { return .yes(.knownIdentifier, 0.99) }
@@ -438,6 +459,21 @@ enum NameDetector {
     static func coordinatedWithRelation(_ ctx: ScanContext, _ i: Int) -> Bool {
         guard let c = ctx.token(i + 1), !c.newlineBefore, c.isPunct(0x26) || c.kind == .word && c.flags.contains(.conjunction) else { return false }
         return ctx.flags(i + 2).contains(.relation) && !ctx.flags(i).contains(.relation)
+    }
+
+    static let nicknameCues = Set(["called", "nicknamed", "aka", "as", "mate", "mates", "friend", "friends"].map { WordHasher.hash($0) })
+    static let realHash = WordHasher.hash("real")
+
+    /// One capitalised word alone in double quotes, with a relation or nickname cue before the quote
+    /// or "(real name" after it.
+    static func quotedNickname(_ ctx: ScanContext, _ i: Int) -> Bool {
+        guard let open = ctx.token(i - 1), open.isPunct(0x22) || open.isPunct(0x201C),
+            let close = ctx.token(i + 1), close.isPunct(0x22) || close.isPunct(0x201D), !close.spaceBefore
+        else { return false }
+        let before = ctx.token(i - 2)
+        if let b = before, b.kind == .word, b.flags.contains(.relation) || Self.nicknameCues.contains(b.hash) { return true }
+        if let p = ctx.token(i + 2), p.isPunct(0x28), let r = ctx.token(i + 3), r.kind == .word, r.hash == Self.realHash { return true }
+        return false
     }
 
     /// Also with one lower-case word before the relation: "Star (younger sister)".

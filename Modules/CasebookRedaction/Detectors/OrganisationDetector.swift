@@ -94,6 +94,7 @@ enum OrganisationDetector {
                 let first = (i..<j).first(where: {
                     let f = ctx.tokens[$0].flags
                     return ctx.tokens[$0].kind == .word && (f.contains(.place) || f.isEmpty) && f.isDisjoint(with: [.weekday, .month, .nonIdentifying])
+                        && !(ctx.tokens[$0].isAllCaps && ctx.tokens[$0].length <= 3)  // "CP team", "SEN group": an abbreviation
                 })
             {
                 ctx.claimTokens(first, end, .organisation, .context, 0.75)

@@ -92,7 +92,7 @@ extension Gazetteer {
     temple gurdwara synagogue nursery preschool pre-school montessori fc ltd limited plc club
     institute chapel cathedral prison library leisure high masjid madrasa madrassa
     cemetery crematorium hub scouts guides brownies cubs beavers cadets carers foodbank bank team project
-    foundation association society unit pantry juniors colts rovers athletic harriers wanderers afc necropolis mandir hospice abc meats butchers bakery barbers takeaway salon
+    foundation association society unit pantry juniors colts rovers athletic harriers wanderers afc necropolis mandir hospice abc meats butchers bakery barbers takeaway salon store garden home jfc
     """
 
     /// Place prepositions: a capitalised word after one is a place, not a surname ("in Preston").

@@ -107,14 +107,20 @@ struct Lexicon: Sendable {
         addNames(Gazetteer.fakerGivenNames, .givenName)
         addNames(Gazetteer.fakerSurnames, .surname)
         add("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed weds thu thur thurs fri sat sun", .weekday)
-        add("cottage cottages house farm farmhouse lodge barn mill forge vicarage rectory manor grange bungalow villa cabin nook", .houseWord)
+        add("cottage cottages house farm farmhouse lodge barn mill forge vicarage rectory manor grange bungalow villa cabin nook site", .houseWord)
         add("club group team society squad", .groupWord)
         add("mood score scored scores rated rating rate scale level levels gad phq core sleep pain anxiety marks", .scaleWord)
         add("gmail googlemail hotmail yahoo ymail outlook icloud btinternet aol protonmail proton msn sky virginmedia talktalk", .mailProvider)
         add("reading read reads watched watching watch watches playing played plays play listening listens listened", .mediaVerb)
         // Contractions of "I" and languages/nationalities missing from the common words: never names.
+        // Words of the work that are capitalised but name nobody: exam boards, festivals, children's
+        // shows, techniques and services a UK caseload mentions.
+        add("edexcel aqa ocr wjec ccea sqa btec btecs pongal vaisakhi baisakhi navratri onam hanukkah chanukah purim nowruz holi lohri bluey peppa pomodoro creche crèche makaton", .nonIdentifying)
+        // People named by what they are in the work, at a sentence start ("Student disclosed…").
+        add("student students pupil pupils caller callers learner resident victim perpetrator perp tenant survivor complainant offender mentee attendee participant", .nonIdentifying)
+        add("student pupil learner resident victim perpetrator perp tenant survivor offender mentee", .roleWord)
         add("i'll i'm i've i'd slovak slovakian czech tigrinya amharic pashto dari farsi lithuanian latvian albanian romani eritrean ethiopian", .nonIdentifying)
-        add("flat apartment apt unit room house", .flatWord)
+        add("flat apartment apt unit room house pitch plot berth", .flatWord)
         add("on in at off near along down up to from of onto past by", .streetPrep)
         add("aged age", .aged)
         add("from in of near", .ageLocPrep)
