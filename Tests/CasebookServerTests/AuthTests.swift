@@ -2,6 +2,7 @@ import CasebookCrypto
 import CasebookModels
 @testable import CasebookServer
 import CasebookSync
+import CasebookTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -41,7 +42,7 @@ struct AuthTests {
             #expect(try await api.send(.post, SyncAPI.Path.logout, token: revoked).status == .noContent)
             // The live admin token still works.
             #expect(try await api.send(.get, SyncAPI.Path.organisation, token: admin.token).status == .ok)
-            fixture.clock.advance(16 * 60)
+            fixture.clock.advance(by: 16 * 60)
             let cases: [(String, String?)] = [
                 ("missing", nil), ("malformed", "x"), ("unknown", SymmetricKey.randomToken()),
                 ("expired", expiring), ("revoked", revoked),
@@ -76,7 +77,7 @@ struct AuthTests {
             // Expired challenge.
             let late = try api.decode(ChallengeResponse.self, try await api.send(
                 .post, SyncAPI.Path.challenge, json: ChallengeRequest(deviceID: admin.device)))
-            fixture.clock.advance(61)
+            fixture.clock.advance(by: 61)
             let lateSignature = try admin.identity.sign(ChallengeResponse.signedBytes(challenge: late.challenge, deviceID: admin.device))
             #expect(try await api.send(.post, SyncAPI.Path.token, json: TokenRequest(
                 deviceID: admin.device, challenge: late.challenge, signature: lateSignature)).status == .unauthorized)

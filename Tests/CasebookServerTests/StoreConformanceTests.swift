@@ -2,6 +2,7 @@ import CasebookCrypto
 import CasebookModels
 @testable @_spi(Testing) import CasebookServer
 import CasebookSync
+import CasebookTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -203,7 +204,7 @@ struct StoreConformanceTests {
             #expect(try await api.send(.post, SyncAPI.Path.grants(caseID), token: admin.token,
                                        json: GrantRequest(person: volunteer.person, until: until)).status == .noContent)
             #expect(try await caseIDs(volunteer) == ["organisation", caseID.rawValue])
-            fixture.clock.advance(3 * 24 * 3600)
+            fixture.clock.advance(by: 3 * 24 * 3600)
             let relogin = Member(identity: volunteer.identity, role: volunteer.role, token: try await api.login(volunteer.identity))
             #expect(try await caseIDs(relogin) == ["organisation"])
         }

@@ -2,6 +2,7 @@ import CasebookCrypto
 import CasebookModels
 @testable import CasebookServer
 import CasebookSync
+import CasebookTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -92,7 +93,7 @@ struct TrainingGateServerTests {
                 }
             }
             // The next day Bob's training has expired on the server's date: granting again is refused.
-            fixture.clock.advance(24 * 3600)
+            fixture.clock.advance(by: 24 * 3600)
             let token = try await api.login(alice.identity)
             #expect(try await grant(bob.person, token: token).status == .forbidden)
         }

@@ -2,6 +2,7 @@ import CasebookCrypto
 import CasebookModels
 @_spi(Testing) import CasebookStorage
 import CasebookSync
+import CasebookTestSupport
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import CasebookCrypto
 import CasebookModels
 @testable @_spi(Testing) import CasebookServer
 import CasebookSync
+import CasebookTestSupport
 import Configuration
 import Crypto
 import Foundation
@@ -22,14 +23,6 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     var testDescription: String { rawValue }
     /// The stores that write files (for tests that read the raw bytes on disk).
     static let persistent: [StoreKind] = [.sqlite, .postgres]
-}
-
-/// A wall clock tests can move.
-final class TestClock: WallClock, Sendable {
-    private let current: Mutex<Date>
-    init(_ start: Date = Date()) { current = Mutex(start) }
-    var now: Date { current.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 enum TestDatabase {
@@ -198,7 +191,7 @@ struct Fixture: Sendable {
 
     static func make(_ kind: StoreKind) async throws -> Fixture? {
         guard let url = try await TestDatabase.make(kind) else { return nil }
-        let clock = TestClock()
+        let clock = TestClock(Date())  // the real time: clients in these tests sign with the system clock
         let (admin, code) = try await withServerStore(url: url, logger: TestDatabase.logger) { store in
             try await initialiseOrganisation(store: store, name: "Test Org", clock: clock)
         }
