@@ -65,8 +65,8 @@ let package = Package(
         module("CasebookModels"),
         module("CasebookCrypto", ["CasebookModels", crypto, cryptoExtras]),
         module("CasebookRedaction"),
-        module("CasebookStorage", ["CasebookModels", "CasebookCrypto", "CasebookRedaction", grdb, logging]),
-        module("CasebookSync", ["CasebookModels", "CasebookCrypto", "CasebookStorage", asyncHTTPClient, logging]),
+        module("CasebookStorage", ["CasebookModels", "CasebookCrypto", "CasebookRedaction", grdb]),
+        module("CasebookSync", ["CasebookModels", "CasebookCrypto", "CasebookStorage", asyncHTTPClient]),
         module("CasebookServer", [
             "CasebookModels", "CasebookCrypto", "CasebookSync", grdb, hummingbird, hummingbirdTLS, postgresNIO, crypto,
             logging, metrics, prometheus, serviceLifecycle, configuration,

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import CasebookCrypto
 import CasebookModels
 import CasebookServer
-import CasebookStorage
+@_spi(Benchmarks) import CasebookStorage
 import CasebookSync
 import Configuration
 import Foundation

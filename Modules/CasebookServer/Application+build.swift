@@ -9,6 +9,7 @@ public import Logging
 import NIOCore
 import NIOSSL
 import Prometheus
+import ServiceLifecycle
 import CasebookCrypto
 import HummingbirdCore
 
@@ -23,7 +24,14 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
     logger.logLevel = settings.logLevel
     let opened = try openServerStore(url: settings.databaseURL, maxConnections: settings.maxConnections, logger: logger)
     let store = opened.store
+    let router = buildRouter(store: store, clock: clock, settings: settings)
+    return try application(router: router, store: store, services: opened.services, settings: settings, logger: logger,
+                           onServerRunning: onServerRunning)
+}
 
+/// Every route the server serves, on its middleware. Separate from `buildApplication` so that the
+/// OpenAPI test reads the served routes from the router itself (`Router.routes`; ADR 0026).
+func buildRouter(store: any ServerStore, clock: any WallClock, settings: ServerSettings) -> Router<ServerRequestContext> {
     let router = Router(context: ServerRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ProtocolMiddleware())
@@ -52,7 +60,12 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
                         body: .init(byteBuffer: ByteBuffer(bytes: PrometheusMetricsFactory.defaultRegistry.emitToBuffer())))
     }
     SyncServer(store: store, clock: clock, settings: settings.routes).addRoutes(to: router)
+    return router
+}
 
+/// The HTTP server (TLS when configured) around the router.
+private func application(router: Router<ServerRequestContext>, store: any ServerStore, services: [any Service], settings: ServerSettings,
+                         logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
     let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds))))
     let server: HTTPServerBuilder
     if let certificate = settings.tlsCertificatePath, let key = settings.tlsKeyPath {
@@ -74,7 +87,7 @@ public func buildApplication(reader: ConfigReader, clock: any WallClock = System
     }
     var app = Application(router: router, server: server,
                           configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "casebook"),
-                          services: opened.services,
+                          services: services,
                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
                           logger: logger)
     app.beforeServerStarts { try await store.migrate() }

@@ -3,13 +3,15 @@ import CasebookModels
 import Foundation
 import GRDB
 
-/// Access for the benchmark's floor measurement only (same package; not public API).
+/// Access for the benchmark's floor measurement only: `@_spi(Benchmarks)`, so only a module that
+/// says `@_spi(Benchmarks) import CasebookStorage` (casebook-bench) sees these unwrapped keys;
+/// `Scripts/check-layering` keeps them out of casebook and casebook-server (ADR 0026).
 extension Vault {
-    package func sealedRevisionsForBenchmark() throws(CasebookError) -> [SealedRevision] {
+    @_spi(Benchmarks) public func sealedRevisionsForBenchmark() throws(CasebookError) -> [SealedRevision] {
         do { return try pool.read { db in try sealedRevisions(db) } } catch { throw storageError(error, "reading revisions") }
     }
 
-    package func authorKeysForBenchmark() throws(CasebookError) -> [DeviceID: DevicePublicKeys] {
+    @_spi(Benchmarks) public func authorKeysForBenchmark() throws(CasebookError) -> [DeviceID: DevicePublicKeys] {
         do {
             return try pool.read { db in
                 var out: [DeviceID: DevicePublicKeys] = [:]
@@ -21,7 +23,7 @@ extension Vault {
         } catch { throw storageError(error, "reading devices") }
     }
 
-    package func caseKeysForBenchmark() throws(CasebookError) -> [String: CaseKey] {
+    @_spi(Benchmarks) public func caseKeysForBenchmark() throws(CasebookError) -> [String: CaseKey] {
         do {
             return try pool.read { db in
                 var out: [String: CaseKey] = [:]
@@ -36,7 +38,7 @@ extension Vault {
 
     /// The sync apply path's overlap of verification (on `concurrency` threads) with in-order
     /// consumption on this thread, for the floor: `consume(i, verdict)` runs as results arrive.
-    package static func verifyStreamingForBenchmark(_ items: [SealedRevision], concurrency: Int,
+    @_spi(Benchmarks) public static func verifyStreamingForBenchmark(_ items: [SealedRevision], concurrency: Int,
                                                     _ check: @escaping @Sendable (SealedRevision) -> Bool,
                                                     consume: (Int, Bool) throws -> Void) rethrows {
         let results = verifyStreaming(items, concurrency: concurrency, check)

@@ -68,11 +68,12 @@ public struct EnrolledOrganisation: Codable, Sendable, Hashable {
     }
 }
 
-/// A passphrase whose key is derived once (tests create many vaults; scrypt runs once).
-package struct PreparedPassphrase: Sendable {
+/// A passphrase whose key is derived once (tests create many vaults; scrypt runs once). It skips
+/// the passphrase-length check, so it is SPI (ADR 0026).
+@_spi(Testing) @_spi(Benchmarks) public struct PreparedPassphrase: Sendable {
     let kdf: KDFParameters
     let key: SymmetricKey
-    package static func prepare(_ passphrase: String) throws(CasebookError) -> PreparedPassphrase {
+    public static func prepare(_ passphrase: String) throws(CasebookError) -> PreparedPassphrase {
         let kdf = KDFParameters.standard()
         return PreparedPassphrase(kdf: kdf, key: try PassphraseKDF.deriveKey(passphrase: passphrase, parameters: kdf))
     }
@@ -119,7 +120,7 @@ extension Vault {
                                   server: server, clock: clock)
     }
 
-    package static func createEnrolled(at path: String, prepared: PreparedPassphrase, identity: DeviceIdentity, ownerName: String,
+    @_spi(Testing) @_spi(Benchmarks) public static func createEnrolled(at path: String, prepared: PreparedPassphrase, identity: DeviceIdentity, ownerName: String,
                                        role: Role, type: PersonType, organisation: EnrolledOrganisation,
                                        root: DevicePublicKeys, recoveryKey: Data?, server: String,
                                        clock: any WallClock = SystemWallClock()) throws(CasebookError) -> Vault {

@@ -290,9 +290,9 @@ extension Vault {
 
     /// Commits arbitrary changes without the policy checks of the public commands nor the
     /// writer's rulebook check (simulations and tests of the sync layer only; receivers still run
-    /// the rulebook on them).
+    /// the rulebook on them). Behind SPI (ADR 0026): no App that users run can call it.
     @discardableResult
-    package func commitForTesting(_ changes: [PendingChange], createCase: Bool = false) throws(CasebookError) -> [SealedRevision] {
+    @_spi(Testing) @_spi(Benchmarks) public func commitForTesting(_ changes: [PendingChange], createCase: Bool = false) throws(CasebookError) -> [SealedRevision] {
         do {
             return try pool.write { db in
                 for change in changes where createCase {

@@ -111,7 +111,9 @@ extension Vault {
         }
     }
 
-    public func setSyncValue(_ key: String, _ value: String?) throws(CasebookError) {
+    /// Internal (ADR 0026): a raw write to `sync_state` can overwrite erasure tombstones, so no
+    /// module outside the vault may call it.
+    func setSyncValue(_ key: String, _ value: String?) throws(CasebookError) {
         do { try pool.write { db in try Self.setSyncValue(db, key, value) } } catch { throw storageError(error, "saving the sync state") }
     }
 

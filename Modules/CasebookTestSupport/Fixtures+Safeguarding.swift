@@ -3,42 +3,23 @@ public import CasebookStorage
 public import Foundation
 import Synchronization
 
-/// A wall clock that tests move by hand (safeguarding tests: escalation hours, expiry, retention).
-public final class SafeguardingTestClock: WallClock {
-    private let current: Mutex<Date>
-
-    public init(_ start: Date) { current = Mutex(start) }
-
-    /// Midday UTC on a date.
-    public convenience init(on date: LocalDate) { self.init(SafeguardingTestClock.midday(date)) }
-
-    public var now: Date { current.withLock { $0 } }
-
-    public func advance(hours: Double) { current.withLock { $0 = $0.addingTimeInterval(hours * 3600) } }
-    public func advance(days: Int) { advance(hours: Double(days) * 24) }
-
-    public static func midday(_ date: LocalDate) -> Date {
-        Date(timeIntervalSince1970: Double(date.daysSinceEpoch) * 86_400 + 12 * 3600)
-    }
-}
-
 /// Vaults for safeguarding tests: a temp directory, an owner with current training and a policy in force.
 public enum SafeguardingFixture {
     public static let passphrase = "correct horse battery staple"
     public static let start = LocalDate(year: 2026, month: 11, day: 2)! // swiftlint:disable:this force_unwrapping
 
-    public static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-sg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    /// The directories of the fixture's vaults, kept for the whole test process: a vault here
+    /// outlives the call that made it, so its directory cannot go with a local value (statics are
+    /// not deinitialised at exit, so these stay in the system temp dir, as they did before).
+    private static let directories = Mutex<[TemporaryDirectory]>([])
 
     /// A fresh vault in its own directory; the owner holds `role` (plus admin), training completed on
     /// the start date and policy version 1 adopted that day.
-    public static func vault(role: Role, clock: SafeguardingTestClock = SafeguardingTestClock(on: start),
+    public static func vault(role: Role, clock: TestClock = TestClock(on: start),
                              trained: Bool = true) throws -> Vault {
-        let dir = try temporaryDirectory()
-        let vault = try Vault.create(at: dir.appendingPathComponent("vault.casebook").path, passphrase: passphrase,
+        let dir = TemporaryDirectory("casebook-sg")
+        directories.withLock { $0.append(dir) }
+        let vault = try Vault.create(at: dir.path("vault.casebook"), passphrase: passphrase,
                                      ownerName: "Owner \(role.rawValue)", role: role, clock: clock)
         if trained {
             try vault.recordTraining(course: .confidentiality, completedOn: clock.today)

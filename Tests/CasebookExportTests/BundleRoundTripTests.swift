@@ -1,4 +1,5 @@
 import CasebookExport
+import CasebookTestSupport
 import Crypto
 import Foundation
 import Testing
@@ -79,7 +80,7 @@ struct BundleRoundTripTests {
 
     @Test("the bundle file appears whole, mode 0600, with no temporary file left; a failed write leaves nothing")
     func atomicWrite() throws {
-        let directory = try ScratchDirectory()
+        let directory = TemporaryDirectory("casebook-export")
         let url = directory.url.appendingPathComponent("bundle.zip")
         let writer = BundleWriter(signingKey: Curve25519.Signing.PrivateKey())
         try writer.write(Fixture.contents(), metadata: Fixture.metadata, to: url)
@@ -111,7 +112,7 @@ struct BundleRoundTripTests {
 struct ExportSigningKeyTests {
     @Test("a key file is PKCS#8 PEM, 0600, read back, never overwritten, and never printed")
     func keyFile() throws {
-        let directory = try ScratchDirectory()
+        let directory = TemporaryDirectory("casebook-export")
         let url = directory.url.appendingPathComponent("export-key.private.pem")
         let key = ExportSigningKey.generate()
         try key.write(to: url)
@@ -135,7 +136,7 @@ struct ExportSigningKeyTests {
 
     @Test("openssl reads the key file and its public half matches export-key.pem")
     func opensslReadsKey() throws {
-        let directory = try ScratchDirectory()
+        let directory = TemporaryDirectory("casebook-export")
         let url = directory.url.appendingPathComponent("k.pem")
         let key = ExportSigningKey.generate()
         try key.write(to: url)

@@ -1,4 +1,5 @@
 import CasebookExport
+import CasebookTestSupport
 import Crypto
 import Foundation
 import Testing
@@ -8,7 +9,7 @@ import Testing
 struct BundleToolTests {
     let key = Curve25519.Signing.PrivateKey()
 
-    func writeBundle(_ directory: ScratchDirectory, password: String? = nil) throws -> (URL, BundleManifest) {
+    func writeBundle(_ directory: TemporaryDirectory, password: String? = nil) throws -> (URL, BundleManifest) {
         let url = directory.url.appendingPathComponent(password == nil ? "bundle.zip" : "bundle-aes.zip")
         let manifest = try BundleWriter(signingKey: key).write(
             Fixture.contents(sessions: 50), metadata: Fixture.metadata, to: url, password: password.map { try BundlePassword($0) })
@@ -34,7 +35,7 @@ struct BundleToolTests {
 
     @Test("python zipfile, unzip -t, sha256sum -c from the manifest, openssl pkeyutl -verify")
     func plainBundleWithTools() throws {
-        let directory = try ScratchDirectory()
+        let directory = TemporaryDirectory("casebook-export")
         let (zip, manifest) = try writeBundle(directory)
         let extracted = directory.url.appendingPathComponent("out")
         try extractWithPython(zip, to: extracted)
@@ -80,7 +81,7 @@ struct BundleToolTests {
 
     @Test("7z tests and extracts the AES-256 bundle with the password, and refuses a wrong one")
     func encryptedBundleWith7z() throws {
-        let directory = try ScratchDirectory()
+        let directory = TemporaryDirectory("casebook-export")
         let (zip, manifest) = try writeBundle(directory, password: Fixture.password)
         let tested = try Tool.run("7z", ["t", "-p\(Fixture.password)", zip.path])
         #expect(tested?.status == 0, "\(tested?.output ?? "")")

@@ -51,18 +51,6 @@ enum Fixture {
     }
 }
 
-/// A temporary directory removed at the end of the test.
-final class ScratchDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
-
 /// Runs real command-line tools.
 enum Tool {
     static func path(_ name: String) -> String? {

@@ -13,7 +13,7 @@ import HTTPTypes
 @Suite("Server erasure (each store)")
 struct ServerErasureTests {
     @Test("erasure: DSL or admin only; revisions, keys and grants go; a tombstone refuses the case for ever; idempotent",
-          arguments: StoreKind.allCases)
+          arguments: StoreKind.available)
     func erase(kind: StoreKind) async throws {
         guard let fixture = try await Fixture.make(kind) else { return }
         try await fixture.run { api, admin in
@@ -85,7 +85,7 @@ struct ServerErasureTests {
     }
 
     @Test("destruction certificates: the DSL and administrators write them to the organisation case, a practitioner may not",
-          arguments: StoreKind.allCases)
+          arguments: StoreKind.available)
     func certificateWriters(kind: StoreKind) async throws {
         guard let fixture = try await Fixture.make(kind) else { return }
         try await fixture.run { api, admin in

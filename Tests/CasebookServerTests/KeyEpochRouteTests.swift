@@ -42,7 +42,7 @@ struct KeyEpochRouteTests {
     }
 
     @Test("attack 3 on the server: a reader can neither create an epoch nor occupy a slot; the owner's rotation goes through",
-          arguments: StoreKind.allCases)
+          arguments: StoreKind.available)
     func readerCannotMoveEpochs(kind: StoreKind) async throws {
         guard let fixture = try await Fixture.make(kind) else { return }
         try await fixture.run { api, admin in
@@ -107,7 +107,7 @@ struct KeyEpochRouteTests {
     }
 
     @Test("attack 6 on the server: a backdated removal is refused; an unsigned or forged certification is refused",
-          arguments: StoreKind.allCases)
+          arguments: StoreKind.available)
     func removalsAndCertificationsAreChecked(kind: StoreKind) async throws {
         guard let fixture = try await Fixture.make(kind) else { return }
         try await fixture.run { api, admin in
@@ -162,7 +162,7 @@ extension CertificationRequest {
 /// enforced inside the key transaction (two entitled rotators racing: the second is refused).
 @Suite("Key epochs in the stores")
 struct KeyEpochStoreTests {
-    @Test("one rotation statement per epoch, kept and served with every copy", arguments: StoreKind.allCases)
+    @Test("one rotation statement per epoch, kept and served with every copy", arguments: StoreKind.available)
     func oneStatementPerEpoch(kind: StoreKind) async throws {
         guard let url = try await TestDatabase.make(kind) else { return }
         try await withServerStore(url: url, logger: TestDatabase.logger) { store in

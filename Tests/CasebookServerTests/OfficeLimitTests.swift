@@ -158,7 +158,7 @@ struct OfficeLimitTests {
         #expect(throws: Never.self) { try RevisionSealer.seal(header: header, body: small, key: .generate(caseID: caseID, epoch: 0), author: identity) }
     }
 
-    @Test("the server refuses an oversized revision in a push and bounds pull pages by bytes", arguments: StoreKind.allCases)
+    @Test("the server refuses an oversized revision in a push and bounds pull pages by bytes", arguments: StoreKind.available)
     func serverSizes(kind: StoreKind) async throws {
         guard let fixture = try await Fixture.make(kind) else { return }
         try await fixture.run { api, admin in

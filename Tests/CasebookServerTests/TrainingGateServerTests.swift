@@ -2,6 +2,7 @@ import CasebookCrypto
 import CasebookModels
 @testable import CasebookServer
 import CasebookSync
+import CasebookTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -20,7 +21,7 @@ struct TrainingGateServerTests {
         TrainingUpdate(courses: dates.sorted { $0.key.rawValue < $1.key.rawValue }.map { TrainingCourseStatus(course: $0.key, validUntil: $0.value) })
     }
 
-    @Test("only administrators report training; bad reports are refused with a clear error", arguments: StoreKind.allCases)
+    @Test("only administrators report training; bad reports are refused with a clear error", arguments: StoreKind.available)
     func reporting(kind: StoreKind) async throws {
         guard let fixture = try await Fixture.make(kind) else { return }
         try await fixture.run { api, admin in
@@ -51,7 +52,7 @@ struct TrainingGateServerTests {
     }
 
     @Test("grants: no gate before training is published; then missing, partial or expired training refuses (403 training-missing)",
-          arguments: StoreKind.allCases)
+          arguments: StoreKind.available)
     func grants(kind: StoreKind) async throws {
         guard let fixture = try await Fixture.make(kind) else { return }
         try await fixture.run { api, admin in
@@ -92,14 +93,14 @@ struct TrainingGateServerTests {
                 }
             }
             // The next day Bob's training has expired on the server's date: granting again is refused.
-            fixture.clock.advance(24 * 3600)
+            fixture.clock.advance(by: 24 * 3600)
             let token = try await api.login(alice.identity)
             #expect(try await grant(bob.person, token: token).status == .forbidden)
         }
     }
 
     @Test("new keys: refused for an untrained person new to the case; DSL, recovery key, readers and the organisation case exempt",
-          arguments: StoreKind.allCases)
+          arguments: StoreKind.available)
     func keys(kind: StoreKind) async throws {
         guard let fixture = try await Fixture.make(kind) else { return }
         try await fixture.run { api, admin in
@@ -155,7 +156,7 @@ struct TrainingGateServerTests {
         }
     }
 
-    @Test("store: training rows per person and course, the published flag, key holders", arguments: StoreKind.allCases)
+    @Test("store: training rows per person and course, the published flag, key holders", arguments: StoreKind.available)
     func store(kind: StoreKind) async throws {
         guard let fixture = try await Fixture.make(kind) else { return }
         try await withServerStore(url: fixture.url, logger: TestDatabase.logger) { store in

@@ -40,7 +40,7 @@ struct ReleaseDisclosureTests {
 
     @Test("release rules", arguments: cases)
     func release(_ c: Case) throws {
-        let clock = SafeguardingTestClock(on: SafeguardingFixture.start)
+        let clock = TestClock(on: SafeguardingFixture.start)
         let vault = try SafeguardingFixture.vault(role: .dsl, clock: clock)
         let client = try SafeguardingFixture.client(in: vault)
         let other = try SafeguardingFixture.client(in: vault, name: "Other Person")

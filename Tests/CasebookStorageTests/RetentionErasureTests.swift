@@ -24,7 +24,7 @@ struct RetentionErasureTests {
 
     @Test("retention due: adults seven years after the last contact, children by birthday; holds stop it")
     func retentionDue() throws {
-        let clock = SafeguardingTestClock(on: SafeguardingFixture.start) // 2026-11-02
+        let clock = TestClock(on: SafeguardingFixture.start) // 2026-11-02
         let vault = try SafeguardingFixture.vault(role: .dsl, clock: clock)
         let adult = try SafeguardingFixture.client(in: vault, name: "Adult Client", born: LocalDate(iso: "1990-05-01"))
         let child = try SafeguardingFixture.client(in: vault, name: "Child Client", born: LocalDate(iso: "2009-12-01")) // 16 at last contact

@@ -12,7 +12,7 @@ struct SafeguardingConcernTests {
 
     @Test("a concern is never blocked by withdrawn consent or expired training", arguments: Condition.allCases)
     func raiseIsNeverBlocked(_ condition: Condition) throws {
-        let clock = SafeguardingTestClock(on: SafeguardingFixture.start)
+        let clock = TestClock(on: SafeguardingFixture.start)
         let vault = try SafeguardingFixture.vault(role: .practitioner, clock: clock)
         let client = try SafeguardingFixture.client(in: vault)
         switch condition {
@@ -83,7 +83,7 @@ struct SafeguardingConcernTests {
 
     @Test("a DSL whose training lapsed is still warned (ids only) and cannot open the details until retrained")
     func dslWithLapsedTraining() throws {
-        let clock = SafeguardingTestClock(on: SafeguardingFixture.start)
+        let clock = TestClock(on: SafeguardingFixture.start)
         let vault = try SafeguardingFixture.vault(role: .dsl, clock: clock)
         let client = try SafeguardingFixture.client(in: vault)
         clock.advance(days: 400)
@@ -115,7 +115,7 @@ struct SafeguardingConcernTests {
 
     @Test("an unacknowledged concern is escalated to the deputy after the configured hours")
     func escalation() throws {
-        let clock = SafeguardingTestClock(on: SafeguardingFixture.start)
+        let clock = TestClock(on: SafeguardingFixture.start)
         let vault = try SafeguardingFixture.vault(role: .dsl, clock: clock)
         let client = try SafeguardingFixture.client(in: vault)
         // Given the owner is the deputy, with escalation after 4 hours

@@ -13,7 +13,7 @@ struct SafeguardingTrainingPolicyTests {
         ("missing data protection", 0, "data protection"),
     ])
     func trainingBlocksRecords(state: String, days: Int, missing: String?) throws {
-        let clock = SafeguardingTestClock(on: SafeguardingFixture.start)
+        let clock = TestClock(on: SafeguardingFixture.start)
         let vault = try SafeguardingFixture.vault(role: .practitioner, clock: clock, trained: false)
         try vault.recordTraining(course: .confidentiality, completedOn: clock.today)
         if state != "missing data protection" { try vault.recordTraining(course: .dataProtection, completedOn: clock.today) }
@@ -34,7 +34,7 @@ struct SafeguardingTrainingPolicyTests {
         (300, []), (370, ["confidentiality:expired", "data-protection:expired"]),
     ])
     func trainingDue(days: Int, expected: [String]) throws {
-        let clock = SafeguardingTestClock(on: SafeguardingFixture.start)
+        let clock = TestClock(on: SafeguardingFixture.start)
         let vault = try SafeguardingFixture.vault(role: .practitioner, clock: clock)
         clock.advance(days: days)
         let due = try vault.trainingDue(within: 30)
@@ -52,7 +52,7 @@ struct SafeguardingTrainingPolicyTests {
         (0, false), (364, false), (366, true),
     ])
     func policyReview(days: Int, overdue: Bool) throws {
-        let clock = SafeguardingTestClock(on: SafeguardingFixture.start)
+        let clock = TestClock(on: SafeguardingFixture.start)
         let vault = try SafeguardingFixture.vault(role: .practitioner, clock: clock)
         let client = try SafeguardingFixture.client(in: vault)
         clock.advance(days: days)

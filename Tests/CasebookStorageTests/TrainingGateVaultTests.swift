@@ -15,7 +15,7 @@ struct TrainingGateVaultTests {
         ("both expired a year on", [.confidentiality, .dataProtection], 400, "confidentiality and data protection"),
     ])
     func grantCheck(label: String, courses: [TrainingCourse], days: Int, missing: String?) throws {
-        let clock = SafeguardingTestClock(on: SafeguardingFixture.start)
+        let clock = TestClock(on: SafeguardingFixture.start)
         let vault = try SafeguardingFixture.vault(role: .practitioner, clock: clock, trained: false)
         for course in courses { try vault.recordTraining(course: course, completedOn: clock.today) }
         clock.advance(days: days)
@@ -41,7 +41,7 @@ struct TrainingGateVaultTests {
 
     @Test("an administrator's replica offers each changed training summary once")
     func summariesToPublish() throws {
-        let clock = SafeguardingTestClock(on: SafeguardingFixture.start)
+        let clock = TestClock(on: SafeguardingFixture.start)
         let vault = try SafeguardingFixture.vault(role: .practitioner, clock: clock, trained: false)
         // Given no training at all, there is nothing to tell the server (no summary = untrained there).
         #expect(try vault.trainingSummariesToPublish().isEmpty)

@@ -1,7 +1,8 @@
 import CasebookCrypto
 import CasebookModels
-import CasebookStorage
+@_spi(Testing) import CasebookStorage
 import CasebookSync
+import CasebookTestSupport
 import Foundation
 import Testing
 
@@ -9,8 +10,12 @@ import Testing
 /// through a network that drops, duplicates and replays requests. After a final clean round,
 /// every replica shows the same state for everything it can read.
 @Suite struct ConvergenceTests {
+    /// The seeds of a run: `CASEBOOK_CONVERGENCE_SEED=N` replays the one run a failure printed;
+    /// otherwise `CASEBOOK_CONVERGENCE_SEEDS` (default 100) seeds from a fixed sequence.
     static var seeds: [UInt64] {
-        let count = Int(ProcessInfo.processInfo.environment["CASEBOOK_CONVERGENCE_SEEDS"] ?? "") ?? 100
+        let env = ProcessInfo.processInfo.environment
+        if let replay = env["CASEBOOK_CONVERGENCE_SEED"].flatMap({ UInt64($0) }) { return [replay] }
+        let count = Int(env["CASEBOOK_CONVERGENCE_SEEDS"] ?? "") ?? 100
         return (0..<UInt64(count)).map { $0 &* 7919 &+ 17 }
     }
 
@@ -20,7 +25,7 @@ import Testing
             do {
                 totals.add(try await Self.run(seed: seed))
             } catch {
-                Issue.record("convergence failed for seed \(seed): \(error)")
+                Issue.record("convergence failed for seed \(seed) (replay: CASEBOOK_CONVERGENCE_SEED=\(seed) swift test --filter ConvergenceTests): \(error)")
                 return
             }
         }
@@ -31,7 +36,24 @@ import Testing
         #expect(totals.revisions > 10 * Self.seeds.count)
     }
 
+    /// A run is a function of its seed (ADR 0026): every choice, every identifier and every
+    /// misbehaviour of the network comes from the one seeded generator, so replaying a seed gives
+    /// the same run. Shown on the run's trace (each step's member, action and identifiers) and
+    /// counts; a different seed gives a different run, so the comparison can fail.
+    @Test func aSeedReplaysTheSameRun() async throws {
+        let seed: UInt64 = 4_242
+        let first = try await Self.run(seed: seed, steps: 16)
+        let replay = try await Self.run(seed: seed, steps: 16)
+        #expect(first.trace == replay.trace)
+        #expect(first.cases == replay.cases && first.revisions == replay.revisions)
+        #expect(first.trace.count == 16)
+        let other = try await Self.run(seed: seed + 1, steps: 16)
+        #expect(other.trace != first.trace)
+    }
+
     struct Stats {
+        /// Each step's member, action and the identifiers it made or touched (`aSeedReplaysTheSameRun`).
+        var trace: [String] = []
         /// failedSyncs: retried requests plus syncs that gave up.
         var cases = 0, sharedReads = 0, failedSyncs = 0, revisions = 0
         mutating func add(_ o: Stats) {
@@ -51,7 +73,9 @@ import Testing
         members.append(try await org.join("Dee Lead", role: .dsl))
         let practitioners = 1 + Int(seed % 3)
         for i in 0..<practitioners { members.append(try await org.join("Pat \(i)", role: .practitioner)) }
-        let chaos = members.map { ChaosTransport($0.transport, seed: seed &+ UInt64($0.vault.device.rawValue.hashValue & 0xffff)) }
+        // Each member's network is seeded from the run's seed and the member's place (never from
+        // `hashValue`, which Swift randomises per process).
+        let chaos = members.indices.map { ChaosTransport(members[$0].transport, seed: seed &* 1_000_003 &+ UInt64($0)) }
 
         var cases: [CaseID] = []
         var records: [CaseID: [(RecordID, RecordType)]] = [:]
@@ -60,7 +84,8 @@ import Testing
             let m = members[i]
             switch Int.random(in: 0..<10, using: &rng) {
             case 0, 1:  // a new client case
-                let caseID = CaseID.random()
+                let caseID = CaseID.random(using: &rng)
+                stats.trace.append("\(i) case \(caseID)")
                 try m.vault.commitForTesting([PendingChange(record: caseID.clientRecordID, type: .client, caseID: caseID,
                                                             fields: ["status": .string("active"), "n": .int(Int64(rng.next() % 100))])],
                                              createCase: true)
@@ -68,29 +93,36 @@ import Testing
                 records[caseID] = [(caseID.clientRecordID, .client)]
             case 2, 3, 4:  // an edit, session or amendment in a case this member can read
                 let readable = try cases.filter { try m.vault.canRead($0) }
-                guard let caseID = readable.randomElement(using: &rng) else { continue }
+                guard let caseID = readable.randomElement(using: &rng) else { stats.trace.append("\(i) nothing to edit"); continue }
                 let kind = Int.random(in: 0..<4, using: &rng)
                 if kind == 0 || records[caseID, default: []].count < 2 {
-                    let record = RecordID.random()
+                    let record = RecordID.random(using: &rng)
+                    stats.trace.append("\(i) session \(record) in \(caseID)")
                     records[caseID, default: []].append((record, .session))
                     try m.vault.commitForTesting([PendingChange(record: record, type: .session, caseID: caseID,
                                                                 fields: ["status": .string("draft"), "minutes": .int(50)])])
                 } else if kind == 1 {
-                    let record = RecordID.random()
+                    let record = RecordID.random(using: &rng)
+                    stats.trace.append("\(i) amendment \(record) in \(caseID)")
                     records[caseID, default: []].append((record, .amendment))
                     try m.vault.commitForTesting([PendingChange(record: record, type: .amendment, caseID: caseID,
                                                                 fields: ["text": .string("amended \(rng.next() % 1000)")])])
                 } else if let (record, type) = records[caseID]?.randomElement(using: &rng) {
                     var fields: [String: JSONValue] = ["n": .int(Int64(rng.next() % 1000))]
                     if type == .session, Bool.random(using: &rng) { fields["status"] = .string("finalised") }
+                    stats.trace.append("\(i) edit \(record) in \(caseID): \(fields.keys.sorted())")
                     try m.vault.commitForTesting([PendingChange(record: record, type: type, caseID: caseID, fields: fields)])
                 }
             case 5:  // a grant to another practitioner
                 let readable = try cases.filter { try m.vault.canRead($0) }
                 let others = members.filter { $0.role == .practitioner && $0.person != m.person }
-                guard let caseID = readable.randomElement(using: &rng), let to = others.randomElement(using: &rng) else { continue }
+                guard let caseID = readable.randomElement(using: &rng), let to = others.randomElement(using: &rng) else {
+                    stats.trace.append("\(i) nobody to grant"); continue
+                }
+                stats.trace.append("\(i) grant \(caseID) to \(to.name)")
                 _ = try? await m.client(chaos[i]).grant(caseID, to: to.person, until: nil)
             default:  // a sync through the bad network (it may give up: that is allowed)
+                stats.trace.append("\(i) sync")
                 do { stats.failedSyncs += try await m.sync(chaos[i]).retries } catch { stats.failedSyncs += 1 }
             }
         }

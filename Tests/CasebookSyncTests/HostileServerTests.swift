@@ -1,7 +1,7 @@
 import CasebookCrypto
 import CasebookModels
 import CasebookServerTestSupport
-import CasebookStorage
+@_spi(Testing) import CasebookStorage
 import CasebookSync
 import Foundation
 import Testing

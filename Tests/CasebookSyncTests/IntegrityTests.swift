@@ -1,7 +1,8 @@
 import CasebookCrypto
 import CasebookModels
-import CasebookStorage
+@_spi(Testing) import CasebookStorage
 import CasebookSync
+import CasebookTestSupport
 import Foundation
 import Testing
 
@@ -56,7 +57,7 @@ import Testing
 
         // Then: once the DSL's clock has caught up, its next sync stores them from what it kept aside
         // (the server is not asked again: the cursor had moved past), and the replicas converge.
-        slow.advance(150)
+        slow.advance(by: 150)
         let third = try await dsl.sync()
         #expect(third.retriedStored >= sealed.count)
         #expect(third.waiting == 0)

@@ -1,6 +1,6 @@
 import CasebookCrypto
 import CasebookModels
-import CasebookStorage
+@_spi(Testing) import CasebookStorage
 import CasebookSync
 import Foundation
 import Testing

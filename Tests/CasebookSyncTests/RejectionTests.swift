@@ -1,7 +1,8 @@
 import CasebookCrypto
 import CasebookModels
-import CasebookStorage
+@_spi(Testing) import CasebookStorage
 import CasebookSync
+import CasebookTestSupport
 import Foundation
 import Testing
 

@@ -173,6 +173,84 @@ import Testing
         #expect(report.cursor == "k")
     }
 
+    /// Out-of-order events (a driver bug, or answers replayed late) are refused: the run fails with
+    /// `rejected` and applies nothing of the event (ADR 0026).
+    func expectRefused(_ engine: inout SyncEngine, _ event: SyncEngine.Event, sourceLocation: SourceLocation = #_sourceLocation) {
+        let before = engine.report
+        guard case .fail(let failure, let report) = engine.handle(event) else {
+            Issue.record("\(event.name) must be refused", sourceLocation: sourceLocation); return
+        }
+        #expect(failure.kind == .rejected, sourceLocation: sourceLocation)
+        #expect(failure.message.contains("does not follow"), sourceLocation: sourceLocation)
+        #expect(report == before, "a refused event changes nothing", sourceLocation: sourceLocation)
+        #expect(engine.isFinished, sourceLocation: sourceLocation)
+    }
+
+    @Test func eventsThatDoNotAnswerTheCurrentStateAreRefused() {
+        let c = CaseID(rawValue: "c1"), other = CaseID(rawValue: "c2")
+        func started() -> SyncEngine {
+            var engine = SyncEngine()
+            _ = engine.handle(.start(now: t0, cursor: "k", pendingErasures: [c]))
+            return engine
+        }
+        // A pull page while the organisation is being refreshed; a push answer before keys.
+        var e1 = started()
+        expectRefused(&e1, .pulled(page(5, cursor: "a", more: false), now: t0))
+        var e2 = started()
+        _ = e2.handle(.organisationRefreshed(certified: 0, now: t0))
+        expectRefused(&e2, .pushed(accepted: 3, rejected: [], outboxEmpty: true, now: t0))
+        // The answer for another case than the erasure in flight.
+        var e3 = started()
+        _ = e3.handle(.organisationRefreshed(certified: 0, now: t0))
+        #expect(e3.handle(.keysFetched(received: 0, newCases: [], now: t0)) == .eraseOnServer(c, deadline: t0 + 30))
+        expectRefused(&e3, .erasedOnServer(other, now: t0))
+        // A tick with nothing to wait for; a re-authentication nobody asked for.
+        var e4 = started()
+        expectRefused(&e4, .tick(now: t0))
+        var e5 = started()
+        expectRefused(&e5, .reauthenticated(now: t0))
+        // A second start, and anything after the end.
+        var e6 = started()
+        expectRefused(&e6, .start(now: t0, cursor: nil))
+        var e7 = SyncEngine()
+        expectRefused(&e7, .keysDistributed(count: 1, now: t0))
+        var done = SyncEngine()
+        _ = done.handle(.start(now: t0, cursor: nil))
+        _ = done.handle(.organisationRefreshed(certified: 0, now: t0))
+        _ = done.handle(.keysFetched(received: 0, newCases: [], now: t0))
+        _ = done.handle(.pushed(accepted: 0, rejected: [], outboxEmpty: true, now: t0))
+        _ = done.handle(.pulled(page(0, cursor: "z", more: false), now: t0))
+        _ = done.handle(.keysDistributed(count: 0, now: t0))
+        guard case .done = done.handle(.trainingPublished(count: 0, now: t0)) else { Issue.record("expected done"); return }
+        expectRefused(&done, .pulled(page(1, cursor: "late", more: false), now: t0))
+    }
+
+    @Test func theStateCarriesWhatTheStepNeeds() {
+        let (a, b, gap) = (CaseID(rawValue: "a"), CaseID(rawValue: "b"), CaseID(rawValue: "gap"))
+        var engine = SyncEngine()
+        _ = engine.handle(.start(now: t0, cursor: "k", pendingErasures: [a, .organisation, a]))
+        #expect(engine.state == .refreshingOrganisation(erasures: [a]))
+        _ = engine.handle(.organisationRefreshed(certified: 0, now: t0))
+        _ = engine.handle(.keysFetched(received: 1, newCases: [b, b], now: t0))
+        #expect(engine.state == .erasing(a, then: [], backfills: [b]))
+        _ = engine.handle(.erasedOnServer(a, now: t0))
+        #expect(engine.state == .pushing(backfills: [b]))
+        _ = engine.handle(.pushed(accepted: 0, rejected: [], outboxEmpty: true, now: t0))
+        #expect(engine.state == .pulling(after: "k", backfills: [b]))
+        _ = engine.handle(.pulled(page(1, cursor: "m", more: true), now: t0))
+        #expect(engine.state == .pulling(after: "m", backfills: [b]))
+        var last = page(0, cursor: "m", more: false)
+        last.gaps = [gap, b]
+        _ = engine.handle(.pulled(last, now: t0))
+        #expect(engine.state == .distributingKeys(backfills: [b, gap]))
+        _ = engine.handle(.keysDistributed(count: 0, now: t0))
+        _ = engine.handle(.trainingPublished(count: 0, now: t0))
+        #expect(engine.state == .backfilling(b, after: nil, then: [gap]))
+        _ = engine.handle(.backfilled(b, page(1, cursor: "p", more: true), now: t0))
+        #expect(engine.state == .backfilling(b, after: "p", then: [gap]))
+        expectRefused(&engine, .backfilled(gap, page(1, cursor: "q", more: false), now: t0))
+    }
+
     @Test func aServerThatAlwaysSaysHasMoreCannotLoopForever() {
         var c = SyncConfiguration()
         c.maxRequests = 10

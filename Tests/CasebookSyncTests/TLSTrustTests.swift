@@ -1,7 +1,7 @@
 import CasebookCrypto
 import CasebookModels
 import CasebookServer
-import CasebookStorage
+@_spi(Testing) import CasebookStorage
 import CasebookSync
 import Configuration
 import Foundation

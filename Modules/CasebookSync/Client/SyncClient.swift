@@ -19,17 +19,20 @@ public struct SyncClient: Sendable {
     public let vault: Vault
     public let transport: any SyncTransport
     public let configuration: SyncConfiguration
-    let now: @Sendable () -> Date
+    /// The run's clock: by default the vault's, so one `WallClock` times the vault and its sync (ADR 0026).
+    public let clock: any WallClock
     let progress: (@Sendable (SyncProgress) -> Void)?
 
     public init(vault: Vault, transport: any SyncTransport, configuration: SyncConfiguration = SyncConfiguration(),
-                now: @escaping @Sendable () -> Date = { Date() }, progress: (@Sendable (SyncProgress) -> Void)? = nil) {
+                clock: (any WallClock)? = nil, progress: (@Sendable (SyncProgress) -> Void)? = nil) {
         self.vault = vault
         self.transport = transport
         self.configuration = configuration
-        self.now = now
+        self.clock = clock ?? vault.clock
         self.progress = progress
     }
+
+    func now() -> Date { clock.now }
 
     /// One sync run: organisation, keys, server erasures, push, pull, key distribution, backfills.
     /// A run that finishes records its time (`Vault.lastSyncStateKey`), which safeguarding reads.
@@ -58,7 +61,8 @@ public struct SyncClient: Sendable {
             case .wait(let until):
                 let delay = until.timeIntervalSince(now())
                 if delay > 0 { try? await Task.sleep(for: .milliseconds(Int(delay * 1000))) }
-                event = .tick(now: now())
+                // Slept the whole delay: the wait is over even on a clock a test holds still.
+                event = .tick(now: max(now(), until))
             default:
                 do {
                     let started = ContinuousClock.now

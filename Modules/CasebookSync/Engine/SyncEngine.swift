@@ -98,6 +98,10 @@ public struct PageOutcome: Sendable, Hashable {
 /// case this replica erased) → push (until the outbox is empty) → pull (until `has_more` is false)
 /// → distribute keys → publish training summaries (administrators) → backfill newly readable cases
 /// and cases with gaps in a device's numbering.
+///
+/// `handle` switches on `(state, event)` (ADR 0026): each state accepts only the answer to the
+/// request it issued (plus failures, re-authentication and ticks of a request in flight); any
+/// other event is refused and ends the run with a `rejected` failure.
 public struct SyncEngine: Sendable {
     public enum Action: Sendable, Hashable {
         case refreshOrganisation(deadline: Date)
@@ -131,143 +135,186 @@ public struct SyncEngine: Sendable {
         case tick(now: Date)
     }
 
-    enum Step: Sendable, Hashable {
-        case idle, organisation, keys, erase, push, pull, distribute, training, backfill, finished
+    /// Where a run stands, with what that step needs: the erasures still to send, the cases still to
+    /// backfill (collected from newly readable cases at `keysFetched` and from gaps after the last
+    /// pull page), the pull or backfill cursor. `handle` switches on the state; an event that does
+    /// not answer the current state's request is refused (the run fails) instead of being applied.
+    public enum State: Sendable, Hashable {
+        case idle
+        case refreshingOrganisation(erasures: [CaseID])
+        case fetchingKeys(erasures: [CaseID])
+        case erasing(CaseID, then: [CaseID], backfills: [CaseID])
+        case pushing(backfills: [CaseID])
+        case pulling(after: String?, backfills: [CaseID])
+        case distributingKeys(backfills: [CaseID])
+        case publishingTraining(backfills: [CaseID])
+        case backfilling(CaseID, after: String?, then: [CaseID])
+        case finished
+    }
+
+    /// The request in flight, re-issued after a retryable failure, and how it is being retried.
+    struct InFlight: Sendable, Hashable {
+        var action: Action
+        var attempts = 1
+        var reauthenticating = false
+        var reauthenticated = false
+        var waitingUntil: Date?
     }
 
     public let configuration: SyncConfiguration
-    private(set) var step: Step = .idle
+    public private(set) var state: State = .idle
     public private(set) var report = SyncReport()
     private var cursorAtStart: String?
-    private var backfillQueue: [CaseID] = []
-    private var backfillCursor: String?
-    private var erasureQueue: [CaseID] = []
-    /// The request in flight (re-issued after a retryable failure) and its attempt count.
-    private var current: Action?
-    private var attempts = 0
-    private var reauthenticated = false
-    private var waitingUntil: Date?
+    private var inFlight: InFlight?
     private var requests = 0
 
     public init(configuration: SyncConfiguration = SyncConfiguration()) {
         self.configuration = configuration
     }
 
-    public var isFinished: Bool { step == .finished }
+    public var isFinished: Bool { state == .finished }
 
     public mutating func handle(_ event: Event) -> Action {
-        switch event {
-        case .start(let now, let cursor, let pendingErasures):
-            precondition(step == .idle, "a sync engine runs once")
+        switch (state, event) {
+        case (.idle, .start(let now, let cursor, let pendingErasures)):
             report.cursor = cursor
             cursorAtStart = cursor
-            for c in pendingErasures where c != .organisation && !erasureQueue.contains(c) { erasureQueue.append(c) }
-            step = .organisation
+            var erasures: [CaseID] = []
+            for c in pendingErasures where c != .organisation && !erasures.contains(c) { erasures.append(c) }
+            state = .refreshingOrganisation(erasures: erasures)
             return issue(.refreshOrganisation(deadline: deadline(now)))
 
-        case .organisationRefreshed(let certified, let now):
+        case (.refreshingOrganisation(let erasures), .organisationRefreshed(let certified, let now)):
             report.certified += certified
-            step = .keys
+            state = .fetchingKeys(erasures: erasures)
             return issue(.fetchKeys(deadline: deadline(now)))
 
-        case .keysFetched(let received, let newCases, let rejected, let now):
+        case (.fetchingKeys(let erasures), .keysFetched(let received, let newCases, let rejected, let now)):
             report.keysReceived += received
             report.keysRejected += rejected
             // A replica that has pulled before missed the history of cases it could not read then.
-            if cursorAtStart != nil {
-                for c in newCases where !backfillQueue.contains(c) { backfillQueue.append(c) }
-            }
-            return nextErasure(now)
+            let backfills = cursorAtStart == nil ? [] : Self.adding(newCases, to: [])
+            return nextErasure(erasures, backfills: backfills, now)
 
-        case .erasedOnServer(let caseID, let now):
+        case (.erasing(let current, let rest, let backfills), .erasedOnServer(let caseID, let now)) where caseID == current:
             report.serverErased.append(caseID)
-            erasureQueue.removeAll { $0 == caseID }
-            return nextErasure(now)
+            return nextErasure(rest, backfills: backfills, now)
 
-        case .pushed(let accepted, let rejected, let outboxEmpty, let now):
+        case (.pushing(let backfills), .pushed(let accepted, let rejected, let outboxEmpty, let now)):
             report.pushed += accepted
             report.pushRejected += rejected
             if !outboxEmpty { return issue(.push(limit: configuration.pushBatch, deadline: deadline(now))) }
-            step = .pull
+            state = .pulling(after: report.cursor, backfills: backfills)
             return issue(.pull(after: report.cursor, limit: configuration.pullLimit, deadline: deadline(now)))
 
-        case .pulled(let page, let now):
+        case (.pulling(_, let backfills), .pulled(let page, let now)):
             record(page)
             report.cursor = page.cursor
             if page.hasMore && page.received > 0 {
+                state = .pulling(after: page.cursor, backfills: backfills)
                 return issue(.pull(after: page.cursor, limit: configuration.pullLimit, deadline: deadline(now)))
             }
             // A gap in a device's numbering: fetch the case again from the start (ADR 0014).
-            for c in page.gaps where !backfillQueue.contains(c) { backfillQueue.append(c) }
-            step = .distribute
+            state = .distributingKeys(backfills: Self.adding(page.gaps, to: backfills))
             return issue(.distributeKeys(deadline: deadline(now)))
 
-        case .keysDistributed(let count, let now):
+        case (.distributingKeys(let backfills), .keysDistributed(let count, let now)):
             report.keysDistributed += count
-            step = .training
+            state = .publishingTraining(backfills: backfills)
             return issue(.publishTraining(deadline: deadline(now)))
 
-        case .trainingPublished(let count, let now):
+        case (.publishingTraining(let backfills), .trainingPublished(let count, let now)):
             report.trainingPublished += count
-            return nextBackfill(now)
+            return nextBackfill(backfills, now)
 
-        case .backfilled(let caseID, let page, let now):
+        case (.backfilling(let current, _, let rest), .backfilled(let caseID, let page, let now)) where caseID == current:
             record(page)
             if page.hasMore && page.received > 0 {
-                backfillCursor = page.cursor
-                return issue(.backfill(caseID, after: page.cursor, limit: configuration.pullLimit, deadline: deadline(now)))
+                state = .backfilling(current, after: page.cursor, then: rest)
+                return issue(.backfill(current, after: page.cursor, limit: configuration.pullLimit, deadline: deadline(now)))
             }
             report.backfilled.append(caseID)
-            backfillQueue.removeFirst()
-            return nextBackfill(now)
+            return nextBackfill(rest, now)
 
-        case .reauthenticated(let now):
-            guard let current else { return fail(SyncFailure(.rejected, "re-authenticated with nothing to resume")) }
-            return issue(current.withDeadline(deadline(now)), retry: true)
+        case (.idle, .failed(let failure, _)), (.finished, .failed(let failure, _)):
+            return fail(failure)
 
-        case .failed(let failure, let now):
-            guard let current else { return fail(failure) }
-            if failure.kind == .unauthenticated, !reauthenticated, current.isRequest {
-                reauthenticated = true
-                return .reauthenticate(deadline: deadline(now))
-            }
-            if case .eraseOnServer(let caseID, _) = current, !failure.isRetryable {
-                // Refused (not permitted, or rejected): keep it pending for the next sync, go on with the run.
-                report.serverErasureRefused.append(caseID)
-                erasureQueue.removeAll { $0 == caseID }
-                return nextErasure(now)
-            }
-            guard failure.isRetryable, attempts < configuration.maxAttempts else { return fail(failure) }
-            let until = now.addingTimeInterval(backoff(attempt: attempts).seconds)
-            waitingUntil = until
-            return .wait(until: until)
+        case (.idle, _), (.finished, _):
+            return refuse(event)
 
-        case .tick(let now):
-            guard let until = waitingUntil, let current else { return .wait(until: now) }
+        case (_, .reauthenticated(let now)):
+            guard var request = inFlight, request.reauthenticating else { return refuse(event) }
+            request.reauthenticating = false
+            inFlight = request
+            return issue(request.action.withDeadline(deadline(now)), retry: true)
+
+        case (_, .failed(let failure, let now)):
+            return failed(failure, now)
+
+        case (_, .tick(let now)):
+            guard let request = inFlight, let until = request.waitingUntil else { return refuse(event) }
             guard now >= until else { return .wait(until: until) }
-            waitingUntil = nil
+            inFlight?.waitingUntil = nil
             report.retries += 1
-            return issue(current.withDeadline(deadline(now)), retry: true)
+            return issue(request.action.withDeadline(deadline(now)), retry: true)
+
+        default:
+            return refuse(event)
         }
     }
 
-    private mutating func nextErasure(_ now: Date) -> Action {
-        if let next = erasureQueue.first {
-            step = .erase
+    /// A request failed: re-authenticate once on a 401, skip a refused erasure, back off and retry
+    /// what can pass, or end the run.
+    private mutating func failed(_ failure: SyncFailure, _ now: Date) -> Action {
+        guard var request = inFlight, request.waitingUntil == nil else { return fail(failure) }
+        // A failed re-authentication is retried as the request it was for (once re-authenticated, never again).
+        request.reauthenticating = false
+        if failure.kind == .unauthenticated, !request.reauthenticated, request.action.isRequest {
+            request.reauthenticated = true
+            request.reauthenticating = true
+            inFlight = request
+            return .reauthenticate(deadline: deadline(now))
+        }
+        if case .erasing(let caseID, let rest, let backfills) = state, !failure.isRetryable {
+            // Refused (not permitted, or rejected): keep it pending for the next sync, go on with the run.
+            report.serverErasureRefused.append(caseID)
+            return nextErasure(rest, backfills: backfills, now)
+        }
+        guard failure.isRetryable, request.attempts < configuration.maxAttempts else { return fail(failure) }
+        let until = now.addingTimeInterval(backoff(attempt: request.attempts).seconds)
+        request.waitingUntil = until
+        inFlight = request
+        return .wait(until: until)
+    }
+
+    /// An event that does not answer the request of the current state (a driver bug, or events
+    /// replayed out of order): the run fails rather than applying it.
+    private mutating func refuse(_ event: Event) -> Action {
+        fail(SyncFailure(.rejected, "sync engine: \(event.name) does not follow \(state.name); the run stops"))
+    }
+
+    private static func adding(_ cases: [CaseID], to queue: [CaseID]) -> [CaseID] {
+        var queue = queue
+        for c in cases where !queue.contains(c) { queue.append(c) }
+        return queue
+    }
+
+    private mutating func nextErasure(_ erasures: [CaseID], backfills: [CaseID], _ now: Date) -> Action {
+        if let next = erasures.first {
+            state = .erasing(next, then: Array(erasures.dropFirst()), backfills: backfills)
             return issue(.eraseOnServer(next, deadline: deadline(now)))
         }
-        step = .push
+        state = .pushing(backfills: backfills)
         return issue(.push(limit: configuration.pushBatch, deadline: deadline(now)))
     }
 
-    private mutating func nextBackfill(_ now: Date) -> Action {
-        guard let next = backfillQueue.first else {
-            step = .finished
-            current = nil
+    private mutating func nextBackfill(_ backfills: [CaseID], _ now: Date) -> Action {
+        guard let next = backfills.first else {
+            state = .finished
+            inFlight = nil
             return .done(report)
         }
-        step = .backfill
-        backfillCursor = nil
+        state = .backfilling(next, after: nil, then: Array(backfills.dropFirst()))
         return issue(.backfill(next, after: nil, limit: configuration.pullLimit, deadline: deadline(now)))
     }
 
@@ -288,15 +335,19 @@ public struct SyncEngine: Sendable {
         if requests > configuration.maxRequests {
             return fail(SyncFailure(.rejected, "the sync did not finish within \(configuration.maxRequests) requests; the server may be misbehaving"))
         }
-        if !retry { attempts = 0; reauthenticated = false }
-        attempts += 1
-        current = action
+        if retry, var request = inFlight {
+            request.attempts += 1
+            request.action = action
+            inFlight = request
+        } else {
+            inFlight = InFlight(action: action)
+        }
         return action
     }
 
     private mutating func fail(_ failure: SyncFailure) -> Action {
-        step = .finished
-        current = nil
+        state = .finished
+        inFlight = nil
         return .fail(failure, report)
     }
 
@@ -306,6 +357,44 @@ public struct SyncEngine: Sendable {
     public func backoff(attempt: Int) -> Duration {
         let factor = 1 << min(max(attempt - 1, 0), 16)
         return min(configuration.backoffBase * factor, configuration.backoffCap)
+    }
+}
+
+extension SyncEngine.State {
+    /// A short name, for the message of a refused event.
+    public var name: String {
+        switch self {
+        case .idle: "idle"
+        case .refreshingOrganisation: "refreshing the organisation"
+        case .fetchingKeys: "fetching keys"
+        case .erasing: "erasing on the server"
+        case .pushing: "pushing"
+        case .pulling: "pulling"
+        case .distributingKeys: "distributing keys"
+        case .publishingTraining: "publishing training"
+        case .backfilling: "backfilling"
+        case .finished: "finished"
+        }
+    }
+}
+
+extension SyncEngine.Event {
+    /// A short name, for the message of a refused event.
+    public var name: String {
+        switch self {
+        case .start: "start"
+        case .organisationRefreshed: "organisationRefreshed"
+        case .keysFetched: "keysFetched"
+        case .erasedOnServer: "erasedOnServer"
+        case .pushed: "pushed"
+        case .pulled: "pulled"
+        case .keysDistributed: "keysDistributed"
+        case .trainingPublished: "trainingPublished"
+        case .backfilled: "backfilled"
+        case .reauthenticated: "reauthenticated"
+        case .failed: "failed"
+        case .tick: "tick"
+        }
     }
 }
 

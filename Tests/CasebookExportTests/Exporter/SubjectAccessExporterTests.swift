@@ -1,4 +1,5 @@
 import CasebookExport
+import CasebookTestSupport
 import CasebookModels
 import Crypto
 import Foundation
@@ -65,7 +66,7 @@ struct SubjectAccessExporterTests {
     func export(password: String? = nil) throws -> (zip: Data, report: BundleVerificationReport, result: SubjectAccessExport, key: Curve25519.Signing.PrivateKey) {
         let key = Curve25519.Signing.PrivateKey()
         let exporter = SubjectAccessExporter(writer: BundleWriter(signingKey: key), notice: Self.notice, softwareVersion: "test")
-        let directory = try ScratchDirectory()
+        let directory = TemporaryDirectory("casebook-export")
         let url = directory.url.appendingPathComponent("sar.zip")
         let bundlePassword = try password.map { try BundlePassword($0) }
         let result = try exporter.export(

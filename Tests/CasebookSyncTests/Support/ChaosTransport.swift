@@ -1,6 +1,7 @@
 import CasebookCrypto
 import CasebookModels
 import CasebookSync
+import CasebookTestSupport
 import Foundation
 import Synchronization
 

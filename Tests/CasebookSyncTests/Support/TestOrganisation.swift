@@ -1,8 +1,9 @@
 import CasebookCrypto
 import CasebookModels
 import CasebookServerTestSupport
-import CasebookStorage
+@_spi(Testing) import CasebookStorage
 import CasebookSync
+import CasebookTestSupport
 import Foundation
 import Synchronization
 
@@ -10,17 +11,6 @@ import Synchronization
 let sharedPassphrase: PreparedPassphrase = {
     do { return try PreparedPassphrase.prepare("correct horse battery staple") } catch { fatalError("KDF failed: \(error)") }
 }()
-
-/// A temporary directory removed when the value is released.
-final class TempDirectory: Sendable {
-    let url: URL
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-sync-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
 
 /// A member's replica and its sync client.
 struct Member: Sendable {
@@ -68,7 +58,7 @@ final class TestOrganisation: Sendable {
         let (person, code) = try await server.bootstrap()
         let enrolment = try await SyncClient.enrol(code: try EnrolmentCode(parsing: code), person: person,
                                                    transport: server.transport(for: nil))
-        let directory = TempDirectory()
+        let directory = TemporaryDirectory("casebook-sync")
         let vault = try Vault.createEnrolled(at: directory.path("admin.casebook"), prepared: sharedPassphrase, identity: enrolment.identity,
                                              ownerName: "Ada Admin", role: .admin, type: .staff, organisation: enrolment.organisation,
                                              root: enrolment.root, recoveryKey: enrolment.recovery?.publicKey, server: server.baseURL,
@@ -80,10 +70,10 @@ final class TestOrganisation: Sendable {
         return org
     }
 
-    private let keepDirectory: TempDirectory
+    private let keepDirectory: TemporaryDirectory
     /// The organisation recovery key file's contents (what `--recovery-key-out` writes).
     let recoveryFile: String
-    private init(server: TestServer, admin: Member, directory: TempDirectory, recoveryFile: String) {
+    private init(server: TestServer, admin: Member, directory: TemporaryDirectory, recoveryFile: String) {
         self.server = server
         self.admin = admin
         self.keepDirectory = directory
@@ -123,26 +113,4 @@ extension TestOrganisation {
             try admin.vault.recordTraining(course: course, completedOn: completed ?? admin.vault.clock.today, for: person)
         }
     }
-}
-
-/// A deterministic generator (SplitMix64) so every run of a seed is the same run.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// A clock tests move by hand.
-final class TestClock: WallClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-    init(_ start: Date = Date()) { current = start }
-    var now: Date { lock.lock(); defer { lock.unlock() }; return current }
-    func advance(_ seconds: TimeInterval) { lock.lock(); current += seconds; lock.unlock() }
 }
