@@ -120,7 +120,7 @@ struct ReleaseExtractTests {
         try vault.recordConsent(client: other.id, formVersion: "3", signedOn: LocalDate(iso: "2026-10-01")!, signedBy: .guardian)  // swiftlint:disable:this force_unwrapping
         let otherSession = try vault.logSession(SessionDraft(
             clientID: other.id, on: LocalDate(iso: "2026-11-03")!, minutes: 30, platform: "Microsoft Teams",  // swiftlint:disable:this force_unwrapping
-            practitionerPrivate: true, clientPrivate: true, topics: "Other", progress: "", followUp: "")).session
+            practitionerPrivate: true, clientPrivate: true, topics: "Other", progress: "Steady", followUp: "Next week")).session
         let actions = try vault.concerns(client: fixture.client).flatMap(\.actions)
         for named in [[seeded.amendment.id], [try #require(actions.first).id], [otherSession.id]] {
             #expect(throws: CasebookError.self) { try ReleaseExtractor.releasable(named, from: vault, client: fixture.client) }
