@@ -4,6 +4,8 @@ import CasebookModels
 import CasebookSync
 import Crypto
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import Testing
 
 /// A new laptop for the same person (ADR 0024), on every store: an administrator's device code for an
