@@ -54,12 +54,15 @@ public struct BundleManifest: Codable, Hashable, Sendable {
     public var files: [BundleFile]
     /// Records the DSL withheld, with the legal ground; absent when nothing was withheld.
     public var withheld: [WithheldRecord]?
+    /// The release a release extract answers (`casebook disclose`, ADR 0024); absent in subject-access bundles.
+    public var release: ReleaseReference?
 
     public init(
         formatVersion: Int = BundleLayout.formatVersion, caseID: String, requestID: String?, createdAt: String,
-        softwareVersion: String, files: [BundleFile], withheld: [WithheldRecord]? = nil
+        softwareVersion: String, files: [BundleFile], withheld: [WithheldRecord]? = nil, release: ReleaseReference? = nil
     ) {
         self.withheld = withheld
+        self.release = release
         self.formatVersion = formatVersion
         self.caseID = caseID
         self.requestID = requestID

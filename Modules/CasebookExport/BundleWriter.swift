@@ -24,9 +24,13 @@ public struct BundleMetadata: Sendable, Hashable {
     public var softwareVersion: String
     /// Records withheld with their legal ground, listed in the signed manifest.
     public var withheld: [WithheldRecord]
+    /// The release a release extract answers (ADR 0024).
+    public var release: ReleaseReference?
 
-    public init(caseID: String, requestID: String?, createdAt: Date, softwareVersion: String, withheld: [WithheldRecord] = []) {
+    public init(caseID: String, requestID: String?, createdAt: Date, softwareVersion: String, withheld: [WithheldRecord] = [],
+                release: ReleaseReference? = nil) {
         self.withheld = withheld
+        self.release = release
         self.caseID = caseID
         self.requestID = requestID
         self.createdAt = createdAt
@@ -93,7 +97,7 @@ public struct BundleWriter: Sendable {
         let manifest = BundleManifest(
             caseID: metadata.caseID, requestID: metadata.requestID,
             createdAt: BundleManifest.timestamp(metadata.createdAt), softwareVersion: metadata.softwareVersion,
-            files: listed + [checksumFile], withheld: metadata.withheld.isEmpty ? nil : metadata.withheld)
+            files: listed + [checksumFile], withheld: metadata.withheld.isEmpty ? nil : metadata.withheld, release: metadata.release)
         let manifestBytes = try manifest.canonicalJSON()
         let signature = try BundleSigning.sign(manifest: manifestBytes, with: signingKey)
         let pem = Data(BundleSigning.pem(signingKey.publicKey).utf8)

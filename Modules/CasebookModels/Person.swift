@@ -21,8 +21,11 @@ public struct Person: Hashable, Codable, Sendable {
     public var type: PersonType
     public var roles: [Role]
     public var active: Bool
+    /// Why an administrator removed them (`person remove --reason`, ADR 0024): one line, no client details.
+    public var removalReason: String?
 
-    public init(id: PersonID, name: String, type: PersonType, roles: [Role], active: Bool = true) {
+    public init(id: PersonID, name: String, type: PersonType, roles: [Role], active: Bool = true, removalReason: String? = nil) {
+        self.removalReason = removalReason
         self.id = id
         self.name = name
         self.type = type

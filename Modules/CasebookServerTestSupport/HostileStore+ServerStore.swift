@@ -32,6 +32,10 @@ extension HostileStore {
     public func person(_ id: PersonID) async throws -> StoredPerson? { try await inner.person(id) }
     public func insertPerson(_ person: StoredPerson) async throws { try await inner.insertPerson(person) }
 
+    public func setDeviceCode(person: PersonID, codeHash: Data, codeExpires: Date) async throws {
+        try await inner.setDeviceCode(person: person, codeHash: codeHash, codeExpires: codeExpires)
+    }
+
     public func enrol(codeHash: Data, device: DeviceRecord, recoveryKey: Data?, now: Date) async throws -> PersonRecord {
         try await inner.enrol(codeHash: codeHash, device: device, recoveryKey: recoveryKey, now: now)
     }

@@ -46,31 +46,43 @@ extension Vault {
         let text = details.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw CasebookError(.invalidInput, "--details must describe the concern") }
         do {
-            return try pool.write { db in
-                guard try holdsKey(db, for: id) else {
-                    throw CasebookError(.notAuthorised, "no client \(id) that you are granted; check the id with 'casebook client list', or phone the Designated Safeguarding Lead")
-                }
-                _ = try client(db, id)
-                if let session {
-                    guard let found = try caseOf(db, record: session), found.0 == id, found.1 == .session else {
-                        throw CasebookError(.notFound, "no session \(session) in client \(id)'s case")
-                    }
-                }
-                let views = clientViews?.trimmingCharacters(in: .whitespacesAndNewlines)
-                let concern = SafeguardingConcern(id: .random(), clientID: id, category: category, details: text, sessionID: session,
-                                                  raisedBy: person, raisedOn: clock.today,
-                                                  clientViews: views?.isEmpty == false ? views : nil)
-                var changes: [PendingChange] = [.init(record: concern.id, type: .concern, caseID: id,
-                                                      fields: try FieldCoding.fields(of: concern))]
-                if let action = actionTaken?.trimmingCharacters(in: .whitespacesAndNewlines), !action.isEmpty {
-                    let entry = ConcernAction(id: .random(), concernID: concern.id, clientID: id, by: person, on: clock.today,
-                                              kind: "initial", text: action)
-                    changes.append(.init(record: entry.id, type: .concernAction, caseID: id, fields: try FieldCoding.fields(of: entry)))
-                }
-                try commit(db, changes, action: .create)
-                return concern
-            }
+            return try pool.write { db in try raiseConcern(db, client: id, category: category, details: text, session: session,
+                                                           clientViews: clientViews, actionTaken: actionTaken) }
         } catch { throw storageError(error, "raising a concern") }
+    }
+
+    /// The transaction of `raiseConcern` (also run for a queued concern, with its removal from the queue: ADR 0024).
+    func raiseConcern(_ db: Database, client id: ClientID, category: ConcernCategory, details text: String, session: RecordID?,
+                      clientViews: String?, actionTaken: String?, queuedAt: Date? = nil) throws -> SafeguardingConcern {
+        guard try holdsKey(db, for: id) else {
+            throw CasebookError(.notAuthorised, "no client \(id) that you are granted; check the id with 'casebook client list', or phone the Designated Safeguarding Lead")
+        }
+        _ = try client(db, id)
+        if let session {
+            guard let found = try caseOf(db, record: session), found.0 == id, found.1 == .session else {
+                throw CasebookError(.notFound, "no session \(session) in client \(id)'s case")
+            }
+        }
+        let views = clientViews?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let concern = SafeguardingConcern(id: .random(), clientID: id, category: category, details: text, sessionID: session,
+                                          raisedBy: person, raisedOn: clock.today,
+                                          clientViews: views?.isEmpty == false ? views : nil)
+        var changes: [PendingChange] = [.init(record: concern.id, type: .concern, caseID: id,
+                                              fields: try FieldCoding.fields(of: concern))]
+        if let action = actionTaken?.trimmingCharacters(in: .whitespacesAndNewlines), !action.isEmpty {
+            let entry = ConcernAction(id: .random(), concernID: concern.id, clientID: id, by: person, on: clock.today,
+                                      kind: "initial", text: action)
+            changes.append(.init(record: entry.id, type: .concernAction, caseID: id, fields: try FieldCoding.fields(of: entry)))
+        }
+        if let queuedAt {
+            // The DSL sees when it was really written (ADR 0024): the escalation clock runs from the raise.
+            let written = queuedAt.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+            let entry = ConcernAction(id: .random(), concernID: concern.id, clientID: id, by: person, on: clock.today, kind: "queued",
+                                      text: "Written at \(written) on a laptop that held no key for this client yet; raised when the key arrived.")
+            changes.append(.init(record: entry.id, type: .concernAction, caseID: id, fields: try FieldCoding.fields(of: entry)))
+        }
+        try commit(db, changes, action: .create)
+        return concern
     }
 
     func concernViews(_ db: Database, client: ClientID? = nil) throws -> [ConcernView] {

@@ -255,7 +255,7 @@ extension Vault {
 
     /// Marks a person inactive in the organisation records (administrators): a signed, encrypted
     /// revision of their person record, so every replica stops counting them as a member.
-    public func markPersonInactive(_ subject: PersonID) throws(CasebookError) {
+    public func markPersonInactive(_ subject: PersonID, reason: String? = nil) throws(CasebookError) {
         do {
             try write { db in
                 try requireRole(db, [.admin], to: "remove people")
@@ -264,8 +264,9 @@ extension Vault {
                     throw CasebookError(.notFound, "person \(subject) is not in the organisation records (sync first?)")
                 }
                 guard existing.active else { return }
-                try commit(db, [.init(record: subject.recordID, type: .person, caseID: .organisation, fields: ["active": .bool(false)])],
-                           action: .update)
+                var fields: [String: JSONValue] = ["active": .bool(false)]
+                if let reason { fields["removalReason"] = .string(reason) }  // in the signed person record (ADR 0024)
+                try commit(db, [.init(record: subject.recordID, type: .person, caseID: .organisation, fields: fields)], action: .update)
             }
         } catch { throw storageError(error, "removing the person") }
     }

@@ -125,6 +125,21 @@ extension Vault {
         } catch { throw storageError(error, "approving a release") }
     }
 
+    /// One disclosure by id (to write its extract: `casebook disclose extract`, ADR 0024). Audited as a read.
+    public func disclosure(_ id: RecordID) throws(CasebookError) -> Disclosure {
+        do {
+            return try pool.write { db in
+                guard let (caseID, type) = try caseOf(db, record: id), type == .disclosure else {
+                    throw CasebookError(.notFound, "no disclosure \(Vault.short(id)); list them with 'casebook disclose list CLIENT'")
+                }
+                try requireCaseAccess(db, caseID)
+                guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no disclosure \(Vault.short(id)) that you can open") }
+                try appendAudit(db, action: .read, recordType: .disclosure, recordID: id, caseID: caseID)
+                return try record.decode(Disclosure.self)
+            }
+        } catch { throw storageError(error, "reading a disclosure") }
+    }
+
     /// The client's release history (consents, withdrawals, the disclosure log). Audited as a read.
     /// The export issue puts this into the subject-access bundle (recipients, Art. 15(1)(c)).
     public func releaseHistory(client id: ClientID) throws(CasebookError) -> ReleaseHistory {

@@ -145,6 +145,7 @@ extension Vault {
                     var recipients = caseID == .organisation ? members : required
                     if caseID != .organisation {
                         for grantee in try grantees(db, caseID) { recipients += try devices(db, of: grantee) }
+                        recipients += try replacementDevices(db, caseID)  // a new laptop for the same person (ADR 0024)
                     }
                     let uploaded = Set((try String.fetchOne(uploadedStatement, arguments: [Self.uploadedKey(caseID, epoch)]) ?? "")
                         .split(separator: ",").map(String.init))

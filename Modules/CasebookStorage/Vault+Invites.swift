@@ -134,9 +134,12 @@ extension Vault {
         do {
             try pool.write { db in
                 try requireRole(db, [.admin], to: "invite people")
-                let person = Person(id: invitation.person, name: invitation.name, type: invitation.type, roles: [invitation.role])
-                try commit(db, [.init(record: invitation.person.recordID, type: .person, caseID: .organisation,
-                                      fields: try FieldCoding.fields(of: person))], action: .create)
+                // A device invitation for an existing member (ADR 0024) keeps their person record as it is.
+                if try organisationState(db).person(invitation.person) == nil {
+                    let person = Person(id: invitation.person, name: invitation.name, type: invitation.type, roles: [invitation.role])
+                    try commit(db, [.init(record: invitation.person.recordID, type: .person, caseID: .organisation,
+                                          fields: try FieldCoding.fields(of: person))], action: .create)
+                }
                 let box = try AES.GCM.seal(Data(invitation.secret.encoded.utf8), using: inviteSealingKey,
                                            authenticating: Data(Self.inviteKey(invitation.person).utf8))
                 guard let combined = box.combined else { throw CasebookError(.crypto, "sealing the invitation failed") }

@@ -78,7 +78,7 @@ struct OpenAPITests {
             ("OrganisationInfo", org),
             ("EnrolRequest", EnrolRequest(code: "c", device: device, recoveryKey: Data([1]))),
             ("EnrolResponse", EnrolResponse(person: person, organisation: org)),
-            ("InviteRequest", InviteRequest(person: .random(), role: .dsl, type: .volunteer, codeHash: Data([1]))),
+            ("InviteRequest", InviteRequest(person: .random(), role: .dsl, type: .volunteer, codeHash: Data([1]), newDevice: true)),
             ("CertificationRequest", CertificationRequest(certifiedBy: .random(), certification: Data([1]), roles: [.dsl])),
             ("TrainingCourseStatus", TrainingCourseStatus(course: .dataProtection, validUntil: LocalDate(year: 2030, month: 1, day: 1))),
             ("TrainingUpdate", TrainingUpdate(courses: [TrainingCourseStatus(course: .confidentiality, validUntil: nil)])),

@@ -48,7 +48,13 @@ struct ConcernCommand: ParsableCommand {
         }
 
         func run(vault: Vault) async throws {
-            let id = try vault.resolveClient(client)
+            // A new laptop that holds no key for the client yet saves the concern (ADR 0024).
+            let resolved = Result { try vault.resolveClient(client) }
+            if case .failure = resolved, try vault.shouldQueueConcern(about: client) {
+                try queue(vault: vault)
+                return
+            }
+            let id = try resolved.get()
             let sessionID = try session.map { try vault.resolveRecord($0, types: [.session], what: "session", list: "casebook session list CLIENT") }
             let concern = try vault.raiseConcern(client: id, category: category, details: details, session: sessionID,
                                                  clientViews: clientViews, actionTaken: action)
@@ -80,7 +86,22 @@ struct ConcernCommand: ParsableCommand {
             }
         }
 
-        struct RaiseOutput: Encodable { var id: String; var offline: Bool; var serverReachable: Bool?; var dslContact: String? }
+        struct RaiseOutput: Encodable { var id: String; var offline: Bool; var serverReachable: Bool?; var dslContact: String?; var queued: Bool? = nil }
+
+        /// Saves the concern on this laptop until the client's key arrives; it is raised and sent at
+        /// the first 'casebook sync' after that. The DSL must hear of it now, by phone.
+        func queue(vault: Vault) throws {
+            let queued = try vault.queueConcern(client: client, category: category, details: details, session: session,
+                                                clientViews: clientViews, actionTaken: action)
+            let contact = (try? vault.organisation().settings.dslContact).flatMap { $0.isEmpty ? nil : $0 }
+            Output.info("This laptop holds no key for that client yet (it waits for your administrator's sync, then the DSL's): the concern is saved here, encrypted, and raised and sent at the first 'casebook sync' after the key arrives.")
+            Output.info("Call the Designated Safeguarding Lead now\(contact.map { ": \($0)" } ?? " (their number is in your organisation's contact list)").")
+            if options.json {
+                Output.json(RaiseOutput(id: queued.id, offline: true, serverReachable: nil, dslContact: contact, queued: true))
+            } else {
+                print("Saved concern \(queued.id.prefix(8)) (\(category.rawValue)) on this laptop; it is raised at the sync that brings the client's key.")
+            }
+        }
     }
 
     struct Row: Encodable {

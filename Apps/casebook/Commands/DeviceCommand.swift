@@ -8,8 +8,8 @@ import Foundation
 struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device",
-        abstract: "Devices of the organisation: list them, vouch for a held one, remove a lost or stolen one.",
-        subcommands: [List.self, Certify.self, Remove.self])
+        abstract: "Devices of the organisation: list them, invite a new laptop for a member, vouch for a held one, remove a lost or stolen one.",
+        subcommands: [List.self, Invite.self, Certify.self, Remove.self])
 
     struct List: AsyncVaultCommand {
         static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CasebookExport
 import CasebookModels
 import CasebookStorage
 import Foundation
@@ -12,11 +13,19 @@ struct DiscloseCommand: ParsableCommand {
         abstract: "Release information to a third party: needs the client's live consent, or a legal basis approved by the DSL.",
         discussion: """
             casebook disclose CLIENT --to RECIPIENT --purpose TEXT --basis consent|safeguarding|court-order|legal-obligation \
-            [--reference TEXT] [--records IDS]
-            casebook disclose approve ID      (DSL: approve a legal-basis release)
-            casebook disclose list CLIENT     (the client's disclosure log)
+            [--reference TEXT] [--records IDS] [--out FILE.zip [--password-file F] [--signing-key KEY]]
+            casebook disclose approve ID [--out FILE.zip]   (DSL: approve a legal-basis release and write its extract)
+            casebook disclose extract ID --out FILE.zip     (write the extract of a released release again)
+            casebook disclose list CLIENT                   (the client's disclosure log)
+
+            A release produces what is released: with --out, the extract for the recipient, a signed bundle in \
+            the subject-access bundle's format holding exactly the records released (a session with its \
+            amendments, a concern with its actions) and the release's basis and reference. Check it with \
+            'casebook export verify'. A release on a legal basis waits for the DSL: the extract is written \
+            by 'disclose approve ID --out FILE.zip'. Every check (key, password, destination, records, \
+            policy) runs before anything is logged or written.
             """,
-        subcommands: [Release.self, Approve.self, List.self],
+        subcommands: [Release.self, Approve.self, Extract.self, List.self],
         defaultSubcommand: Release.self)
 
     struct Release: VaultCommand {
@@ -28,7 +37,15 @@ struct DiscloseCommand: ParsableCommand {
         @Option(help: "consent, safeguarding, court-order or legal-obligation") var basis: DisclosureBasis
         @Option(help: "The court order's number, or the referral or legal reference (needed unless the basis is consent).")
         var reference: String?
-        @Option(help: "Comma-separated ids of the records released (minimum necessary).") var records: String?
+        @Option(help: "Comma-separated ids of the records released (minimum necessary; a session takes its amendments, a concern its actions).") var records: String?
+        @OptionGroup var extract: ExtractOptions
+
+        func validate() throws {
+            if extract.out != nil, basis != .consent {
+                throw ValidationError("a release on a legal basis waits for the DSL's approval: leave out --out; the DSL writes the extract with 'casebook disclose approve ID --out FILE.zip'")
+            }
+            try extract.validate()
+        }
 
         func run(vault: Vault) throws {
             let id = try vault.resolveClient(client)
@@ -36,13 +53,22 @@ struct DiscloseCommand: ParsableCommand {
                 throw CasebookError(.invalidInput, "--basis subject-access is used by the subject-access export, not by disclose")
             }
             let ids = try (records ?? "").split(separator: ",").map { try vault.resolveRecord(String($0), types: [.session, .amendment, .consent, .concern, .concernAction, .disclosure, .releaseConsent, .accessRequest], what: "record", list: "casebook session list CLIENT") }
-            let disclosure = try vault.disclose(client: id, recipient: to, purpose: purpose, basis: basis, reference: reference, records: ids)
+            // Checks before effects (issue 13): the extract's key, password and destination and the
+            // records released, before the release is logged.
+            let target = try extract.prepare()
+            let released = try ReleaseExtractor.releasable(ids, from: vault, client: id)
+            let disclosure = try vault.disclose(client: id, recipient: to, purpose: purpose, basis: basis, reference: reference, records: released)
+            let written = try disclosure.status == .released ? target.map { try $0.write(vault: vault, disclosure: disclosure) } : nil
             if options.json {
-                Output.json(["id": disclosure.id.rawValue, "status": disclosure.status.rawValue])
+                Output.json(ExtractView(id: disclosure.id.rawValue, status: disclosure.status.rawValue, records: released.count,
+                                        extract: written?.path, sha256: written?.sha256))
             } else if disclosure.status == .released {
-                print("Released as disclosure \(disclosure.id) (logged).")
+                print("Released as disclosure \(Vault.short(disclosure.id)) (logged), \(released.count) record(s).")
+                if let written { print("Wrote the extract for \(disclosure.recipient): \(written.path) (sha256 \(written.sha256)); send it, and any password separately.") } else {
+                    Output.info("No extract written: write the one to send with 'casebook disclose extract \(Vault.short(disclosure.id)) --out FILE.zip'.")
+                }
             } else {
-                print("Recorded disclosure \(disclosure.id); nothing is released until the DSL runs 'casebook disclose approve \(disclosure.id)'.")
+                print("Recorded disclosure \(Vault.short(disclosure.id)); nothing is released until the DSL runs 'casebook disclose approve \(Vault.short(disclosure.id)) --out FILE.zip', which writes the extract to send.")
             }
         }
     }
@@ -51,11 +77,23 @@ struct DiscloseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Approve a legal-basis release (DSL).")
         @OptionGroup var options: VaultOptions
         @Argument(help: "Disclosure id.") var id: String
+        @OptionGroup var extract: ExtractOptions
+
+        func validate() throws { try extract.validate() }
 
         func run(vault: Vault) throws {
-            let disclosure = try vault.approveDisclosure(try vault.resolveRecord(id, types: [.disclosure], what: "disclosure", list: "casebook disclose list CLIENT"))
-            if options.json { Output.json(["id": disclosure.id.rawValue, "status": disclosure.status.rawValue]) } else {
-                print("Approved and released disclosure \(disclosure.id).")
+            let resolved = try vault.resolveRecord(id, types: [.disclosure], what: "disclosure", list: "casebook disclose list CLIENT")
+            let target = try extract.prepare()
+            let disclosure = try vault.approveDisclosure(resolved)
+            let written = try target.map { try $0.write(vault: vault, disclosure: disclosure) }
+            if options.json {
+                Output.json(ExtractView(id: disclosure.id.rawValue, status: disclosure.status.rawValue, records: disclosure.records.count,
+                                        extract: written?.path, sha256: written?.sha256))
+            } else {
+                print("Approved and released disclosure \(Vault.short(disclosure.id)).")
+                if let written { print("Wrote the extract for \(disclosure.recipient): \(written.path) (sha256 \(written.sha256)); send it, and any password separately.") } else {
+                    Output.info("No extract written: write the one to send with 'casebook disclose extract \(Vault.short(disclosure.id)) --out FILE.zip'.")
+                }
             }
         }
     }

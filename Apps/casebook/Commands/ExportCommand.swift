@@ -30,6 +30,19 @@ struct ExportCommand: ParsableCommand {
         do { return try BundlePassword(fileContents: data) } catch { throw edge(error) }
     }
 
+    /// A bundle's destination: its folder exists and the file does not (checked before any effect).
+    static func requireNewFile(_ out: String) throws {
+        let destination = URL(fileURLWithPath: out)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: destination.deletingLastPathComponent().path, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
+            throw CasebookError(.invalidInput, "the folder for \(out) does not exist; nothing was written")
+        }
+        guard !FileManager.default.fileExists(atPath: out) else {
+            throw CasebookError(.conflict, "\(out) already exists; choose another --out (nothing was written)")
+        }
+    }
+
     static func signingKey(_ path: String?) throws -> ExportSigningKey {
         let env = ProcessInfo.processInfo.environment["CASEBOOK_EXPORT_KEY"]
         guard let path = path ?? (env?.isEmpty == false ? env : nil) else {
@@ -119,15 +132,7 @@ struct ExportCommand: ParsableCommand {
             let key = try ExportCommand.signingKey(signingKey)
             let password = try ExportCommand.password(file: passwordFile)
             if let password { do { try password.requireStrongForNewBundle() } catch { throw ExportCommand.edge(error) } }
-            let destination = URL(fileURLWithPath: out)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: destination.deletingLastPathComponent().path, isDirectory: &isDirectory),
-                  isDirectory.boolValue else {
-                throw CasebookError(.invalidInput, "the folder for \(out) does not exist; nothing was written")
-            }
-            guard !FileManager.default.fileExists(atPath: out) else {
-                throw CasebookError(.conflict, "\(out) already exists; choose another --out (nothing was written)")
-            }
+            try ExportCommand.requireNewFile(out)
             let settings = try vault.organisation().settings
             let exporter = SubjectAccessExporter(
                 writer: key.writer,
@@ -210,6 +215,8 @@ struct ExportCommand: ParsableCommand {
             var createdAt: String?
             var files: Int?
             var keyFingerprint: String?
+            /// The release a release extract answers (`casebook disclose`, ADR 0024).
+            var release: ReleaseReference?
             var problems: [ProblemView]
         }
 
@@ -231,10 +238,13 @@ struct ExportCommand: ParsableCommand {
                         valid: report.isValid && trustedKey != nil, intact: report.isValid,
                         signer: trustedKey == nil ? "bundle-key-only" : "trusted-key", encrypted: report.encrypted, caseID: report.manifest?.caseID,
                         requestID: report.manifest?.requestID, createdAt: report.manifest?.createdAt,
-                        files: report.manifest?.files.count, keyFingerprint: report.keyFingerprint,
+                        files: report.manifest?.files.count, keyFingerprint: report.keyFingerprint, release: report.manifest?.release,
                         problems: report.problems.map { ProblemView(code: $0.code.rawValue, path: $0.path, message: $0.message) }))
                 } else if report.isValid, trustedKey != nil {
                     print("OK: \(file) is intact and signed by the trusted key (\(report.manifest?.files.count ?? 0) files, case \(report.manifest?.caseID ?? "?"))")
+                    if let release = report.manifest?.release {
+                        print("  release \(release.disclosureID), basis \(release.basis)\(release.reference.map { ", reference \($0)" } ?? "")")
+                    }
                 } else if report.isValid {
                     print("UNCONFIRMED: \(file) is internally consistent, but its signature was checked only against the key inside the bundle "
                           + "(fingerprint \(report.keyFingerprint ?? "?")), which anyone can make; give --trusted-key with your organisation's "

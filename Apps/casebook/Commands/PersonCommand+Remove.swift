@@ -20,6 +20,14 @@ extension PersonCommand {
         @Option(help: "Sync server URL (default: the one you enrolled with).") var server: String?
         @Option(name: .customLong("ca-cert"), help: ArgumentHelp("PEM file of the CA that signed the server's certificate (default: $CASEBOOK_CA_CERT, else the one remembered at enrolment, else the system's roots).", valueName: "file")) var caCert: String?
         @Argument(help: "Person id (see 'casebook person list').") var person: String
+        @Option(help: ArgumentHelp("Why they are removed (one line, no client details), kept in their signed person record and shown by 'casebook person list'.", valueName: "text"))
+        var reason: String?
+
+        func validate() throws {
+            if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty || reason.count > 200 || reason.contains(where: \.isNewline) {
+                throw ValidationError("--reason must be one non-empty line of at most 200 characters")
+            }
+        }
 
         struct Removed: Encodable {
             var id: String
@@ -29,7 +37,7 @@ extension PersonCommand {
 
         func run(vault: Vault, client: SyncClient) async throws {
             let id = try vault.resolvePerson(person)
-            let outcome = try await client.removePerson(id)
+            let outcome = try await client.removePerson(id, reason: reason?.trimmingCharacters(in: .whitespaces))
             if options.json {
                 Output.json(Removed(id: outcome.person.rawValue, devices: outcome.devices.map(\.rawValue),
                                     rotatedCases: outcome.rotatedCases.map(\.rawValue)))

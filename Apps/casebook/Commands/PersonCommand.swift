@@ -76,6 +76,7 @@ struct PersonCommand: ParsableCommand {
             var roles: [String]
             var type: String
             var active: Bool
+            var removalReason: String?
             var pendingCertification: Bool
             var devices: Int
         }
@@ -85,13 +86,16 @@ struct PersonCommand: ParsableCommand {
             let pending = Set(try vault.pendingInvitations())
             let rows = try org.people.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }.map { p in
                 Row(id: p.id.rawValue, name: p.name, roles: p.roles.map(\.rawValue), type: p.type.rawValue, active: p.active,
-                    pendingCertification: pending.contains(p.id), devices: try vault.trustedDevices(of: p.id).count)
+                    removalReason: p.removalReason, pendingCertification: pending.contains(p.id), devices: try vault.trustedDevices(of: p.id).count)
             }
             if options.json { Output.json(rows); return }
             if rows.isEmpty { print("No people yet (sync first if you have just enrolled).") }
             for r in rows {
-                let state = r.pendingCertification ? "  (invited, not yet enrolled and vouched for)" : r.devices == 0 ? "  (no certified device yet)" : ""
-                print("\(r.id)  \(r.name)  \(r.roles.joined(separator: ","))  \(r.type)\(r.active ? "" : "  inactive")\(state)")
+                let state = r.pendingCertification
+                    ? (r.devices > 0 ? "  (a new device invited, not yet enrolled and vouched for)" : "  (invited, not yet enrolled and vouched for)")
+                    : r.devices == 0 && r.active ? "  (no certified device yet)" : ""
+                let inactive = r.active ? "" : "  removed\(r.removalReason.map { ": \($0)" } ?? "")"
+                print("\(r.id)  \(r.name)  \(r.roles.joined(separator: ","))  \(r.type)\(inactive)\(state)")
             }
         }
     }

@@ -73,6 +73,9 @@ struct SyncCommand: AsyncVaultCommand {
         var missing: [Missing]
         var erasuresHeld: [String]
         var erasureLimit: Int
+        /// Concerns saved while this laptop held no key for their client, raised by this sync, and still waiting (ADR 0024).
+        var concernsRaised: Int
+        var concernsWaiting: Int
     }
 
     struct Missing: Encodable {
@@ -86,7 +89,12 @@ struct SyncCommand: AsyncVaultCommand {
 
     func run(vault: Vault, client: SyncClient) async throws {
         if let server, !server.isEmpty, try vault.serverURL() == nil { try vault.setServerURL(server) }
-        let r = try await client.run()
+        var r = try await client.run()
+        // Concerns saved while this laptop held no key for their client (ADR 0024): raised once it
+        // does, and sent by a second run at once.
+        let raised = try vault.raiseQueuedConcerns()
+        if !raised.isEmpty { r.pushed += try await client.run().pushed }
+        let waitingConcerns = try vault.queuedConcerns().count
         let held = try vault.heldEnrolments()
         if options.json {
             Output.json(Report(pushed: r.pushed, pulled: r.pulled, stored: r.stored, rejected: r.rejected, refused: r.refused,
@@ -101,7 +109,8 @@ struct SyncCommand: AsyncVaultCommand {
                                waitingRevisions: try vault.heldRevisions(),
                                missing: r.missing.map { Missing(device: $0.device.rawValue, person: $0.person?.rawValue, caseId: $0.caseID.rawValue,
                                                                 first: $0.first, last: $0.last, count: $0.count) },
-                               erasuresHeld: r.erasuresHeld.map(\.rawValue), erasureLimit: client.configuration.erasureLimit))
+                               erasuresHeld: r.erasuresHeld.map(\.rawValue), erasureLimit: client.configuration.erasureLimit,
+                               concernsRaised: raised.count, concernsWaiting: waitingConcerns))
             try stopIfErasuresHeld(r, client.configuration)
             return
         }
@@ -113,6 +122,10 @@ struct SyncCommand: AsyncVaultCommand {
         print("Sent \(r.pushed) revision(s); received \(r.pulled) (\(r.stored) new).")
         if let fingerprint = try vault.awaitingCertification() {
             print("Waiting for your administrator to certify this device (fingerprint \(fingerprint)); nothing shared with you is readable until then.")
+        }
+        if !raised.isEmpty { print("Raised and sent \(raised.count) concern(s) saved while this laptop waited for the client's key.") }
+        if waitingConcerns > 0 {
+            Output.warn("\(waitingConcerns) concern(s) saved on this laptop still wait for their client's key; they go at the sync that brings it (phone the DSL if you have not)")
         }
         if r.certified > 0 { print("Vouched for \(r.certified) newly enrolled device(s); 'casebook device list' shows their fingerprints.") }
         for device in held { Output.warn(device.message) }

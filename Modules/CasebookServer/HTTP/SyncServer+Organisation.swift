@@ -25,6 +25,15 @@ extension SyncServer {
         guard body.codeHash.count == 32, PersonID(parsing: body.person.rawValue)?.rawValue == body.person.rawValue else {
             throw CasebookError(.invalidInput, "the person id or code hash is malformed")
         }
+        if body.newDevice == true {
+            // Another device of an existing member (ADR 0024): the person, role and type stay as they are.
+            guard let existing = try await store.person(body.person), existing.record.active, !existing.record.pending else {
+                throw CasebookError(.notFound, "person \(body.person) is not an enrolled, active member; invite them as a new person")
+            }
+            try await store.setDeviceCode(person: body.person, codeHash: body.codeHash, codeExpires: later(settings.enrolmentCodeTTL))
+            context.logger.info("device code issued", metadata: ["person": .string(body.person.rawValue)])
+            return jsonResponse(existing.record, status: .created)
+        }
         let record = PersonRecord(id: body.person, role: body.role, type: body.type, active: true, pending: true)
         try await store.insertPerson(StoredPerson(record: record, codeHash: body.codeHash, codeExpires: later(settings.enrolmentCodeTTL)))
         context.logger.info("person invited", metadata: ["person": .string(body.person.rawValue), "role": .string(body.role.rawValue)])

@@ -99,9 +99,19 @@ public final class InMemoryServerStore: ServerStore {
         }
     }
 
+    public func setDeviceCode(person: PersonID, codeHash: Data, codeExpires: Date) async throws {
+        try state.withLock { s throws(CasebookError) in
+            guard let stored = s.people[person], stored.record.active, !stored.record.pending else {
+                throw CasebookError(.notFound, "no enrolled, active person \(person)")
+            }
+            s.people[person] = StoredPerson(record: stored.record, codeHash: codeHash, codeExpires: codeExpires)
+        }
+    }
+
     public func enrol(codeHash: Data, device: DeviceRecord, recoveryKey: Data?, now: Date) async throws -> PersonRecord {
         try state.withLock { s throws(CasebookError) in
-            guard let stored = s.people.values.first(where: { $0.codeHash == codeHash && $0.record.pending }),
+            // A code is outstanding while its hash is stored: a new person's (pending) or a device code (ADR 0024).
+            guard let stored = s.people.values.first(where: { $0.codeHash == codeHash && $0.record.active }),
                   let expires = stored.codeExpires, expires > now else {
                 throw CasebookError(.notAuthorised, "the enrolment code is not valid")
             }

@@ -49,10 +49,19 @@ extension PostgresServerStore {
         try await client.withConnection { conn in try await Self.insertPerson(conn, person, logger: logger) }
     }
 
+    public func setDeviceCode(person: PersonID, codeHash: Data, codeExpires: Date) async throws {
+        let rows = try await client.query("""
+            UPDATE people SET code_hash = \(codeHash), code_expires_ms = \(millis(codeExpires))
+            WHERE id = \(person.rawValue) AND active AND NOT pending RETURNING 1
+            """, logger: logger)
+        guard try await Self.first(rows, Int32.self) != nil else { throw CasebookError(.notFound, "no enrolled, active person \(person)") }
+    }
+
     public func enrol(codeHash: Data, device: DeviceRecord, recoveryKey: Data?, now: Date) async throws -> PersonRecord {
         try await transaction { conn in
+            // A code is outstanding while its hash is stored: a new person's (pending) or a device code (ADR 0024).
             let rows = try await conn.query("""
-                SELECT \(unescaped: Self.personColumns) FROM people WHERE code_hash = \(codeHash) AND pending FOR UPDATE
+                SELECT \(unescaped: Self.personColumns) FROM people WHERE code_hash = \(codeHash) AND active FOR UPDATE
                 """, logger: logger)
             guard let stored = try await Self.firstRow(rows, PersonRow.self).map(Self.person),
                   let expires = stored.codeExpires, expires > now else {

@@ -41,9 +41,18 @@ extension SQLiteServerStore {
         try await write { db in try Self.insertPerson(db, person) }
     }
 
+    public func setDeviceCode(person: PersonID, codeHash: Data, codeExpires: Date) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE people SET code_hash = ?, code_expires_ms = ? WHERE id = ? AND active = 1 AND pending = 0",
+                           arguments: [codeHash, millis(codeExpires), person.rawValue])
+            guard db.changesCount == 1 else { throw CasebookError(.notFound, "no enrolled, active person \(person)") }
+        }
+    }
+
     public func enrol(codeHash: Data, device: DeviceRecord, recoveryKey: Data?, now: Date) async throws -> PersonRecord {
         try await write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM people WHERE code_hash = ? AND pending = 1",
+            // A code is outstanding while its hash is stored: a new person's (pending) or a device code (ADR 0024).
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM people WHERE code_hash = ? AND active = 1",
                                              arguments: [codeHash]) else {
                 throw CasebookError(.notAuthorised, "the enrolment code is not valid")
             }

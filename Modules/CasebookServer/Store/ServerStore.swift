@@ -97,6 +97,9 @@ public protocol ServerStore: Sendable {
     func person(_ id: PersonID) async throws -> StoredPerson?
     /// Adds a pending person. Fails with `.conflict` if the id exists.
     func insertPerson(_ person: StoredPerson) async throws
+    /// Sets a one-time enrolment code for another device of an existing, active, enrolled person
+    /// (ADR 0024); replaces an unused one. `.notFound` if there is no such person.
+    func setDeviceCode(person: PersonID, codeHash: Data, codeExpires: Date) async throws
     /// Consumes an enrolment code atomically: registers the device, marks the person enrolled, and
     /// (for the first administrator) pins the root device and recovery key.
     func enrol(codeHash: Data, device: DeviceRecord, recoveryKey: Data?, now: Date) async throws -> PersonRecord

@@ -112,7 +112,11 @@ public struct InviteRequest: Codable, Sendable, Hashable {
     public var role: Role
     public var type: PersonType
     public var codeHash: Data
-    public init(person: PersonID, role: Role, type: PersonType, codeHash: Data) {
+    /// A code for another device of an existing, active member (`casebook device invite`, ADR 0024):
+    /// the person keeps their id. Absent (or false): a new person, as before.
+    public var newDevice: Bool?
+    public init(person: PersonID, role: Role, type: PersonType, codeHash: Data, newDevice: Bool? = nil) {
+        self.newDevice = newDevice
         self.person = person
         self.role = role
         self.type = type

@@ -44,7 +44,7 @@ extension SyncClient {
     /// Removes a person who leaves (administrators): every device of theirs the server knows is
     /// removed (signed, as `removeDevice`), the person is deactivated on the server (tokens revoked,
     /// no new login) and marked inactive in the organisation records, then keys are rotated.
-    public func removePerson(_ subject: PersonID) async throws(CasebookError) -> PersonRemovalOutcome {
+    public func removePerson(_ subject: PersonID, reason: String? = nil) async throws(CasebookError) -> PersonRemovalOutcome {
         guard subject != vault.person else { throw CasebookError(.invalidInput, "you cannot remove yourself; ask another administrator") }
         let info: OrganisationInfo
         do {
@@ -59,7 +59,7 @@ extension SyncClient {
         if devices.contains(where: { $0 == info.rootDevice }) {
             throw CasebookError(.invalidInput, "person \(subject) holds the organisation root device, which cannot be removed")
         }
-        try vault.markPersonInactive(subject)
+        try vault.markPersonInactive(subject, reason: reason)
         for device in devices { try await sendRemoval(device) }
         try await edge("the deactivation") { try await self.transport.deactivate(subject, timeout: $0) }
         let rotated = try await rotateRemovals()
