@@ -1,8 +1,8 @@
 """Drives `casebook ui` in a real headless Chromium (Selenium + chromium-driver), for Scripts/e2e-ui.
 
 Run with Debian's /usr/bin/python3 (python3-selenium). Usage:
-  e2e-ui-driver.py practitioner URL PROFILE_DIR SHOTS_DIR   (prints the client id)
-  e2e-ui-driver.py dsl URL PROFILE_DIR SHOTS_DIR
+  ui-browser.py practitioner URL PROFILE_DIR SHOTS_DIR   (prints the client id)
+  ui-browser.py dsl URL PROFILE_DIR SHOTS_DIR
 Each step asserts what the page shows; any failure exits non-zero with one line on stderr.
 """
 import sys, time
@@ -19,7 +19,7 @@ NOTE = f"Talked about {SIBLING} and the otterbrook club; call him on {PHONE} if 
 
 
 def fail(message):
-    print(f"e2e-ui-driver: FAIL: {message}", file=sys.stderr)
+    print(f"ui-browser: FAIL: {message}", file=sys.stderr)
     sys.exit(1)
 
 
@@ -32,11 +32,16 @@ def browser(profile):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
-def wait(driver, condition, what, seconds=15):
+def wait(driver, condition, what, seconds=15, detail=lambda d: ""):
+    def safe(d):
+        try:
+            return condition(d)
+        except Exception:  # a stale element while the page changes: look again
+            return None
     try:
-        return WebDriverWait(driver, seconds).until(lambda d: condition(d))
+        return WebDriverWait(driver, seconds).until(safe)
     except Exception:
-        fail(f"timed out waiting for {what} (page: {driver.title!r} {driver.current_url})")
+        fail(f"timed out waiting for {what} (page: {driver.current_url}) {detail(driver)}")
 
 
 def h1(driver):
@@ -75,7 +80,10 @@ def practitioner(driver, url, shots):
     driver.find_element(By.ID, "follow_up").send_keys("Check in next week")
 
     def marks(d):
-        return {(m.text, m.get_attribute("data-placeholder")) for m in d.find_elements(By.CSS_SELECTOR, "#preview mark")}
+        try:  # the preview is rebuilt as the note changes: an element may go stale while read
+            return {(m.text, m.get_attribute("data-placeholder")) for m in d.find_elements(By.CSS_SELECTOR, "#preview mark")}
+        except Exception:
+            return set()
     found = wait(driver, lambda d: (lambda m: m if any(p == "[PHONE]" for _, p in m) and any(SIBLING.split()[0] in t for t, _ in m) else None)(marks(d)),
                  "the live preview to mark the sibling and the phone number")
     if not any(p == "[BROTHER]" for t, p in found if SIBLING.split()[0] in t):
@@ -83,7 +91,8 @@ def practitioner(driver, url, shots):
     # Mark a missed word as identifying: it joins the client's known identifiers and the preview masks it.
     driver.find_element(By.ID, "identify-word").send_keys("otterbrook")
     driver.find_element(By.ID, "identify-button").click()
-    wait(driver, lambda d: any(t == "otterbrook" for t, _ in marks(d)), "the taught word to be marked")
+    wait(driver, lambda d: any(t == "otterbrook" for t, _ in marks(d)), "the taught word to be marked",
+         detail=lambda d: f"status={d.find_element(By.ID, 'identify-status').text!r} marks={sorted(marks(d))}")
     shot(driver, shots, "session-preview")
     driver.find_element(By.ID, "practitioner_private").click()
     driver.find_element(By.ID, "client_private").click()
