@@ -108,7 +108,7 @@ let package = Package(
             configuration, logging, asyncHTTPClient,
         ]),
         tests("CasebookExportTests", ["CasebookExport", "CasebookTestSupport"]),
-        tests("CasebookUITests", ["CasebookUI", "CasebookStorage", "CasebookTestSupport", hummingbirdTesting]),
+        tests("CasebookUITests", ["CasebookUI", "CasebookStorage", "CasebookCrypto", "CasebookRedaction", "CasebookTestSupport", hummingbirdTesting]),
         tests("CasebookEndToEndTests", ["CasebookTestSupport"]),
     ]
 )

@@ -12,6 +12,10 @@ extension LocalWebApp {
             let org = try vault.organisation()
             let report = try vault.status()
             let devices = try vault.knownDevices()
+            var fingerprints: [DeviceID: String] = [:]
+            for person in Set(devices.map(\.person)) {
+                for keys in try vault.trustedDevices(of: person) { fingerprints[keys.deviceID] = DeviceFingerprint.of(keys) }
+            }
             var body = error.map(HTML.refusalBox) ?? ""
             if let notice { body += "<p class=\"notice\" id=\"sync-result\">\(HTML.e(notice))</p>" }
             body += "<h2>Sync</h2><p>"
@@ -31,12 +35,13 @@ extension LocalWebApp {
             }
             body += "</table><h2>Devices</h2>"
             body += "<p>This device's fingerprint: <code>\(HTML.e(DeviceFingerprint.of(vault.identity.publicKeys)))</code></p>"
-            body += "<table><tr><th>Device</th><th>Person</th><th>Roles</th><th>State</th></tr>"
+            body += "<table><tr><th>Device</th><th>Person</th><th>Roles</th><th>State</th><th>Fingerprint</th></tr>"
             for device in devices {
                 let state = device.removedAt != nil ? "removed" : device.isRoot ? "root" : "certified"
                 body += """
                     <tr><td><code>\(HTML.e(Vault.short(device.device)))</code>\(device.isThisDevice ? " (this device)" : "")</td>\
-                    <td>\(HTML.e(personName(device.person)))</td><td>\(HTML.e(device.roles.joined(separator: ", ")))</td><td>\(state)</td></tr>
+                    <td>\(HTML.e(personName(device.person)))</td><td>\(HTML.e(device.roles.joined(separator: ", ")))</td><td>\(state)</td>\
+                    <td><code>\(HTML.e(fingerprints[device.device] ?? ""))</code></td></tr>
                     """
             }
             body += "</table>"

@@ -92,7 +92,7 @@ extension LocalWebApp {
                 events.append((concern.raisedOn.iso, 2, """
                     <div class="card event concern"><strong>\(concern.raisedOn) · Safeguarding concern</strong> \
                     (\(HTML.e(concern.category.rawValue)), \(HTML.e(concern.status.rawValue))\(view.escalated ? ", escalated" : "")) \
-                    raised by \(HTML.e(personName(concern.raisedBy)))<p>\(HTML.e(concern.details))</p></div>
+                    raised by \(HTML.e(personName(concern.raisedBy)))<p>\(HTML.e(concern.details))</p>\(concernHistory(view))</div>
                     """))
             }
             for consent in releases.consents {
@@ -130,6 +130,15 @@ extension LocalWebApp {
             body += events.isEmpty ? "<p>Nothing recorded yet.</p>" : events.map(\.2).joined()
             return HTML.page(client.name, body, context: c, status: error.map(HTML.status(for:)) ?? .ok)
         }
+    }
+
+    /// A concern's history under it, in date order: actions, acknowledgement, closing.
+    func concernHistory(_ view: ConcernView) -> String {
+        let c = view.concern
+        var entries: [(String, String)] = view.actions.map { ($0.on.iso, "\($0.on) \(HTML.e($0.kind)) by \(HTML.e(personName($0.by))): \(HTML.e($0.text))") }
+        if let by = c.acknowledgedBy, let on = c.acknowledgedOn { entries.append((on.iso, "\(on) acknowledged by \(HTML.e(personName(by)))")) }
+        if let by = c.closedBy, let on = c.closedOn { entries.append((on.iso + "~", "\(on) closed by \(HTML.e(personName(by))): \(HTML.e(c.outcome ?? ""))")) }
+        return entries.sorted { $0.0 < $1.0 }.map { "<div class=\"amend\">\($0.1)</div>" }.joined()
     }
 
     func sessionCard(_ entry: SessionEntry, _ c: UIContext) -> String {

@@ -1,4 +1,5 @@
 public import Hummingbird
+import NIOCore
 
 /// Per-request state the guard fills in before a handler runs: the CSP nonce of this response,
 /// the session's CSRF token, and the parsed form of a state-changing request.
@@ -7,8 +8,15 @@ public struct UIContext: RequestContext {
     var nonce = ""
     var csrf = ""
     var form = Form()
+    /// The connection's two ends (nil under the router test framework, which has no socket).
+    let remoteAddress: SocketAddress?
+    let localAddress: SocketAddress?
 
-    public init(source: Source) { coreContext = .init(source: source) }
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+        localAddress = source.channel.localAddress
+    }
 }
 
 /// What the web app needs from the process that runs it (only apps know the environment).

@@ -4,7 +4,8 @@ import Hummingbird
 import NIOCore
 
 /// Every request passes here first (ADR 0023), in this order:
-/// 1. the Host header (and authority) must be the bound loopback address (DNS rebinding);
+/// 1. the Host header (and authority) must be the bound loopback address (DNS rebinding), and the
+///    connecting socket must belong to this user (`LoopbackPeer`: cookies are not port-scoped);
 /// 2. a foreign Origin or Referer, or `Sec-Fetch-Site: cross-site`, is refused;
 /// 3. `/launch` exchanges the one-time token for the session cookie;
 /// 4. anything else needs a live session cookie;
@@ -42,6 +43,11 @@ struct UIGuard: RouterMiddleware {
         guard !hosts.isEmpty, hosts.allSatisfy({ gate.isAllowed(host: $0) }) else {
             return HTML.refusal(.misdirectedRequest, "Wrong address",
                                 "Casebook answers only at the address 'casebook ui' printed.", context: context)
+        }
+        // 1b. The connecting socket must belong to this user: cookies are not scoped by port, so
+        // another local user could collect the cookie on a port of their own (LoopbackPeer).
+        if let remote = context.remoteAddress, let local = context.localAddress, !UIGuard.sameUser(remote: remote, local: local) {
+            return HTML.refusal(.forbidden, "Refused", "Casebook answers only its own user on this machine.", context: context)
         }
         // 2. Origin / Referer / Sec-Fetch-Site.
         let path = request.uri.path
@@ -99,6 +105,15 @@ struct UIGuard: RouterMiddleware {
                                 body: .init(byteBuffer: ByteBuffer(string: body)))
         response.headers[.setCookie] = "\(UIGuard.cookieName)=\(session); Path=/; HttpOnly; SameSite=Strict"
         return response
+    }
+
+    /// Whether the peer of a real connection is this process's user (Linux; elsewhere, not checked).
+    static func sameUser(remote: SocketAddress, local: SocketAddress) -> Bool {
+        #if os(Linux)
+        return LoopbackPeer.uid(remote: remote, local: local) == UInt32(getuid())
+        #else
+        return true
+        #endif
     }
 
     static func harden(_ response: inout Response, nonce: String) {

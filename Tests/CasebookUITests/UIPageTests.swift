@@ -1,4 +1,6 @@
+import CasebookCrypto
 import CasebookModels
+import CasebookRedaction
 import CasebookStorage
 import CasebookTestSupport
 import CasebookUI
@@ -94,6 +96,8 @@ struct UIPageTests {
             #expect(saved.status == .seeOther)
             let session = try #require(harness.vault.sessions(client: harness.fixture.client).first?.session)
             #expect(session.status == .draft)
+            // The preview is the redactor that saved it: what it showed is exactly what was stored.
+            #expect(try harness.vault.previewRedaction([UIPageTests.note], client: harness.fixture.client).first?.text == session.topics)
             #expect(!session.topics.contains("Barnaby") && !session.topics.contains("900456"))
             let timeline = try await browser.get("/clients/\(client)")
             #expect(timeline.text.contains("[BROTHER]"))
@@ -185,9 +189,32 @@ struct UIPageTests {
             #expect(page.text.contains(Synthetic.practitionerName))
             #expect(page.text.contains("This device&#39;s fingerprint") || page.text.contains("This device's fingerprint"))
             #expect(page.text.contains("(this device)"))
+            let fingerprint = DeviceFingerprint.of(harness.vault.identity.publicKeys)
+            #expect(page.text.components(separatedBy: "<code>\(fingerprint)</code>").count == 3, "this device's fingerprint, above and in the table")
             let sync = try await browser.post("/sync", [])
             #expect(sync.text.contains("standalone"))
             #expect(try await browser.get("/disclosures").status == .ok)
+        }
+    }
+
+    @Test("a release awaiting approval is in the DSL's inbox with Approve, and the disclosure log shows it released")
+    func approveRelease() async throws {
+        let harness = try UIHarness(role: .dsl)
+        let disclosure = try harness.vault.disclose(client: harness.fixture.client, recipient: "Family Court", purpose: "care proceedings",
+                                                    basis: .courtOrder, reference: "ZW26C00123")
+        #expect(disclosure.status == .pendingApproval)
+        try await harness.test { browser in
+            var browser = browser
+            try await browser.launch()
+            let inbox = try await browser.get("/inbox")
+            #expect(inbox.text.contains("action=\"/disclosures/\(disclosure.id.rawValue)/approve\""))
+            #expect(try await browser.post("/disclosures/\(disclosure.id.rawValue)/approve", []).status == .seeOther)
+            #expect(try harness.vault.releaseHistory(client: harness.fixture.client).disclosures.first?.status == .released)
+            let log = try await browser.get("/disclosures")
+            #expect(log.text.contains("Family Court"))
+            #expect(log.text.contains("released"))
+            let timeline = try await browser.get("/clients/\(harness.fixture.client.rawValue)")
+            #expect(timeline.text.contains("· Release</strong> to Family Court"))
         }
     }
 }

@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// The localhost app's door (ADR 0023, docs/threat-model.md "Local web app"): every refusal is
@@ -165,6 +166,27 @@ struct UISecurityTests {
             let home = try await browser.get("/")
             #expect(!home.text.contains("<script>alert(1)</script>"))
             #expect(home.text.contains("&lt;script&gt;alert(1)&lt;/script&gt; &quot;Quote&quot;"))
+        }
+    }
+}
+
+/// Over a real socket (hummingbird's live test framework): the peer-user check reads the kernel's
+/// table of loopback connections and lets this process's own user in.
+@Suite("Local web app: over a real socket")
+struct UILiveTests {
+    @Test("a real loopback connection from this user is served; the launch token still works once")
+    func realSocket() async throws {
+        let fixture = try VaultFixture()
+        let app = LocalWebApp(vault: fixture.vault, gate: UIGate(allowedHosts: ["localhost"]))
+        let application = Application(router: app.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await application.test(.live) { client in
+            let launch = try await client.execute(uri: app.launchPath, method: .get)
+            #expect(launch.status == .ok)
+            let cookie = try #require(launch.headers[.setCookie]).split(separator: ";")[0]
+            let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: String(cookie)])
+            #expect(home.status == .ok)
+            #expect(String(buffer: home.body).contains(Synthetic.clientName))
+            #expect(try await client.execute(uri: app.launchPath, method: .get).status == .forbidden)
         }
     }
 }
