@@ -88,6 +88,13 @@ extension LocalWebApp {
                         html += HTML.button("Acknowledge", action: "/concerns/\(record.rawValue)/acknowledge", context: c)
                     case .releaseAwaitingApproval:
                         html += HTML.button("Approve release", action: "/disclosures/\(record.rawValue)/approve", context: c)
+                    case .subjectAccessDeadline:
+                        html += Self.textAction("Extend (reason)", field: "reason", action: "/access-requests/\(record.rawValue)/extend", c)
+                    case .breach:
+                        html += Self.textAction("Reported to the ICO (reference)", field: "reference", action: "/breaches/\(record.rawValue)/report", c)
+                        html += Self.textAction("Assessed: no risk (reason)", field: "reason", action: "/breaches/\(record.rawValue)/no-risk", c)
+                    case .staleDraft:
+                        html += "<p><a href=\"/sessions/\(HTML.e(record.rawValue))/edit\">Finish the draft</a></p>"
                     default: break
                     }
                 }
@@ -122,6 +129,35 @@ extension LocalWebApp {
         case .staleDraft: "Draft to finish"
         case .training: "Training due"
         case .breach: "Breach: 72-hour clock"
+        }
+    }
+
+    /// A one-field form posting to `action` (the field is required by the library, not the browser).
+    static func textAction(_ label: String, field: String, action: String, _ c: UIContext) -> String {
+        """
+        <form method="post" action="\(HTML.e(action))" autocomplete="off">\(HTML.hiddenCSRF(c))\
+        <input name="\(field)" aria-label="\(HTML.e(label))" autocomplete="off"> <button type="submit">\(HTML.e(label))</button></form>
+        """
+    }
+
+    func extendAccessRequest(_ c: UIContext, request: RecordID) -> Response {
+        guarded(c, "Subject access") { () throws(CasebookError) -> Response in
+            _ = try vault.extendAccessRequest(request, reason: c.form["reason"] ?? "")
+            return HTML.redirect("/inbox")
+        }
+    }
+
+    func reportBreach(_ c: UIContext, breach: RecordID) -> Response {
+        guarded(c, "Breach") { () throws(CasebookError) -> Response in
+            _ = try vault.reportBreach(breach, reference: c.form["reference"] ?? "")
+            return HTML.redirect("/inbox")
+        }
+    }
+
+    func assessBreach(_ c: UIContext, breach: RecordID) -> Response {
+        guarded(c, "Breach") { () throws(CasebookError) -> Response in
+            _ = try vault.assessBreachNoRisk(breach, reason: c.form["reason"] ?? "")
+            return HTML.redirect("/inbox")
         }
     }
 

@@ -52,6 +52,9 @@ public final class LocalWebApp: Sendable {
         router.post("/concerns/:id/close") { _, c in self.closeConcern(c, concern: try self.recordID(c)) }
         router.post("/disclosures/:id/approve") { _, c in self.approve(c, disclosure: try self.recordID(c)) }
         router.get("/disclosures") { _, c in self.disclosureLog(c) }
+        router.post("/access-requests/:id/extend") { _, c in self.extendAccessRequest(c, request: try self.recordID(c)) }
+        router.post("/breaches/:id/report") { _, c in self.reportBreach(c, breach: try self.recordID(c)) }
+        router.post("/breaches/:id/no-risk") { _, c in self.assessBreach(c, breach: try self.recordID(c)) }
         // Administrator
         router.get("/admin") { _, c in self.admin(c) }
         router.post("/sync") { _, c in await self.syncNow(c) }

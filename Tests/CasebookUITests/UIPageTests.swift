@@ -217,4 +217,30 @@ struct UIPageTests {
             #expect(timeline.text.contains("· Release</strong> to Family Court"))
         }
     }
+
+    @Test("subject-access deadlines and breaches in the inbox, with their actions (extend; reported, assessed); an empty reason is refused in the library's words")
+    func accessRequestAndBreach() async throws {
+        let harness = try UIHarness(role: .dsl)
+        let today = harness.vault.clock.today
+        let request = try harness.vault.openAccessRequest(client: harness.fixture.client, receivedOn: today, identityVerifiedOn: today)
+        let breach = try harness.vault.openBreach(device: DeviceID.random(), person: nil, cause: .lost)
+        try await harness.test { browser in
+            var browser = browser
+            try await browser.launch()
+            let inbox = try await browser.get("/inbox")
+            #expect(inbox.text.contains("action=\"/access-requests/\(request.id.rawValue)/extend\""))
+            #expect(inbox.text.contains("action=\"/breaches/\(breach.id.rawValue)/report\""))
+            let noReason = try await browser.post("/breaches/\(breach.id.rawValue)/no-risk", [("reason", "")])
+            #expect(noReason.text.contains("Refused:"))
+            #expect(try harness.vault.breaches().first?.status == .open)
+            #expect(try await browser.post("/breaches/\(breach.id.rawValue)/report", [("reference", "ICO-0001")]).status == .seeOther)
+            #expect(try harness.vault.breaches(all: true).first?.status == .reported)
+            #expect(try await browser.post("/access-requests/\(request.id.rawValue)/extend", [("reason", " ")]).text.contains("Refused:"))
+            #expect(try harness.vault.accessRequests().first?.extended == false)
+            #expect(try await browser.post("/access-requests/\(request.id.rawValue)/extend", [("reason", "complex request")]).status == .seeOther)
+            #expect(try harness.vault.accessRequests().first?.extended == true)
+            let after = try await browser.get("/inbox")
+            #expect(!after.text.contains("data-kind=\"\(StatusItem.Kind.breach.rawValue)\""))
+        }
+    }
 }
