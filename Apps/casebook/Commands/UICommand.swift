@@ -7,6 +7,7 @@ import CasebookUI
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Synchronization
 
 /// `casebook ui`: the local web app (issue 14, ADR 0023) on 127.0.0.1, over the unlocked vault.
@@ -81,7 +82,11 @@ struct UICommand: AsyncParsableCommand {
                     }
                 }
             }
-            try await app.runService()
+            do {
+                try await app.runService()
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                throw CasebookError(.invalidInput, "port \(requested) on 127.0.0.1 is in use; choose another with --port, or leave --port out for any free port")
+            }
         }
     }
 
