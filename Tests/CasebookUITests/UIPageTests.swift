@@ -49,9 +49,11 @@ struct UIPageTests {
         try await harness.test { browser in
             var browser = browser
             try await browser.launch()
+            let auditBefore = try harness.vault.auditEntries().count
             let answer = try await browser.post("/clients/\(client)/preview", [("topics", UIPageTests.note), ("progress", "the otterbrook club helps"), ("follow_up", "")],
                                                 headers: [Browser.csrfHeader: browser.csrf ?? ""])
             #expect(answer.status == .ok)
+            #expect(try harness.vault.auditEntries().count == auditBefore + 1, "a preview is audited as one read of the case")
             let json = try JSONSerialization.jsonObject(with: Data(answer.text.utf8)) as? [String: Any]
             let fields = try #require(json?["fields"] as? [[String: Any]])
             let topics = try #require(fields.first { $0["name"] as? String == "topics" }?["segments"] as? [[String: Any]])
