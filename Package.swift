@@ -1,6 +1,6 @@
 // swift-tools-version: 6.2
 // Casebook: an offline-first, end-to-end encrypted casebook for counselling and mentoring records.
-// Layering (checked by Scripts/check-layering): Models < Crypto, Redaction < Storage < Sync, Export < Server < Apps.
+// Layering (checked by Scripts/check-layering): Models < Crypto, Redaction < Storage < Sync, Export < Server, UI < Apps.
 import PackageDescription
 
 // MARK: - Shared settings
@@ -73,6 +73,8 @@ let package = Package(
         ]),
         .systemLibrary(name: "CCasebookZlib", path: "Modules/CCasebookZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         module("CasebookExport", ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CCasebookZlib", zipFoundation, crypto, cryptoExtras]),
+        // The local web app (`casebook ui`, issue 14, ADR 0023): above Sync and Export, below the apps.
+        module("CasebookUI", ["CasebookModels", "CasebookCrypto", "CasebookRedaction", "CasebookStorage", hummingbird, logging]),
         module("CasebookTestSupport", ["CasebookModels", "CasebookCrypto", "CasebookStorage"]),
         // The real sync server on loopback for client tests, and the hostile-store decorator (ADR 0016).
         module("CasebookServerTestSupport", ["CasebookModels", "CasebookCrypto", "CasebookSync", "CasebookServer", configuration, logging,
@@ -81,7 +83,8 @@ let package = Package(
         // MARK: - Apps
         .executableTarget(
             name: "casebook",
-            dependencies: ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CasebookSync", "CasebookExport", argumentParser, logging],
+            dependencies: ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CasebookSync", "CasebookExport", "CasebookUI", argumentParser, logging,
+                           hummingbird],
             path: "Apps/casebook", swiftSettings: swiftSettings),
         .executableTarget(
             name: "casebook-server",
@@ -105,6 +108,7 @@ let package = Package(
             configuration, logging, asyncHTTPClient,
         ]),
         tests("CasebookExportTests", ["CasebookExport", "CasebookTestSupport"]),
+        tests("CasebookUITests", ["CasebookUI", "CasebookStorage", "CasebookCrypto", "CasebookRedaction", "CasebookTestSupport", hummingbirdTesting]),
         tests("CasebookEndToEndTests", ["CasebookTestSupport"]),
     ]
 )

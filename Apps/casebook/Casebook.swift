@@ -35,7 +35,7 @@ struct Casebook: AsyncParsableCommand {
             TrainingCommand.self, PolicyCommand.self, SettingsCommand.self,
             ClientCommand.self, ConsentCommand.self, SessionCommand.self,
             AuditCommand.self, RedactCommand.self, SarCommand.self, ExportCommand.self,
-            ConcernCommand.self, DiscloseCommand.self, RetentionCommand.self, EraseCommand.self,
+            ConcernCommand.self, DiscloseCommand.self, UICommand.self, RetentionCommand.self, EraseCommand.self,
             EnrolCommand.self, PersonCommand.self, DeviceCommand.self, GrantCommand.self, RevokeCommand.self, SyncCommand.self,
             RecoverCommand.self, StatusCommand.self, AgentCommand.self, BreachCommand.self,
             BackupCommand.self, RestoreCommand.self,

@@ -27,32 +27,9 @@ extension AsyncVaultCommand {
                 throw CasebookError(.invalidInput,
                     "this vault is standalone (created with 'casebook init'); sync needs a vault created with 'casebook enrol'")
             }
-            let url = try SyncSupport.serverURL(explicit: server, vault: vault)
-            // One login per working session: the unlock agent keeps the bearer token (ADR 0018).
-            let kept = UnlockAgent.token(vault: options.vaultPath, server: url)
-            let transport = try HTTPSyncTransport(baseURL: url, identity: vault.identity,
-                                                  security: try SyncSupport.transportSecurity(caCert: caCert, vault: vault),
-                                                  reusing: kept, notice: { Output.info("casebook: \($0)") })
-            defer {
-                if let current = transport.currentToken, current.token != kept?.token {
-                    UnlockAgent.keep(token: current.token, expiresAt: current.expiresAt, vault: options.vaultPath, server: url)
-                }
-            }
-            var configuration = SyncConfiguration()
-            if let timeout = SyncSupport.requestTimeout() { configuration.requestTimeout = timeout }
-            if let text = ProcessInfo.processInfo.environment["CASEBOOK_SYNC_ERASURE_LIMIT"] {
-                guard let limit = Int(text), limit >= 0 else {
-                    throw CasebookError(.invalidInput, "CASEBOOK_SYNC_ERASURE_LIMIT must be a whole number of cases (0 or more), not '\(text)'")
-                }
-                configuration.erasureLimit = limit
-            }
-            try configure(&configuration)
-            let client = SyncClient(vault: vault, transport: transport, configuration: configuration,
-                                    progress: SyncSupport.progressPrinter(json: options.json))
-            do {
+            try await SyncSupport.withClient(vault: vault, vaultPath: options.vaultPath, server: server, caCert: caCert,
+                                             json: options.json, configure: configure) { client in
                 try await run(vault: vault, client: client)
-            } catch let error as CasebookError where error.code == .offline {
-                throw SyncSupport.offline(vault)
             }
         }
     }
@@ -124,5 +101,41 @@ private final class LastShown: @unchecked Sendable {
         guard bucket > shown else { return false }
         shown = bucket
         return true
+    }
+}
+
+extension SyncSupport {
+    /// One sync client set up as every sync command sets it up (server URL, TLS, the agent's token,
+    /// timeouts, the erasure limit), for `body`; also used by `casebook ui`'s "Sync now" (ADR 0023).
+    static func withClient<T>(vault: Vault, vaultPath: String, server: String?, caCert: String?, json: Bool,
+                              configure: (inout SyncConfiguration) throws -> Void,
+                              _ body: (SyncClient) async throws -> T) async throws -> T {
+        let url = try SyncSupport.serverURL(explicit: server, vault: vault)
+        // One login per working session: the unlock agent keeps the bearer token (ADR 0018).
+        let kept = UnlockAgent.token(vault: vaultPath, server: url)
+        let transport = try HTTPSyncTransport(baseURL: url, identity: vault.identity,
+                                              security: try SyncSupport.transportSecurity(caCert: caCert, vault: vault),
+                                              reusing: kept, notice: { Output.info("casebook: \($0)") })
+        defer {
+            if let current = transport.currentToken, current.token != kept?.token {
+                UnlockAgent.keep(token: current.token, expiresAt: current.expiresAt, vault: vaultPath, server: url)
+            }
+        }
+        var configuration = SyncConfiguration()
+        if let timeout = SyncSupport.requestTimeout() { configuration.requestTimeout = timeout }
+        if let text = ProcessInfo.processInfo.environment["CASEBOOK_SYNC_ERASURE_LIMIT"] {
+            guard let limit = Int(text), limit >= 0 else {
+                throw CasebookError(.invalidInput, "CASEBOOK_SYNC_ERASURE_LIMIT must be a whole number of cases (0 or more), not '\(text)'")
+            }
+            configuration.erasureLimit = limit
+        }
+        try configure(&configuration)
+        let client = SyncClient(vault: vault, transport: transport, configuration: configuration,
+                                progress: SyncSupport.progressPrinter(json: json))
+        do {
+            return try await body(client)
+        } catch let error as CasebookError where error.code == .offline {
+            throw SyncSupport.offline(vault)
+        }
     }
 }
