@@ -1,6 +1,6 @@
 import CasebookModels
 import CasebookServerTestSupport
-import CasebookStorage
+@_spi(Testing) import CasebookStorage
 import CasebookSync
 import Foundation
 import Testing

@@ -47,7 +47,7 @@ struct ReleaseExtractTests {
         let disclosure = try vault.disclose(client: fixture.client, recipient: "Riverside Surgery", purpose: "care plan", basis: .consent,
                                             records: released)
         #expect(disclosure.status == .released)
-        let directory = try ScratchDirectory()
+        let directory = TemporaryDirectory("casebook-export")
         let url = directory.url.appendingPathComponent("extract.zip")
         let manifest = try extractor().write(from: vault, disclosure: disclosure, to: url)
 
@@ -96,7 +96,7 @@ struct ReleaseExtractTests {
         let pending = try vault.disclose(client: fixture.client, recipient: "Family court", purpose: "proceedings", basis: .courtOrder,
                                          reference: "ZE12C345", records: records)
         #expect(pending.status == .pendingApproval)
-        let directory = try ScratchDirectory()
+        let directory = TemporaryDirectory("casebook-export")
         let url = directory.url.appendingPathComponent("court.zip")
         #expect(throws: CasebookError.self) { try extractor().write(from: vault, disclosure: pending, to: url) }
         #expect(!FileManager.default.fileExists(atPath: url.path))
@@ -132,7 +132,7 @@ struct ReleaseExtractTests {
     func refusedReleaseLeavesNothing() throws {
         let fixture = try VaultFixture(role: .dsl)
         let vault = fixture.vault
-        let directory = try ScratchDirectory()
+        let directory = TemporaryDirectory("casebook-export")
         let before = try FileManager.default.contentsOfDirectory(atPath: directory.url.path)
         #expect(throws: CasebookError.self) {
             try vault.disclose(client: fixture.client, recipient: "Riverside Surgery", purpose: "care plan", basis: .consent)
