@@ -18,6 +18,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
 import Synchronization
 
 /// One request handed from libFuzzer's thread to the test client's task.
