@@ -14,6 +14,8 @@ struct ZipDirectoryEntry {
     var versionMadeBy: UInt16
     var externalAttributes: UInt32
     var extra: [UInt8]
+    /// CRC-32 of the uncompressed data, as the central directory states it.
+    var crc32: UInt32 = 0
 
     var isEncrypted: Bool { flags & ZipRecord.flagEncrypted != 0 }
 
@@ -58,7 +60,7 @@ enum ZipDirectory {
             let flags = try reader.u16()
             let method = try reader.u16()
             _ = try reader.u32()  // time, date
-            _ = try reader.u32()  // CRC-32
+            let crc = try reader.u32()
             let compressed = Int(try reader.u32())
             let uncompressed = Int(try reader.u32())
             let nameLength = Int(try reader.u16())
@@ -78,7 +80,7 @@ enum ZipDirectory {
             result.append(
                 ZipDirectoryEntry(
                     path: path, flags: flags, method: method, compressedSize: compressed, uncompressedSize: uncompressed,
-                    localHeaderOffset: local, versionMadeBy: madeBy, externalAttributes: external, extra: extra))
+                    localHeaderOffset: local, versionMadeBy: madeBy, externalAttributes: external, extra: extra, crc32: crc))
         }
         return result
     }
