@@ -124,5 +124,9 @@ if Context.environment["CASEBOOK_FUZZ"] == "1" {
         fuzzTarget("fuzz-models", ["CasebookModels"]),
         fuzzTarget("fuzz-redaction", ["CasebookRedaction"]),
         fuzzTarget("fuzz-crypto", ["CasebookModels", "CasebookCrypto", crypto]),
+        fuzzTarget("fuzz-sync", ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookSync"]),
+        fuzzTarget("fuzz-export", ["CasebookExport"]),
+        fuzzTarget("fuzz-server", ["CasebookModels", "CasebookCrypto", "CasebookSync", "CasebookServer", hummingbird, hummingbirdTesting,
+                                   configuration, logging, crypto]),
     ]
 }

@@ -4,7 +4,7 @@ import CCasebookZlib
 import Foundation
 
 /// Raw deflate and a size-capped inflate, on system zlib (`windowBits = -15`), for the entries
-/// of a WinZip AES bundle (plain bundles go through ZIPFoundation, which also uses zlib).
+/// of every bundle (the verifier reads plain bundles with it too, not with ZIPFoundation).
 enum RawDeflate {
     /// Compresses `data` as one raw deflate stream (level 6).
     static func deflate(_ data: Data) throws(ExportError) -> Data {
@@ -29,6 +29,13 @@ enum RawDeflate {
         guard status == Z_STREAM_END else { throw ExportError(.compressionFailure, "zlib deflate failed (\(status))") }
         output.count = produced
         return output
+    }
+
+    /// CRC-32 (ISO 3309, as zip uses it) of `data`, through zlib.
+    static func crc32(_ data: Data) -> UInt32 {
+        data.withUnsafeBytes { buffer in
+            UInt32(CCasebookZlib.crc32(0, buffer.bindMemory(to: Bytef.self).baseAddress, uInt(buffer.count)))
+        }
     }
 
     /// Inflates one raw deflate stream, failing with `.expansionLimitExceeded` as soon as the output

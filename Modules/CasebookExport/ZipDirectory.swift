@@ -14,6 +14,8 @@ struct ZipDirectoryEntry {
     var versionMadeBy: UInt16
     var externalAttributes: UInt32
     var extra: [UInt8]
+    /// CRC-32 of the uncompressed data, as the central directory states it.
+    var crc32: UInt32 = 0
 
     var isEncrypted: Bool { flags & ZipRecord.flagEncrypted != 0 }
 
@@ -58,7 +60,7 @@ enum ZipDirectory {
             let flags = try reader.u16()
             let method = try reader.u16()
             _ = try reader.u32()  // time, date
-            _ = try reader.u32()  // CRC-32
+            let crc = try reader.u32()
             let compressed = Int(try reader.u32())
             let uncompressed = Int(try reader.u32())
             let nameLength = Int(try reader.u16())
@@ -74,12 +76,29 @@ enum ZipDirectory {
             guard let path = String(validating: name, as: UTF8.self) else {
                 throw ExportError(.unsafePath, "an entry name is not valid UTF-8")
             }
+            try checkFraming(bytes, localHeaderOffset: local, compressedSize: compressed, centralDirectoryOffset: offset)
             result.append(
                 ZipDirectoryEntry(
                     path: path, flags: flags, method: method, compressedSize: compressed, uncompressedSize: uncompressed,
-                    localHeaderOffset: local, versionMadeBy: madeBy, externalAttributes: external, extra: extra))
+                    localHeaderOffset: local, versionMadeBy: madeBy, externalAttributes: external, extra: extra, crc32: crc))
         }
         return result
+    }
+
+    /// An entry's local header, name, extra field and data lie inside the archive, before the
+    /// central directory. ZIPFoundation's in-memory reader (used for plain bundles) traps on an
+    /// offset past the end instead of throwing (found by `fuzz-export`, docs/fuzzing.md).
+    static func checkFraming(_ bytes: [UInt8], localHeaderOffset local: Int, compressedSize: Int,
+                             centralDirectoryOffset: Int) throws(ExportError) {
+        let fixed = 30  // the local header's fixed part; its name and extra lengths are at 26 and 28
+        guard local >= 0, local + fixed <= centralDirectoryOffset else {
+            throw ExportError(.notAnArchive, "an entry's local header is out of bounds")
+        }
+        let nameLength = Int(bytes[local + 26]) | Int(bytes[local + 27]) << 8
+        let extraLength = Int(bytes[local + 28]) | Int(bytes[local + 29]) << 8
+        guard local + fixed + nameLength + extraLength + compressedSize <= centralDirectoryOffset else {
+            throw ExportError(.notAnArchive, "an entry's data is out of bounds")
+        }
     }
 
     /// Offset of the end-of-central-directory record, searched backwards over the last 64 KiB + 22 bytes.

@@ -183,6 +183,24 @@ struct HostileArchiveTests {
         #expect(BundleVerifier(limits: BundleLimits(maxEntries: 10)).verify(archive: zip).codes == [.expansionLimitExceeded])
     }
 
+    /// Found by `fuzz-export` (docs/fuzzing.md): a central directory whose local-header offset lies
+    /// past the end of the archive made ZIPFoundation's in-memory reader trap ("Range requires
+    /// lowerBound <= upperBound"), crashing `export verify`. Refused before ZIPFoundation reads it.
+    @Test("a local header offset past the end of the archive")
+    func localHeaderPastTheEnd() throws {
+        let crash = try #require(Data(base64Encoded:
+            "UEsDBBQAAAAIALqCg13+ZjSMFwAAABUAAAANAAAAbWFuaWZlc3QuanNvbqtWSssvyk0siS9LLSrOzM9TsjKs5QIAUEsDBBQA" +
+            "AAAIALqCg10pu0wNBAAAAAIAAAAMAAAAcmVjb3Jkcy5qc29ui44FAFBLAQIUAxQAAAAIALqCg13+ZjSMFwAAABUAAAANAAAA" +
+            "AAAAAAAAAACAAQD4AABtYW5pZmVzdC5qc29uUEsBAhQDFAAAAAgAXYJMuruDKQ0EAAAAAgAAAAwAAAAAAAAAAAAAAIABQgAA" +
+            "AHJlY29yZHMuanNvblBLBQYAAAAAAgACAHUAAABwAAAAAAA="))
+        #expect(BundleVerifier().verify(archive: crash).codes == [.notAnArchive])
+        // The same shape built on purpose: every entry's offset moved past the central directory.
+        var bytes = [UInt8](try Fixture.zip([("a.txt", Data("x".utf8))]))
+        let central = try #require((0..<(bytes.count - 4)).first { bytes[$0..<($0 + 4)].elementsEqual([0x50, 0x4B, 0x01, 0x02]) })
+        bytes[central + 42] = 0xF0; bytes[central + 43] = 0xFF
+        #expect(BundleVerifier().verify(archive: Data(bytes)).codes == [.notAnArchive])
+    }
+
     @Test("not a zip at all")
     func notAZip() {
         #expect(BundleVerifier().verify(archive: Data("hello".utf8)).codes == [.notAnArchive])

@@ -42,6 +42,15 @@ struct StoreConformanceTests {
             // Only admins invite.
             let invite = InviteRequest(person: .random(), role: .admin, type: .staff, codeHash: Data(repeating: 1, count: 32))
             #expect(try await api.send(.post, SyncAPI.Path.people, token: practitioner.token, json: invite).status == .forbidden)
+
+            // A second invitation under a code hash already issued is a conflict (409), never a
+            // storage failure (it was a 500 on SQLite and PostgreSQL: found by fuzz-server).
+            #expect(try await api.send(.post, SyncAPI.Path.people, token: admin.token, json: invite).status == .created)
+            let twin = InviteRequest(person: .random(), role: .practitioner, type: .staff, codeHash: invite.codeHash)
+            let refused = try await api.send(.post, SyncAPI.Path.people, token: admin.token, json: twin)
+            #expect(refused.status == .conflict)
+            #expect(try api.decode(APIErrorBody.self, refused).error == "conflict")
+            #expect(try await api.send(.post, SyncAPI.Path.people, token: admin.token, json: invite).status == .conflict)
         }
     }
 

@@ -95,6 +95,7 @@ public final class InMemoryServerStore: ServerStore {
     public func insertPerson(_ person: StoredPerson) async throws {
         try state.withLock { s throws(CasebookError) in
             guard s.people[person.record.id] == nil else { throw CasebookError(.conflict, "person \(person.record.id) already exists") }
+            if let hash = person.codeHash, s.people.values.contains(where: { $0.codeHash == hash }) { throw StoreConflict.duplicateCode }
             s.people[person.record.id] = person
         }
     }

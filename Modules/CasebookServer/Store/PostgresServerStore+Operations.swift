@@ -408,9 +408,14 @@ extension PostgresServerStore {
         let r = person.record
         let rows = try await conn.query("""
             INSERT INTO people (\(unescaped: personColumns)) VALUES (\(r.id.rawValue), \(r.role.rawValue), \(r.type.rawValue), \(r.active),
-            \(r.pending), \(person.codeHash), \(person.codeExpires.map(millis))) ON CONFLICT (id) DO NOTHING RETURNING 1
+            \(r.pending), \(person.codeHash), \(person.codeExpires.map(millis))) ON CONFLICT DO NOTHING RETURNING 1
             """, logger: logger)
-        guard try await first(rows, Int32.self) != nil else { throw CasebookError(.conflict, "person \(r.id) already exists") }
+        // Nothing inserted: the id or the code hash (UNIQUE) is taken; a duplicate hash was a 500 (found by fuzz-server).
+        guard try await first(rows, Int32.self) != nil else {
+            let existing = try await conn.query("SELECT 1 FROM people WHERE id = \(r.id.rawValue)", logger: logger)
+            if try await first(existing, Int32.self) != nil { throw CasebookError(.conflict, "person \(r.id) already exists") }
+            throw StoreConflict.duplicateCode
+        }
     }
 
     static func person(_ row: PersonRow) -> StoredPerson {

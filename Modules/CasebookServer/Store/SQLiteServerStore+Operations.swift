@@ -339,6 +339,11 @@ extension SQLiteServerStore {
         if try Int.fetchOne(db, sql: "SELECT 1 FROM people WHERE id = ?", arguments: [person.record.id.rawValue]) != nil {
             throw CasebookError(.conflict, "person \(person.record.id) already exists")
         }
+        // A second invitation under one code hash would make enrolment ambiguous (and broke the
+        // UNIQUE index as a 500: found by fuzz-server, docs/fuzzing.md).
+        if let hash = person.codeHash, try Int.fetchOne(db, sql: "SELECT 1 FROM people WHERE code_hash = ?", arguments: [hash]) != nil {
+            throw StoreConflict.duplicateCode
+        }
         try db.execute(sql: """
             INSERT INTO people (id, role, type, active, pending, code_hash, code_expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [person.record.id.rawValue, person.record.role.rawValue, person.record.type.rawValue,

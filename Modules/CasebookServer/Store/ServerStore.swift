@@ -34,6 +34,12 @@ public struct IncomingRevision: Sendable {
 }
 
 /// What the store decided for one pushed revision.
+/// Conflicts every store reports in the same words.
+enum StoreConflict {
+    /// `insertPerson` with a code hash another person already holds: enrolment would be ambiguous.
+    static let duplicateCode = CasebookError(.conflict, "an invitation with this enrolment code already exists; generate a new code")
+}
+
 public enum PushOutcome: Sendable, Hashable {
     case accepted(seq: Int64)
     case rejected(code: CasebookError.Code, message: String)
