@@ -90,9 +90,16 @@ extension Vault {
         let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let rows = try Row.fetchAll(db, sql: "SELECT id, header, ciphertext, signature FROM revisions \(filter) ORDER BY local_seq",
                                     arguments: arguments)
-        return try rows.map { row throws(CasebookError) in
-            try SealedRevision(headerBytes: row["header"], ciphertext: row["ciphertext"], signature: row["signature"],
-                               claimedID: RevisionID(rawValue: row["id"]))
+        return try rows.compactMap { row throws(CasebookError) -> SealedRevision? in
+            let sealed = try SealedRevision(headerBytes: row["header"], ciphertext: row["ciphertext"], signature: row["signature"],
+                                            claimedID: RevisionID(rawValue: row["id"]))
+            // The clear columns are only an index. A row whose sealed header says otherwise (a vault
+            // file edited to move a revision to another client or relabel its type) is not what was
+            // asked for, and is never shown as such (StoredRevisionTamperTests).
+            if let caseID, sealed.header.caseID != caseID { return nil }
+            if let type, sealed.header.recordType != type { return nil }
+            if let recordID, sealed.header.recordID != recordID { return nil }
+            return sealed
         }
     }
 
