@@ -17,6 +17,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Measured no-op syncs per replica size in the sync suite.")
     var noOpRuns = 41
 
+    @Option(help: "Minutes the soak suite runs (200 clients syncing every 4 s; not part of the default suites).")
+    var soakMinutes = 10
+
     func run() async throws {
         let all = ["vault", "redaction", "export", "sync", "server"]
         let chosen = suites.isEmpty ? all : suites
@@ -30,7 +33,8 @@ struct Bench: AsyncParsableCommand {
                 let lines = try await runSyncBenchmark(revisions: syncRevisions, noOpRuns: noOpRuns, progress: { FileHandle.standardError.write(Data(("  " + $0 + "\n").utf8)) })
                 lines.forEach { print($0) }
             case "server": try await runServerBenchmark().forEach { print($0) }
-            default: throw ValidationError("unknown suite '\(suite)'; choose from \(all.joined(separator: ", "))")
+            case "soak": try await runServerBenchmark(pacedRounds: max(1, soakMinutes * 15), soak: true).forEach { print($0) }
+            default: throw ValidationError("unknown suite '\(suite)'; choose from \(all.joined(separator: ", ")), soak")
             }
         }
     }

@@ -29,9 +29,12 @@ import NIOFoundationEssentialsCompat
 ///   200 practitioners syncing through a busy hour would (200 / 4 s = 50 syncs/s, 100 requests/s).
 ///   Latency is measured from each round's *scheduled* start, so a server that falls behind shows
 ///   it (no coordinated omission).
+///
+/// `soak: true` runs only the paced load, for `pacedRounds` rounds (150 rounds of 4 s = 10 minutes),
+/// on SQLite (the embedded default), and reports the process's resident memory before and after.
 func runServerBenchmark(clients: Int = 200, revisionsPerPush: Int = 5, rounds: Int = 3,
                         pacedRounds: Int = 6, pace: Duration = .seconds(4),
-                        timeLimit: Duration = .seconds(120)) async throws -> [String] {
+                        timeLimit: Duration = .seconds(120), soak: Bool = false) async throws -> [String] {
     var logger = Logger(label: "casebook-bench")
     logger.logLevel = .error
     var lines: [String] = ["server: \(clients) concurrent clients, push \(revisionsPerPush) + pull per round (one login per client, token reused); "
@@ -41,7 +44,10 @@ func runServerBenchmark(clients: Int = 200, revisionsPerPush: Int = 5, rounds: I
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     stores.append(("sqlite", "sqlite:" + dir.appendingPathComponent("server.db").path))
-    if let base = ProcessInfo.processInfo.environment["CASEBOOK_TEST_POSTGRES_URL"] {
+    if soak {
+        lines[0] = "server soak: \(clients) clients, each pushing \(revisionsPerPush) + pulling once every \(pace.milliseconds / 1000) s for "
+            + "\(pacedRounds) rounds (\(String(format: "%.1f", Double(pacedRounds) * pace.milliseconds / 60_000)) minutes), SQLite"
+    } else if let base = ProcessInfo.processInfo.environment["CASEBOOK_TEST_POSTGRES_URL"] {
         stores.append(("postgres", try await freshPostgresDatabase(base: base, logger: logger)))
     } else {
         lines.append("postgres: skipped (set CASEBOOK_TEST_POSTGRES_URL, e.g. eval \"$(Scripts/postgres-test-server start)\")")
@@ -51,7 +57,8 @@ func runServerBenchmark(clients: Int = 200, revisionsPerPush: Int = 5, rounds: I
     defer { _ = http.shutdown() }
     for (name, url) in stores {
         lines += try await benchmarkStore(name: name, url: url, http: http, clients: clients, revisionsPerPush: revisionsPerPush,
-                                          rounds: rounds, pacedRounds: pacedRounds, pace: pace, timeLimit: timeLimit, logger: logger)
+                                          rounds: rounds, pacedRounds: pacedRounds, pace: pace,
+                                          timeLimit: soak ? pace * pacedRounds + .seconds(120) : timeLimit, soak: soak, logger: logger)
     }
     return lines
 }
@@ -62,7 +69,7 @@ private func freshPostgresDatabase(base: String, logger: Logger) async throws ->
 }
 
 private func benchmarkStore(name: String, url: String, http: HTTPClient, clients: Int, revisionsPerPush: Int, rounds: Int,
-                            pacedRounds: Int, pace: Duration, timeLimit: Duration, logger: Logger) async throws -> [String] {
+                            pacedRounds: Int, pace: Duration, timeLimit: Duration, soak: Bool, logger: Logger) async throws -> [String] {
     let (admin, code) = try await withServerStore(url: url, logger: logger) { store in
         try await initialiseOrganisation(store: store, name: "Bench")
     }
@@ -103,8 +110,10 @@ private func benchmarkStore(name: String, url: String, http: HTTPClient, clients
 
         // Measured, in four passes on the same server: the baseline and the sync rounds, closed loop then paced.
         var lines: [String] = []
-        let phases: [(LoadShape, Bool)] = [(.saturation(rounds: rounds), true), (.saturation(rounds: rounds), false),
-                                          (.paced(rounds: pacedRounds, every: pace), true), (.paced(rounds: pacedRounds, every: pace), false)]
+        let phases: [(LoadShape, Bool)] = soak ? [(.paced(rounds: pacedRounds, every: pace), false)]
+            : [(.saturation(rounds: rounds), true), (.saturation(rounds: rounds), false),
+               (.paced(rounds: pacedRounds, every: pace), true), (.paced(rounds: pacedRounds, every: pace), false)]
+        if soak { lines.append("  \(name) soak start: resident memory \(residentMemory()) (whole process: server and 200 clients)") }
         var baselineP99: [String: Double] = [:]
         for (shape, isBaseline) in phases {
             let stats = await runLoad(api: api, members: members, shape: shape, baseline: isBaseline,
@@ -130,6 +139,7 @@ private func benchmarkStore(name: String, url: String, http: HTTPClient, clients
                 lines.append(line)
             }
         }
+        if soak { lines.append("  \(name) soak end: resident memory \(residentMemory()), peak \(residentMemory(field: "VmHWM:"))") }
         await group.triggerGracefulShutdown()
         return lines
     }
@@ -232,6 +242,15 @@ private func runLoad(api: BenchClient, members: [DeviceIdentity], shape: LoadSha
 }
 
 private func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+
+/// This process's resident memory from /proc/self/status ("VmRSS:" now, "VmHWM:" peak), in MiB.
+private func residentMemory(field: String = "VmRSS:") -> String {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
+        let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return "unknown" }
+    return String(format: "%.0f MiB", kib / 1024)
+}
 
 private struct BenchClient: Sendable {
     let http: HTTPClient
