@@ -9,21 +9,7 @@ import NIOCore
 /// Swift function keeps escaping in one reviewed place).
 enum HTML {
     /// Escapes text for HTML element content and double-quoted attribute values.
-    static func e(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    static func e(_ text: String) -> String { HTMLText.escape(text) }
 
     static let style = """
         body{font-family:system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
