@@ -73,9 +73,11 @@ enum AddressDetector {
     /// "Bakehouse", "Coachhouse", "Tollhouse": a word ending in "house" names a building.
     static func isHouseCompound(_ ctx: ScanContext, _ t: Token) -> Bool {
         guard t.length >= 8, !t.isPossessive else { return false }
-        let tail: [UInt32] = [0x68, 0x6F, 0x75, 0x73, 0x65]  // "house"
-        return ctx.s[(t.end - 5)..<t.end].map(lowerScalar).elementsEqual(tail)
+        return ctx.endsWith(t, Self.houseTail)
     }
+    static let houseTail = Array("house".unicodeScalars.map(\.value))
+    static let gateTail = Array("gate".unicodeScalars.map(\.value))
+    static let wayTail = Array("way".unicodeScalars.map(\.value))
 
     static let welshStreetWords = Set(["heol", "ffordd", "stryd", "lon", "lôn", "rhodfa", "cilgant"].map { WordHasher.hash($0) })
     static let welshArticles = Set(["y", "yr", "'r"].map { WordHasher.hash($0) })
@@ -94,8 +96,7 @@ enum AddressDetector {
     /// "Walmgate", "Kingsway", "Broadway": a capitalised word ending in "gate" or "way", after a house number.
     static func isCompoundStreet(_ ctx: ScanContext, _ t: Token) -> Bool {
         guard t.kind == .word, t.isCapitalised, !t.claimed, !t.newlineBefore, t.length >= 7, !t.isPossessive else { return false }
-        let tail = ctx.s[(t.end - 4)..<t.end].map(lowerScalar)
-        return tail.elementsEqual([0x67, 0x61, 0x74, 0x65]) || tail.suffix(3).elementsEqual([0x77, 0x61, 0x79])
+        return ctx.endsWith(t, Self.gateTail) || ctx.endsWith(t, Self.wayTail)
     }
 
     /// 2–4 capitalised words ending in a building or street word ("Daisy Bank Caravan Site") ("Kielder House", "Marigold Court"); returns the last.

@@ -193,8 +193,7 @@ enum NameDetector {
                                             "phenidate", "amfetamine", "oxacin", "tropin"].map { $0.unicodeScalars.map(\.value) }
     static func isMedicineName(_ ctx: ScanContext, _ t: Token) -> Bool {
         guard t.length >= 7 else { return false }
-        let w = ctx.s[t.start..<t.end].map(lowerScalar)
-        return medicineStems.contains { stem in w.count > stem.count + 2 && w.suffix(stem.count).elementsEqual(stem) }
+        return medicineStems.contains { stem in t.end - t.start > stem.count + 2 && ctx.endsWith(t, stem) }
     }
 
     /// "StepChange", "PlayStation", "YouTube": a capital inside the word, other than the name

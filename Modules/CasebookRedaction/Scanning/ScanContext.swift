@@ -96,6 +96,17 @@ struct ScanContext {
     }
 
     /// The scalars of token `i` as an array of lower-cased ASCII bytes (small tokens only).
+    /// Whether token `t`, lower-cased, ends with `suffix` (lower-case scalars); allocates nothing.
+    func endsWith(_ t: Token, _ suffix: [UInt32]) -> Bool {
+        guard t.end - t.start >= suffix.count else { return false }
+        var k = t.end - suffix.count
+        for c in suffix {
+            if lowerScalar(s[k]) != c { return false }
+            k += 1
+        }
+        return true
+    }
+
     func lowerASCII(_ i: Int) -> [UInt8] {
         let t = tokens[i]
         var out: [UInt8] = []
