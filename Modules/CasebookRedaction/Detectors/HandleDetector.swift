@@ -9,7 +9,7 @@ enum HandleDetector {
             defer { i += 1 }
             // A platform word, or "account"/"username" with a comma ("their art account, riv_draws").
             let platform = ctx.tokens[i].flags.contains(.platform)
-            guard platform || Self.accountWords.contains(ctx.tokens[i].hash) else { continue }
+            guard platform || ctx.tokens[i].flags.contains(.accountWord) else { continue }
             var j = i + 1
             var hops = 0
             while j < ctx.tokens.count, hops < 3 {
@@ -49,7 +49,6 @@ enum HandleDetector {
         detectAnywhere(&ctx)
     }
 
-    static let accountWords = Set(["account", "accounts", "username", "handle", "profile"].map { WordHasher.hash($0) })
     static let underscoreHash = WordHasher.hash("underscore")
 
     /// "riv underscore draws": words joined by a spelled-out underscore; returns the last token.
@@ -82,7 +81,9 @@ enum HandleDetector {
                     break
                 }
             }
-            if !underscore { underscore = ctx.s[t.start..<ctx.tokens[end].end].dropFirst().dropLast().contains(0x5F) }
+            if !underscore, ctx.tokens[i...end].contains(where: \.hasUnderscore) {
+                underscore = ctx.s[t.start..<ctx.tokens[end].end].dropFirst().dropLast().contains(0x5F)
+            }
             if underscore, ctx.s[t.start..<ctx.tokens[end].end].contains(where: isASCIILetter) {
                 ctx.claimTokens(i, end, .handle, .context, 0.7)
             } else if t.kind == .word, let e = spelledHandle(ctx, i), i == 0 || !ctx.tokens[i - 1].isPunct(0x40) {

@@ -126,7 +126,6 @@ enum NameDetector {
     }
 
     static let fromHash = WordHasher.hash("from")
-    static let articles: Set<UInt64> = [WordHasher.hash("the"), WordHasher.hash("a"), WordHasher.hash("an")]
     static let prefixes = ["re", "un", "pre", "mis", "dis", "non", "over", "out", "under", "sub", "co", "super", "micro", "mega"]
     static let suffixes = ["s", "es", "ed", "d", "ing", "er", "ers", "ly", "ness", "less", "ful"]
 
@@ -391,7 +390,7 @@ enum NameDetector {
                     return .yes(.context, 0.5)
                 }
                 // People do not take an article: "the Windrush generation", "a Supervet episode".
-                if let p = prev, p.kind == .word, Self.articles.contains(p.hash), !nextIsStrongVerb { return .no }
+                if let p = prev, p.kind == .word, p.flags.contains(.article), !nextIsStrongVerb { return .no }
                 if nextFlags.contains(.orgSuffix) || nextFlags.contains(.streetSuffix) { return .no }
                 // A capital in mid-sentence is a proper noun, but only a person-shaped slot makes it a
                 // name: "with X", "told X", "X said", "X's", "spoke to X" (not "loves Lego", "in Leeds").
@@ -422,7 +421,7 @@ enum NameDetector {
         //    says…") or a relation in brackets ("Bear (her boyfriend)"), not after an article ("the Council said").
         if cap && !t.isAllCaps && t.letters >= 3 && f.contains(.englishWord)
             && f.isDisjoint(with: [.place, .properWord, .month, .weekday, .roleWord, .orgSuffix, .streetSuffix, .platform, .title, .relation, .personVerb])
-            && !isCamelCaseBrand(ctx, i) && !(ctx.token(i - 1).map { $0.kind == .word && Self.articles.contains($0.hash) } ?? false)
+            && !isCamelCaseBrand(ctx, i) && !(ctx.token(i - 1).map { $0.kind == .word && $0.flags.contains(.article) } ?? false)
             && !Self.quantifiers.contains(t.hash) && !isEnglishPlural(ctx, t)
             && (nextIsStrongVerb && !t.isPossessive && next.map({ Self.personSpeechVerbs.contains($0.hash) }) == true || roleInBrackets(ctx, i))
         {

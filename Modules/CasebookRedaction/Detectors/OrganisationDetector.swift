@@ -2,15 +2,12 @@
 // word ("St Mary's Primary", "Oakfield Academy", "Bristol Royal Infirmary"), and "University of X".
 
 enum OrganisationDetector {
-    /// Welsh organisation words that come first: "Ysgol Bro Taf", "Capel Bethel", "Canolfan Soar".
-    static let leadingWords = Set(["ysgol", "capel", "eglwys", "canolfan", "coleg", "meithrinfa"].map { WordHasher.hash($0) })
-
     static func detect(_ ctx: inout ScanContext) {
         var i = 0
         while i < ctx.tokens.count {
             let t = ctx.tokens[i]
             guard !t.claimed, t.kind == .word, t.isCapitalised else { i += 1; continue }
-            if leadingWords.contains(t.hash) {
+            if t.flags.contains(.welshOrgLead) {  // "Ysgol Bro Taf", "Capel Bethel", "Canolfan Soar"
                 var j = i
                 while let u = ctx.token(j + 1), u.kind == .word, u.isCapitalised, !u.claimed, !u.newlineBefore, j - i < 3 { j += 1 }
                 if j > i {

@@ -129,17 +129,19 @@ public enum PhoneDetector {
     static func spelledNumbers(_ ctx: inout ScanContext) {
         var i = 0
         while i < ctx.tokens.count {
+            // Only a digit word or "double"/"triple" starts a number read out.
+            guard ctx.tokens[i].kind == .word, !ctx.tokens[i].flags.isDisjoint(with: [.digitWord, .repeatWord]) else { i += 1; continue }
             var j = i
             var digits: [UInt8] = []
             var repeatNext = 1
             var last = -1
             while let t = ctx.token(j), !t.claimed {
-                if t.kind == .word, let d = digitWords[t.hash] {
+                if t.kind == .word, t.flags.contains(.digitWord), let d = digitWords[t.hash] {
                     if t.length == 1 && digits.isEmpty { break }  // a lone "o" does not start a number
                     digits += [UInt8](repeating: UInt8(d), count: repeatNext)
                     repeatNext = 1
                     last = j
-                } else if t.kind == .word, let r = repeatWords[t.hash], !digits.isEmpty || j == i {
+                } else if t.kind == .word, t.flags.contains(.repeatWord), let r = repeatWords[t.hash], !digits.isEmpty || j == i {
                     repeatNext = r
                 } else if t.kind == .number, t.digits <= 4, !digits.isEmpty {
                     for c in ctx.s[t.start..<t.end] { digits.append(UInt8(c - 0x30)) }

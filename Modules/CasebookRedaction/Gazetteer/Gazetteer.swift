@@ -66,6 +66,16 @@ struct WordFlags: OptionSet, Sendable {
     static let mailProvider = WordFlags(rawValue: 1 << 48)
     /// Verbs of reading, watching and playing: a capitalised run after one is a title ("reading Harry Potter").
     static let mediaVerb = WordFlags(rawValue: 1 << 49)
+    /// Digit words and "double"/"triple" for numbers read out ("oh seven double two"): the flag
+    /// gates the detector's value lookup, so an ordinary word costs no dictionary probe.
+    static let digitWord = WordFlags(rawValue: 1 << 50)
+    static let repeatWord = WordFlags(rawValue: 1 << 51)
+    /// "account", "username", "handle": a handle may follow, as after a platform name.
+    static let accountWord = WordFlags(rawValue: 1 << 52)
+    /// "the", "a", "an".
+    static let article = WordFlags(rawValue: 1 << 53)
+    /// Welsh organisation words that come first: "Ysgol Bro Taf", "Capel Bethel".
+    static let welshOrgLead = WordFlags(rawValue: 1 << 54)
 
     /// Flags that say something about the word other than "it is in the English dictionary".
     static let known: WordFlags = WordFlags(rawValue: (1 << 17) - 1)
@@ -111,6 +121,11 @@ struct Lexicon: Sendable {
         add("club group team society squad", .groupWord)
         add("mood score scored scores rated rating rate scale level levels gad phq core sleep pain anxiety marks", .scaleWord)
         add("gmail googlemail hotmail yahoo ymail outlook icloud btinternet aol protonmail proton msn sky virginmedia talktalk", .mailProvider)
+        add("oh o zero nought one two three four five six seven eight nine", .digitWord)
+        add("double triple treble", .repeatWord)
+        add("account accounts username handle profile", .accountWord)
+        add("the a an", .article)
+        add("ysgol capel eglwys canolfan coleg meithrinfa", .welshOrgLead)
         add("reading read reads watched watching watch watches playing played plays play listening listens listened", .mediaVerb)
         // Contractions of "I" and languages/nationalities missing from the common words: never names.
         // Words of the work that are capitalised but name nobody: exam boards, festivals, children's

@@ -45,6 +45,8 @@ struct Token {
     var spaceBefore: Bool { get { bit(4) } set { set(4, newValue) } }
     /// Set once a detector has claimed this token: later detectors skip it.
     var claimed: Bool { get { bit(5) } set { set(5, newValue) } }
+    /// The word holds an "_" (the tokenizer keeps it inside words): lets handle checks skip the scalars.
+    var hasUnderscore: Bool { get { bit(6) } set { set(6, newValue) } }
 
     var length: Int { end - start }
     @inline(__always) func isPunct(_ c: UInt32) -> Bool { kind == .punct && scalar == c }

@@ -95,6 +95,7 @@ enum Tokenizer {
         var h = WordHasher()
         var i = start
         var digits = 0, letters = 0, uppers = 0
+        var underscore = false
         var possessiveAt = -1
         while i < n {
             let c = s[i]
@@ -109,7 +110,7 @@ enum Tokenizer {
                     continue
                 }
                 if c &- 48 < 10 || c == 0x5F {
-                    if c != 0x5F { digits += 1 } else { letters += 1 }
+                    if c != 0x5F { digits += 1 } else { letters += 1; underscore = true }
                     h.addLowerASCII(c)
                     i += 1
                     continue
@@ -144,6 +145,7 @@ enum Tokenizer {
         t.isPossessive = possessiveAt >= 0
         t.isCapitalised = isUpperLetter(s[start])
         t.isAllCaps = letters >= 2 && uppers == letters
+        t.hasUnderscore = underscore
         return t
     }
 }
