@@ -30,36 +30,34 @@ extension Vault {
     public func erase(client id: ClientID) throws(CasebookError) -> DestructionCertificate {
         guard id != .organisation else { throw CasebookError(.invalidInput, "the organisation case cannot be erased") }
         let certificate: DestructionCertificate
-        do {
-            certificate = try pool.write { db -> DestructionCertificate in
-                try requireRole(db, [.admin, .dsl], to: "erase a client's records")
-                try requireCaseAccess(db, id)
-                _ = try client(db, id)
-                let holds = try retentionHolds(db, client: id).filter(\.isActive)
-                if !holds.isEmpty {
-                    let reasons = Set(holds.map(\.reason.rawValue)).sorted().joined(separator: ", ")
-                    throw CasebookError(.releaseRefused,
-                        "erasure refused: client \(id) is under a retention hold (\(reasons)); lift it with 'casebook retention lift-hold HOLD' first")
-                }
-                let unresolved = try concernViews(db, client: id).filter { $0.concern.status != .closed }
-                if !unresolved.isEmpty {
-                    throw CasebookError(.releaseRefused,
-                        "erasure refused: client \(id) has \(unresolved.count) safeguarding concern(s) not closed; the DSL must close them first")
-                }
-                let certificateID = RecordID.random()
-                let (revisions, keys, _) = try shred(db, id, certificate: certificateID)
-                let serverConfigured = try Meta.get(db, .server) != nil
-                let made = DestructionCertificate(id: certificateID, caseID: id, erasedOn: clock.today, erasedBy: person, device: device,
-                                                         revisionsDestroyed: revisions, wrappedKeysDestroyed: keys,
-                                                         serverErasurePending: serverConfigured)
-                try db.execute(sql: "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
-                               arguments: [Self.pendingErasurePrefix + id.rawValue, made.id.rawValue])
-                try commit(db, [.init(record: made.id, type: .destructionCertificate, caseID: .organisation,
-                                      fields: try FieldCoding.fields(of: made))], action: .create)
-                try appendAudit(db, action: .erase, recordType: .client, recordID: id.clientRecordID, caseID: id)
-                return made
+        certificate = try write("erasing a client") { db -> DestructionCertificate in
+            try requireRole(db, [.admin, .dsl], to: "erase a client's records")
+            try requireCaseAccess(db, id)
+            _ = try client(db, id)
+            let holds = try retentionHolds(db, client: id).filter(\.isActive)
+            if !holds.isEmpty {
+                let reasons = Set(holds.map(\.reason.rawValue)).sorted().joined(separator: ", ")
+                throw CasebookError(.releaseRefused,
+                    "erasure refused: client \(id) is under a retention hold (\(reasons)); lift it with 'casebook retention lift-hold HOLD' first")
             }
-        } catch { throw storageError(error, "erasing a client") }
+            let unresolved = try concernViews(db, client: id).filter { $0.concern.status != .closed }
+            if !unresolved.isEmpty {
+                throw CasebookError(.releaseRefused,
+                    "erasure refused: client \(id) has \(unresolved.count) safeguarding concern(s) not closed; the DSL must close them first")
+            }
+            let certificateID = RecordID.random()
+            let (revisions, keys, _) = try shred(db, id, certificate: certificateID)
+            let serverConfigured = try Meta.get(db, .server) != nil
+            let made = DestructionCertificate(id: certificateID, caseID: id, erasedOn: clock.today, erasedBy: person, device: device,
+                                                     revisionsDestroyed: revisions, wrappedKeysDestroyed: keys,
+                                                     serverErasurePending: serverConfigured)
+            try db.execute(sql: "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
+                           arguments: [Self.pendingErasurePrefix + id.rawValue, made.id.rawValue])
+            try commit(db, [.init(record: made.id, type: .destructionCertificate, caseID: .organisation,
+                                  fields: try FieldCoding.fields(of: made))], action: .create)
+            try appendAudit(db, action: .erase, recordType: .client, recordID: id.clientRecordID, caseID: id)
+            return made
+        }
         try scrubFreedPages()
         return certificate
     }
@@ -146,10 +144,7 @@ extension Vault {
     /// the mass-erasure stop). The sync client calls this once per run, after the last pulled page,
     /// so the limit counts a run's certificates together however they were paged.
     public func actOnDestructionCertificates(allowance: Int) throws(CasebookError) -> (erased: [CaseID], held: [CaseID]) {
-        let outcome: (erased: [CaseID], held: [CaseID])
-        do { outcome = try pool.write { db in try eraseFromCertificates(db, allowance: allowance) } } catch {
-            throw storageError(error, "acting on destruction certificates")
-        }
+        let outcome = try write("acting on destruction certificates") { db in try eraseFromCertificates(db, allowance: allowance) }
         if !outcome.erased.isEmpty { try scrubFreedPages() }
         return outcome
     }
@@ -157,24 +152,20 @@ extension Vault {
     /// Cases whose destruction certificate this replica holds but has not acted on because the
     /// mass-erasure stop held them back (waiting for `SyncConfiguration.confirmedErasures`).
     public func heldErasures() throws(CasebookError) -> [CaseID] {
-        do {
-            return try pool.read { db in try pendingCertificates(db).map(\.caseID).filter { try holdsAnything(db, of: $0) } }
-        } catch { throw storageError(error, "reading held erasures") }
+        try read("reading held erasures") { db in try pendingCertificates(db).map(\.caseID).filter { try holdsAnything(db, of: $0) } }
     }
 
     /// After a successful `DELETE /v1/cases/{id}`: clears the pending marker, records when, and
     /// audits it (`sync` of the case's destruction certificate, on this replica's chain).
     public func completeServerErasure(_ id: CaseID) throws(CasebookError) {
-        do {
-            try pool.write { db in
-                let certificate = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                                      arguments: [Self.pendingErasurePrefix + id.rawValue])
-                try db.execute(sql: "DELETE FROM sync_state WHERE key = ?", arguments: [Self.pendingErasurePrefix + id.rawValue])
-                try Self.setSyncValue(db, Self.serverErasedPrefix + id.rawValue, String(clock.nowMillis))
-                try appendAudit(db, action: .sync, recordType: .destructionCertificate,
-                                recordID: certificate.map(RecordID.init(rawValue:)), caseID: id)
-            }
-        } catch { throw storageError(error, "recording a server erasure") }
+        try write("recording a server erasure") { db in
+            let certificate = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
+                                                  arguments: [Self.pendingErasurePrefix + id.rawValue])
+            try db.execute(sql: "DELETE FROM sync_state WHERE key = ?", arguments: [Self.pendingErasurePrefix + id.rawValue])
+            try Self.setSyncValue(db, Self.serverErasedPrefix + id.rawValue, String(clock.nowMillis))
+            try appendAudit(db, action: .sync, recordType: .destructionCertificate,
+                            recordID: certificate.map(RecordID.init(rawValue:)), caseID: id)
+        }
     }
 
     /// Where the server copy of an erased case stands, as this replica knows it.
@@ -189,17 +180,15 @@ extension Vault {
 
     /// The server erasure state of a case, and when this replica completed it.
     public func serverErasureState(of id: CaseID) throws(CasebookError) -> (state: ServerErasureState, at: Date?) {
-        do {
-            return try pool.read { db in
-                if try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                       arguments: [Self.pendingErasurePrefix + id.rawValue]) != nil { return (.pending, nil) }
-                if let ms = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                                arguments: [Self.serverErasedPrefix + id.rawValue]).flatMap({ Double($0) }) {
-                    return (.done, Date(timeIntervalSince1970: ms / 1000))
-                }
-                return (.notTracked, nil)
+        return try read("reading the sync state") { db in
+            if try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
+                                   arguments: [Self.pendingErasurePrefix + id.rawValue]) != nil { return (.pending, nil) }
+            if let ms = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
+                                            arguments: [Self.serverErasedPrefix + id.rawValue]).flatMap({ Double($0) }) {
+                return (.done, Date(timeIntervalSince1970: ms / 1000))
             }
-        } catch { throw storageError(error, "reading the sync state") }
+            return (.notTracked, nil)
+        }
     }
 
     /// Records the end of a successful sync run (read by safeguarding: `connectivity()`).
@@ -209,32 +198,26 @@ extension Vault {
 
     /// Moves everything out of the WAL, rebuilds the file without free pages, and truncates the WAL.
     func scrubFreedPages() throws(CasebookError) {
-        do {
-            try pool.writeWithoutTransaction { db in
-                _ = try db.checkpoint(.truncate)
-                try db.execute(sql: "VACUUM")
-                _ = try db.checkpoint(.truncate)
-            }
-        } catch { throw storageError(error, "scrubbing erased pages") }
+        try writeOutsideTransaction("scrubbing erased pages") { db in
+            _ = try db.checkpoint(.truncate)
+            try db.execute(sql: "VACUUM")
+            _ = try db.checkpoint(.truncate)
+        }
     }
 
     /// Destruction certificates recorded in this vault.
     public func destructionCertificates() throws(CasebookError) -> [DestructionCertificate] {
-        do {
-            return try pool.read { db in
-                try mergedRecords(db, caseID: .organisation, type: .destructionCertificate)
-                    .map { r throws(CasebookError) in try r.decode(DestructionCertificate.self) }
-            }
-        } catch { throw storageError(error, "reading destruction certificates") }
+        return try read("reading destruction certificates") { db in
+            try mergedRecords(db, caseID: .organisation, type: .destructionCertificate)
+                .map { r throws(CasebookError) in try r.decode(DestructionCertificate.self) }
+        }
     }
 
     /// Cases whose server copy is still to be erased at the next sync.
     public func pendingServerErasures() throws(CasebookError) -> [CaseID] {
-        do {
-            return try pool.read { db in
-                try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key LIKE ? ORDER BY key", arguments: [Self.pendingErasurePrefix + "%"])
-                    .map { CaseID(rawValue: String($0.dropFirst(Self.pendingErasurePrefix.count))) }
-            }
-        } catch { throw storageError(error, "reading pending erasures") }
+        return try read("reading pending erasures") { db in
+            try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key LIKE ? ORDER BY key", arguments: [Self.pendingErasurePrefix + "%"])
+                .map { CaseID(rawValue: String($0.dropFirst(Self.pendingErasurePrefix.count))) }
+        }
     }
 }

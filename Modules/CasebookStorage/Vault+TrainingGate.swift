@@ -30,16 +30,14 @@ extension Vault {
         let today = clock.today
         let people = Set(org.people.map(\.id)).union(org.training.map(\.person)).sorted()
         let unpublished = TrainingSummary(person: person).fingerprint
-        do {
-            return try pool.read { db in
-                try people.compactMap { (id: PersonID) -> TrainingSummary? in
-                    let summary = TrainingSummary(person: id, records: org.training, on: today)
-                    let last = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                                   arguments: [Self.publishedTrainingKey(id)]) ?? unpublished
-                    return summary.fingerprint == last ? nil : summary
-                }
+        return try read("reading the training summaries") { db in
+            try people.compactMap { (id: PersonID) -> TrainingSummary? in
+                let summary = TrainingSummary(person: id, records: org.training, on: today)
+                let last = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
+                                               arguments: [Self.publishedTrainingKey(id)]) ?? unpublished
+                return summary.fingerprint == last ? nil : summary
             }
-        } catch { throw storageError(error, "reading the training summaries") }
+        }
     }
 
     /// Remembers that the server acknowledged a summary (so it is sent again only when it changes).
@@ -52,6 +50,6 @@ extension Vault {
     /// The person a device belongs to, as this replica knows it (nil for the recovery key or an unknown device).
     public func devicePerson(_ device: DeviceID) throws(CasebookError) -> PersonID? {
         guard device != DeviceTrust.recoveryDevice else { return nil }
-        do { return try pool.read { db in try devicePublicKeys(db, device)?.person } } catch { throw storageError(error, "reading devices") }
+        return try read("reading devices") { db in try devicePublicKeys(db, device)?.person }
     }
 }
