@@ -31,10 +31,6 @@ public struct ConnectivityState: Sendable {
 }
 
 extension Vault {
-    /// The `sync_state` key holding the time of the last successful sync in milliseconds since 1970.
-    /// The sync client writes it; safeguarding reads it to decide whether a concern was raised offline.
-    public static let lastSyncStateKey = "last_sync_at_ms"
-
     /// P8: raises a safeguarding concern.
     ///
     /// Never blocked by a withdrawn consent, nor by missing or expired training (mandatory reporting
@@ -221,13 +217,13 @@ extension Vault {
         }
     }
 
-    /// Whether a server is configured and when this vault last synced (see `lastSyncStateKey`).
+    /// Whether a server is configured and when this vault last synced (`replica_settings.last_sync_at_ms`, written by `recordSyncCompleted`).
     public func connectivity() throws(CasebookError) -> ConnectivityState {
         return try read("reading the sync state") { db in
             let server = try Meta.get(db, .server)
-            let last = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [Self.lastSyncStateKey])
+            let last = try Int64.fetchOne(db, sql: "SELECT last_sync_at_ms FROM replica_settings WHERE id = 1")
             return ConnectivityState(serverConfigured: server != nil,
-                                     lastSync: last.flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0 / 1000) })
+                                     lastSync: last.map { Date(timeIntervalSince1970: Double($0) / 1000) })
         }
     }
 }

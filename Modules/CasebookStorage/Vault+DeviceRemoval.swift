@@ -43,8 +43,6 @@ extension DeviceTrust {
 }
 
 extension Vault {
-    private static let rotatePrefix = "rotate-after-removal:"
-
     // MARK: - Facts
 
     func removedDeviceIDs(_ db: Database) throws -> Set<DeviceID> {
@@ -162,9 +160,10 @@ extension Vault {
                 affected = wasDSL || keyed || authored || granted
             }
             guard affected, try mayRotateHere(db, caseID) else { continue }
-            let slot = Self.rotatePrefix + caseID.rawValue + "|" + removed.rawValue
-            let queued = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [slot]).flatMap { Int64($0) }
-            try Self.setSyncValue(db, slot, String(min(queued ?? epoch, epoch)))
+            let queued = try Int64.fetchOne(db, sql: "SELECT queued_epoch FROM removal_rotations WHERE case_id = ? AND removed_device = ?",
+                                            arguments: [caseID.rawValue, removed.rawValue])
+            try db.execute(sql: "INSERT OR REPLACE INTO removal_rotations (case_id, removed_device, queued_epoch) VALUES (?, ?, ?)",
+                           arguments: [caseID.rawValue, removed.rawValue, min(queued ?? epoch, epoch)])
         }
     }
 
@@ -178,22 +177,20 @@ extension Vault {
     public func removalRotations() throws(CasebookError) -> [WrappedCaseKey] {
         return try write("rotating keys after a device removal") { db in
             var wraps: [WrappedCaseKey] = []
-            let queued = try Row.fetchAll(db, sql: "SELECT key, value FROM sync_state WHERE key LIKE ?",
-                                          arguments: [Self.rotatePrefix + "%"])
+            let queued = try Row.fetchAll(db, sql: "SELECT case_id, removed_device, queued_epoch FROM removal_rotations ORDER BY case_id, removed_device")
+            let clear = try db.makeStatement(sql: "DELETE FROM removal_rotations WHERE case_id = ? AND removed_device = ?")
             var pending: [CaseID: Set<DeviceID>] = [:]
             for row in queued {
-                let slot: String = row["key"]
-                let parts = slot.dropFirst(Self.rotatePrefix.count).split(separator: "|", maxSplits: 1).map(String.init)
-                guard let first = parts.first else { try Self.setSyncValue(db, slot, nil); continue }
-                let caseID = CaseID(rawValue: first)
-                let removed = parts.count > 1 ? DeviceID(rawValue: parts[1]) : nil
-                let queuedEpoch = KeyEpoch.from(Int64(row["value"] as String) ?? 0) ?? 0
+                let caseID = CaseID(rawValue: row["case_id"])
+                let device: String = row["removed_device"]
+                let removed = device.isEmpty ? nil : DeviceID(rawValue: device)  // '': a legacy entry naming no device
+                let queuedEpoch = KeyEpoch.from(row["queued_epoch"] as Int64) ?? 0
                 guard let newest = try newestHeldEpoch(db, caseID), try mayRotateHere(db, caseID) else {
-                    try Self.setSyncValue(db, slot, nil)  // no longer held, or no longer ours to rotate
+                    try clear.execute(arguments: [caseID.rawValue, device])  // no longer held, or no longer ours to rotate
                     continue
                 }
                 if newest > queuedEpoch, try rotatedForRemoval(db, caseID, after: queuedEpoch, upTo: newest, of: removed) {
-                    try Self.setSyncValue(db, slot, nil)  // rotated for this removal (here or elsewhere)
+                    try clear.execute(arguments: [caseID.rawValue, device])  // rotated for this removal (here or elsewhere)
                     continue
                 }
                 pending[caseID, default: []].formUnion(removed.map { [$0] } ?? [])

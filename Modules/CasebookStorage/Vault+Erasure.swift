@@ -4,22 +4,19 @@ import Foundation
 import GRDB
 
 extension Vault {
-    /// The `sync_state` key prefix marking a case whose server copy must still be erased. The sync
-    /// client calls `DELETE SyncAPI.Path.caseErase(caseID)` for each such key and removes it on success;
-    /// the value is the destruction certificate's record id.
-    public static let pendingErasurePrefix = "pending_erasure:"
-    /// The `sync_state` key prefix of this replica's tombstones: a case erased here (by `erase` or by a
-    /// pulled destruction certificate). Its revisions and keys are never stored or uploaded again.
-    public static let erasedCasePrefix = "erased:"
-    /// The `sync_state` key prefix recording when this replica completed a case's server erasure (ms).
-    public static let serverErasedPrefix = "server_erased:"
+    // Erasure state (ADR 0028): `erased_cases` holds this replica's tombstones (a case erased here,
+    // by `erase` or by a pulled destruction certificate: its revisions and keys are never stored or
+    // uploaded again); `pending_server_erasures` the cases whose server copy must still be erased (the
+    // sync client calls `DELETE SyncAPI.Path.caseErase(caseID)` for each and `completeServerErasure`
+    // on success); `server_erasures` when this replica completed that. Each row names the case and
+    // the destruction certificate's record id (or the time).
 
     /// Crypto-shreds a client's case on this replica (administrators or the DSL; refused while a
     /// retention hold is active or a safeguarding concern is not closed).
     ///
     /// In one transaction: deletes every wrapped copy of the case key held in this vault (for every
     /// recipient), every revision of the case and its outbox entries, queues the server erasure in
-    /// `sync_state`, writes a destruction certificate to the organisation case and an `erase` entry
+    /// `pending_server_erasures`, writes a destruction certificate to the organisation case and an `erase` entry
     /// to the audit log. Then it checkpoints the WAL (TRUNCATE), VACUUMs and checkpoints again, so that
     /// with `secure_delete` on no byte of the case's rows remains in the database file or its WAL.
     ///
@@ -51,8 +48,8 @@ extension Vault {
             let made = DestructionCertificate(id: certificateID, caseID: id, erasedOn: clock.today, erasedBy: person, device: device,
                                                      revisionsDestroyed: revisions, wrappedKeysDestroyed: keys,
                                                      serverErasurePending: serverConfigured)
-            try db.execute(sql: "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
-                           arguments: [Self.pendingErasurePrefix + id.rawValue, made.id.rawValue])
+            try db.execute(sql: "INSERT OR REPLACE INTO pending_server_erasures (case_id, certificate_id) VALUES (?, ?)",
+                           arguments: [id.rawValue, made.id.rawValue])
             try commit(db, [.init(record: made.id, type: .destructionCertificate, caseID: .organisation,
                                   fields: try FieldCoding.fields(of: made))], action: .create)
             try appendAudit(db, action: .erase, recordType: .client, recordID: id.clientRecordID, caseID: id)
@@ -73,9 +70,11 @@ extension Vault {
         try db.execute(sql: "DELETE FROM revisions WHERE case_id = ?", arguments: [id.rawValue])
         try db.execute(sql: "DELETE FROM case_keys WHERE case_id = ?", arguments: [id.rawValue])
         try db.execute(sql: "DELETE FROM quarantine WHERE case_id = ?", arguments: [id.rawValue])  // ciphertext kept aside (ADR 0014)
-        try db.execute(sql: "DELETE FROM sync_state WHERE key LIKE ? OR key LIKE ? OR key = ?",
-                       arguments: ["grant:\(id.rawValue)|%", "wrapped:\(id.rawValue)#%", SyncCursorName.backfill(id)])
-        try Self.setSyncValue(db, Self.erasedCasePrefix + id.rawValue, certificate.rawValue)
+        try db.execute(sql: "DELETE FROM case_grants WHERE case_id = ?", arguments: [id.rawValue])
+        try db.execute(sql: "DELETE FROM uploaded_key_wraps WHERE case_id = ?", arguments: [id.rawValue])
+        try db.execute(sql: "DELETE FROM sync_cursors WHERE name = ?", arguments: [SyncCursorName.backfill(id)])
+        try db.execute(sql: "INSERT OR REPLACE INTO erased_cases (case_id, certificate_id) VALUES (?, ?)",
+                       arguments: [id.rawValue, certificate.rawValue])
         cache.withLock { cache in
             cache.caseKeys = cache.caseKeys.filter { !$0.key.hasPrefix(id.rawValue + "#") }
             cache.knownNames = nil
@@ -86,10 +85,7 @@ extension Vault {
 
     /// Cases erased on this replica (tombstones).
     func erasedCases(_ db: Database) throws -> Set<CaseID> {
-        // A key range (not LIKE, which is case-insensitive and cannot use the primary key index).
-        Set(try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key >= ? AND key < ?",
-                                arguments: [Self.erasedCasePrefix, "erased;"])
-            .map { CaseID(rawValue: String($0.dropFirst(Self.erasedCasePrefix.count))) })
+        Set(try String.fetchAll(db, sql: "SELECT case_id FROM erased_cases").map(CaseID.init(rawValue:)))
     }
 
     /// Inside the transaction that applied a pulled page: crypto-shreds every case named by a
@@ -159,10 +155,11 @@ extension Vault {
     /// audits it (`sync` of the case's destruction certificate, on this replica's chain).
     public func completeServerErasure(_ id: CaseID) throws(CasebookError) {
         try write("recording a server erasure") { db in
-            let certificate = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                                  arguments: [Self.pendingErasurePrefix + id.rawValue])
-            try db.execute(sql: "DELETE FROM sync_state WHERE key = ?", arguments: [Self.pendingErasurePrefix + id.rawValue])
-            try Self.setSyncValue(db, Self.serverErasedPrefix + id.rawValue, String(clock.nowMillis))
+            let certificate = try String.fetchOne(db, sql: "SELECT certificate_id FROM pending_server_erasures WHERE case_id = ?",
+                                                  arguments: [id.rawValue])
+            try db.execute(sql: "DELETE FROM pending_server_erasures WHERE case_id = ?", arguments: [id.rawValue])
+            try db.execute(sql: "INSERT OR REPLACE INTO server_erasures (case_id, erased_at_ms) VALUES (?, ?)",
+                           arguments: [id.rawValue, Int64(clock.nowMillis)])
             try appendAudit(db, action: .sync, recordType: .destructionCertificate,
                             recordID: certificate.map(RecordID.init(rawValue:)), caseID: id)
         }
@@ -181,11 +178,10 @@ extension Vault {
     /// The server erasure state of a case, and when this replica completed it.
     public func serverErasureState(of id: CaseID) throws(CasebookError) -> (state: ServerErasureState, at: Date?) {
         return try read("reading the sync state") { db in
-            if try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                   arguments: [Self.pendingErasurePrefix + id.rawValue]) != nil { return (.pending, nil) }
-            if let ms = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                            arguments: [Self.serverErasedPrefix + id.rawValue]).flatMap({ Double($0) }) {
-                return (.done, Date(timeIntervalSince1970: ms / 1000))
+            if try String.fetchOne(db, sql: "SELECT certificate_id FROM pending_server_erasures WHERE case_id = ?",
+                                   arguments: [id.rawValue]) != nil { return (.pending, nil) }
+            if let ms = try Int64.fetchOne(db, sql: "SELECT erased_at_ms FROM server_erasures WHERE case_id = ?", arguments: [id.rawValue]) {
+                return (.done, Date(timeIntervalSince1970: Double(ms) / 1000))
             }
             return (.notTracked, nil)
         }
@@ -193,7 +189,13 @@ extension Vault {
 
     /// Records the end of a successful sync run (read by safeguarding: `connectivity()`).
     public func recordSyncCompleted(at date: Date) throws(CasebookError) {
-        try setSyncValue(Self.lastSyncStateKey, String(Int64((date.timeIntervalSince1970 * 1000).rounded(.down))))
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        try write("saving the sync state") { db in
+            try db.execute(sql: """
+                INSERT INTO replica_settings (id, last_sync_at_ms) VALUES (1, ?)
+                ON CONFLICT(id) DO UPDATE SET last_sync_at_ms = excluded.last_sync_at_ms
+                """, arguments: [ms])
+        }
     }
 
     /// Moves everything out of the WAL, rebuilds the file without free pages, and truncates the WAL.
@@ -216,8 +218,7 @@ extension Vault {
     /// Cases whose server copy is still to be erased at the next sync.
     public func pendingServerErasures() throws(CasebookError) -> [CaseID] {
         return try read("reading pending erasures") { db in
-            try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key LIKE ? ORDER BY key", arguments: [Self.pendingErasurePrefix + "%"])
-                .map { CaseID(rawValue: String($0.dropFirst(Self.pendingErasurePrefix.count))) }
+            try String.fetchAll(db, sql: "SELECT case_id FROM pending_server_erasures ORDER BY case_id").map(CaseID.init(rawValue:))
         }
     }
 }

@@ -32,12 +32,8 @@ extension Vault {
         guard !keys.isEmpty else { return }
         try write("storing wrapped keys") { db in
             for key in keys { try storeWrappedKey(db, key) }
-            for (slot, group) in Dictionary(grouping: keys, by: { Self.uploadedKey($0.caseID, $0.epoch) }) {
-                let old = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [slot]) ?? ""
-                var set = Set(old.split(separator: ",").map(String.init))
-                for key in group { set.insert(key.recipient.rawValue) }
-                try Self.setSyncValue(db, slot, set.sorted().joined(separator: ","))
-            }
+            let uploaded = try db.makeStatement(sql: "INSERT OR IGNORE INTO uploaded_key_wraps (case_id, epoch, recipient) VALUES (?, ?, ?)")
+            for key in keys { try uploaded.execute(arguments: [key.caseID.rawValue, Int64(key.epoch), key.recipient.rawValue]) }
         }
     }
 
@@ -79,18 +75,19 @@ extension Vault {
         }
     }
 
-    private static func grantKey(_ caseID: CaseID, _ person: PersonID) -> String { "grant:\(caseID.rawValue)|\(person.rawValue)" }
-
     /// Remembers (locally) that a person was granted a case, so keys reach devices they enrol later
     /// and a rotation keeps them as readers.
     public func recordGrant(_ caseID: CaseID, to person: PersonID, granted: Bool) throws(CasebookError) {
-        try setSyncValue(Self.grantKey(caseID, person), granted ? "1" : nil)
+        try write("saving the sync state") { db in
+            try db.execute(sql: granted ? "INSERT OR IGNORE INTO case_grants (case_id, person_id) VALUES (?, ?)"
+                                        : "DELETE FROM case_grants WHERE case_id = ? AND person_id = ?",
+                           arguments: [caseID.rawValue, person.rawValue])
+        }
     }
 
     func grantees(_ db: Database, _ caseID: CaseID) throws -> [PersonID] {
-        try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key LIKE ?", arguments: ["grant:\(caseID.rawValue)|%"]).compactMap {
-            $0.split(separator: "|").last.map { PersonID(rawValue: String($0)) }
-        }
+        try String.fetchAll(db, sql: "SELECT person_id FROM case_grants WHERE case_id = ? ORDER BY person_id", arguments: [caseID.rawValue])
+            .map(PersonID.init(rawValue:))
     }
 
     func devices(_ db: Database, of person: PersonID) throws -> [DevicePublicKeys] {
@@ -99,8 +96,6 @@ extension Vault {
             DevicePublicKeys(deviceID: DeviceID(rawValue: row["device_id"]), person: person, signing: row["signing"], agreement: row["agreement"])
         }
     }
-
-    private static func uploadedKey(_ caseID: CaseID, _ epoch: UInt32) -> String { "wrapped:\(caseID.rawValue)#\(epoch)" }
 
     /// Keys other devices must hold but this replica has not yet uploaded for them: every key
     /// of every case it holds for every DSL device, the recovery key and the case's grantees, and
@@ -116,7 +111,7 @@ extension Vault {
             // Every epoch held, so a DSL or grantee who joins after a rotation still reads older records.
             let held = try Row.fetchAll(db, sql: "SELECT case_id, epoch FROM case_keys WHERE recipient = ? ORDER BY case_id, epoch",
                                         arguments: [device.rawValue])
-            let uploadedStatement = try db.cachedStatement(sql: "SELECT value FROM sync_state WHERE key = ?")
+            let uploadedStatement = try db.cachedStatement(sql: "SELECT recipient FROM uploaded_key_wraps WHERE case_id = ? AND epoch = ?")
             let erased = try erasedCases(db)
             var wraps: [WrappedCaseKey] = []
             var mayRotateCase: [CaseID: Bool] = [:]
@@ -138,8 +133,7 @@ extension Vault {
                     for grantee in try grantees(db, caseID) { recipients += try devices(db, of: grantee) }
                     recipients += try replacementDevices(db, caseID)  // a new laptop for the same person (ADR 0024)
                 }
-                let uploaded = Set((try String.fetchOne(uploadedStatement, arguments: [Self.uploadedKey(caseID, epoch)]) ?? "")
-                    .split(separator: ",").map(String.init))
+                let uploaded = Set(try String.fetchAll(uploadedStatement, arguments: [caseID.rawValue, Int64(epoch)]))
                 var key: CaseKey?
                 var seen: Set<DeviceID> = []
                 for recipient in recipients where recipient.deviceID != device && !uploaded.contains(recipient.deviceID.rawValue) {

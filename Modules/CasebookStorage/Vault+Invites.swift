@@ -99,6 +99,8 @@ public struct EnrolmentReview: Sendable, Hashable {
 }
 
 extension Vault {
+    /// The authenticated data a kept invitation secret is sealed under (the `sync_state` key it had
+    /// before ADR 0028, unchanged so that secrets sealed then still open).
     private static func inviteKey(_ person: PersonID) -> String { "invite:\(person.rawValue)" }
 
     private var inviteSealingKey: SymmetricKey {
@@ -140,18 +142,20 @@ extension Vault {
             let box = try AES.GCM.seal(Data(invitation.secret.encoded.utf8), using: inviteSealingKey,
                                        authenticating: Data(Self.inviteKey(invitation.person).utf8))
             guard let combined = box.combined else { throw CasebookError(.crypto, "sealing the invitation failed") }
-            try Self.setSyncValue(db, Self.inviteKey(invitation.person), combined.base64EncodedString())
+            try db.execute(sql: """
+                INSERT INTO invitations (person_id, used, sealed_secret) VALUES (?, 0, ?)
+                ON CONFLICT(person_id, used) DO UPDATE SET sealed_secret = excluded.sealed_secret
+                """, arguments: [invitation.person.rawValue, combined])
         }
     }
 
-    /// Where a used invitation's secret stays (sealed as before) so that later devices claiming it
-    /// are recognised and held, never certified without the administrator (ADR 0015).
-    private static func usedInviteKey(_ person: PersonID) -> String { "invite-used:\(person.rawValue)" }
+    // A used invitation's secret stays (sealed as before, `used = 1`) so that later devices claiming
+    // it are recognised and held, never certified without the administrator (ADR 0015).
 
     private func inviteSecret(_ db: Database, _ person: PersonID) throws -> (secret: EnrolmentSecret, used: Bool)? {
-        for (key, used) in [(Self.inviteKey(person), false), (Self.usedInviteKey(person), true)] {
-            guard let text = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [key]),
-                  let data = Data(base64Encoded: text) else { continue }
+        for used in [false, true] {
+            guard let data = try Data.fetchOne(db, sql: "SELECT sealed_secret FROM invitations WHERE person_id = ? AND used = ?",
+                                               arguments: [person.rawValue, used]) else { continue }
             let box = try AES.GCM.SealedBox(combined: data)
             let opened = String(decoding: try AES.GCM.open(box, using: inviteSealingKey, authenticating: Data(Self.inviteKey(person).utf8)),
                                 as: UTF8.self)
@@ -246,14 +250,16 @@ extension Vault {
     /// so that further devices claiming it are held rather than certified.
     public func completeInvitation(_ person: PersonID) throws(CasebookError) {
         try write("recording the used invitation") { db in
-            guard let value = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [Self.inviteKey(person)])
+            guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed_secret FROM invitations WHERE person_id = ? AND used = 0",
+                                                 arguments: [person.rawValue])
             else { return }
-            try Self.setSyncValue(db, Self.usedInviteKey(person), value)
-            try Self.setSyncValue(db, Self.inviteKey(person), nil)
+            try db.execute(sql: """
+                INSERT INTO invitations (person_id, used, sealed_secret) VALUES (?, 1, ?)
+                ON CONFLICT(person_id, used) DO UPDATE SET sealed_secret = excluded.sealed_secret
+                """, arguments: [person.rawValue, sealed])
+            try db.execute(sql: "DELETE FROM invitations WHERE person_id = ? AND used = 0", arguments: [person.rawValue])
         }
     }
-
-    private static let heldKey = "held-enrolments"
 
     /// Remembers the devices held at the last review (shown by `casebook sync` and `device list`).
     public func recordHeldEnrolments(_ held: [HeldEnrolment]) throws(CasebookError) {
@@ -261,21 +267,27 @@ extension Vault {
         do { text = held.isEmpty ? nil : String(decoding: try JSONEncoder().encode(held), as: UTF8.self) } catch {
             throw CasebookError(.storage, "could not record the held enrolments")
         }
-        try setSyncValue(Self.heldKey, text)
+        try write("saving the sync state") { db in
+            try db.execute(sql: """
+                INSERT INTO replica_settings (id, held_enrolments) VALUES (1, ?)
+                ON CONFLICT(id) DO UPDATE SET held_enrolments = excluded.held_enrolments
+                """, arguments: [text])
+        }
     }
 
     /// Devices held for the administrator at the last review (empty on other replicas).
     public func heldEnrolments() throws(CasebookError) -> [HeldEnrolment] {
-        guard let text = try syncValue(Self.heldKey) else { return [] }
+        let stored = try read("reading the sync state") { db in
+            try String.fetchOne(db, sql: "SELECT held_enrolments FROM replica_settings WHERE id = 1")
+        }
+        guard let text = stored else { return [] }
         return (try? JSONDecoder().decode([HeldEnrolment].self, from: Data(text.utf8))) ?? []
     }
 
     /// Persons with an invitation still awaiting certification by this replica.
     public func pendingInvitations() throws(CasebookError) -> [PersonID] {
         return try read("reading invitations") { db in
-            try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key LIKE 'invite:%'").map {
-                PersonID(rawValue: String($0.dropFirst("invite:".count)))
-            }
+            try String.fetchAll(db, sql: "SELECT person_id FROM invitations WHERE used = 0 ORDER BY person_id").map(PersonID.init(rawValue:))
         }
     }
 

@@ -21,6 +21,8 @@ public struct QueuedConcern: Codable, Sendable, Hashable {
 }
 
 extension Vault {
+    /// Prefixed to a queued concern's id as the authenticated data it is sealed under (its
+    /// `sync_state` key before ADR 0028, unchanged so that concerns queued then still open).
     private static let queuedConcernPrefix = "queued-concern:"
 
     private var queuedConcernKey: SymmetricKey {
@@ -57,7 +59,7 @@ extension Vault {
         try write("saving the concern") { db in
             let box = try AES.GCM.seal(try JSONEncoder().encode(queued), using: queuedConcernKey, authenticating: Data(key.utf8))
             guard let combined = box.combined else { throw CasebookError(.crypto, "sealing the concern failed") }
-            try Self.setSyncValue(db, key, combined.base64EncodedString())
+            try db.execute(sql: "INSERT OR REPLACE INTO queued_concerns (id, sealed) VALUES (?, ?)", arguments: [queued.id, combined])
             try appendAudit(db, action: .create, recordType: .concern)
         }
         return queued
@@ -66,10 +68,10 @@ extension Vault {
     /// Concerns saved on this laptop and not yet raised.
     public func queuedConcerns() throws(CasebookError) -> [QueuedConcern] {
         try read("reading saved concerns") { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM sync_state WHERE key LIKE ?", arguments: [Self.queuedConcernPrefix + "%"])
+            let rows = try Row.fetchAll(db, sql: "SELECT id, sealed FROM queued_concerns")
             return try rows.map { row in
-                let key: String = row["key"]
-                guard let data = Data(base64Encoded: row["value"] as String) else { throw CasebookError(.tampered, "a saved concern is unreadable") }
+                let key = Self.queuedConcernPrefix + (row["id"] as String)
+                let data: Data = row["sealed"]
                 let opened = try AES.GCM.open(try AES.GCM.SealedBox(combined: data), using: queuedConcernKey, authenticating: Data(key.utf8))
                 return try JSONDecoder().decode(QueuedConcern.self, from: opened)
             }.sorted { ($0.writtenAt, $0.id) < ($1.writtenAt, $1.id) }
@@ -87,7 +89,7 @@ extension Vault {
             raised.append(try write("raising a saved concern") { db in
                 let concern = try raiseConcern(db, client: client, category: queued.category, details: queued.details, session: session,
                                                clientViews: queued.clientViews, actionTaken: queued.actionTaken, queuedAt: queued.writtenAt)
-                try Self.setSyncValue(db, Self.queuedConcernPrefix + queued.id, nil)
+                try db.execute(sql: "DELETE FROM queued_concerns WHERE id = ?", arguments: [queued.id])
                 return concern
             })
         }

@@ -53,7 +53,7 @@ public struct ApplyResult: Sendable, Hashable {
     public init() {}
 }
 
-/// Names of sync cursors kept in `sync_state`.
+/// Names of sync cursors (the `sync_cursors` table).
 public enum SyncCursorName {
     public static let main = "cursor"
     public static func backfill(_ caseID: CaseID) -> String { "cursor:case:\(caseID.rawValue)" }
@@ -99,23 +99,16 @@ extension Vault {
 
     // MARK: - Cursors
 
-    public func syncValue(_ key: String) throws(CasebookError) -> String? {
-        return try read("reading the sync state") { db in try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [key]) }
-    }
-
-    /// Internal (ADR 0026): a raw write to `sync_state` can overwrite erasure tombstones, so no
-    /// module outside the vault may call it.
-    func setSyncValue(_ key: String, _ value: String?) throws(CasebookError) {
-        try write("saving the sync state") { db in try Self.setSyncValue(db, key, value) }
-    }
-
-    static func setSyncValue(_ db: Database, _ key: String, _ value: String?) throws {
-        if let value {
-            try db.execute(sql: "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [key, value])
-        } else {
-            try db.execute(sql: "DELETE FROM sync_state WHERE key = ?", arguments: [key])
+    /// The stored position of a sync cursor (`SyncCursorName`), nil before the first page.
+    public func syncValue(_ cursorName: String) throws(CasebookError) -> String? {
+        return try read("reading the sync state") { db in
+            try String.fetchOne(db, sql: "SELECT cursor FROM sync_cursors WHERE name = ?", arguments: [cursorName])
         }
+    }
+
+    static func setCursor(_ db: Database, _ name: String, _ cursor: String) throws {
+        try db.execute(sql: "INSERT INTO sync_cursors (name, cursor) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET cursor = excluded.cursor",
+                       arguments: [name, cursor])
     }
 
     // MARK: - Applying pulled pages
@@ -156,7 +149,7 @@ extension Vault {
         result = try write("applying pulled revisions") { db in
             var result = try applyPage(db, page, concurrency: concurrency)
             result.held = try fileRejections(db, page, result.rejected + malformed)
-            if let cursor { try Self.setSyncValue(db, cursorName, cursor) }
+            if let cursor { try Self.setCursor(db, cursorName, cursor) }
             if page.contains(where: { $0.sealed.header.recordType == .destructionCertificate }) {
                 (result.erased, result.erasuresHeld) = try eraseFromCertificates(db, allowance: erasureAllowance)
             }

@@ -18,8 +18,6 @@ extension Vault {
         try TrainingPolicy.requireGrantable(to: grantee, records: org.training, on: clock.today)
     }
 
-    private static func publishedTrainingKey(_ person: PersonID) -> String { "training-published:\(person.rawValue)" }
-
     /// Training summaries the server has not been told yet (administrators' replicas only; others
     /// get none): derived from the merged organisation case, compared with what the server last
     /// acknowledged. A person with no training at all is left out until something is recorded
@@ -33,8 +31,8 @@ extension Vault {
         return try read("reading the training summaries") { db in
             try people.compactMap { (id: PersonID) -> TrainingSummary? in
                 let summary = TrainingSummary(person: id, records: org.training, on: today)
-                let last = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                               arguments: [Self.publishedTrainingKey(id)]) ?? unpublished
+                let last = try String.fetchOne(db, sql: "SELECT fingerprint FROM published_training WHERE person_id = ?",
+                                               arguments: [id.rawValue]) ?? unpublished
                 return summary.fingerprint == last ? nil : summary
             }
         }
@@ -42,7 +40,10 @@ extension Vault {
 
     /// Remembers that the server acknowledged a summary (so it is sent again only when it changes).
     public func markTrainingPublished(_ summary: TrainingSummary) throws(CasebookError) {
-        try setSyncValue(Self.publishedTrainingKey(summary.person), summary.fingerprint)
+        try write("saving the sync state") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO published_training (person_id, fingerprint) VALUES (?, ?)",
+                           arguments: [summary.person.rawValue, summary.fingerprint])
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-public import CasebookModels
+import CasebookModels
 import GRDB
 import Synchronization
 
