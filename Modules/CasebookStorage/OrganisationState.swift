@@ -31,7 +31,7 @@ extension Vault {
 
     /// The organisation case's current state.
     public func organisation() throws(CasebookError) -> OrganisationState {
-        do { return try pool.read { db in try organisationState(db) } } catch { throw storageError(error, "reading the organisation records") }
+        return try read("reading the organisation records") { db in try organisationState(db) }
     }
 
     /// The vault owner's person record.

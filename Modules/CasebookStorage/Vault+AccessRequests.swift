@@ -17,17 +17,15 @@ extension Vault {
         if let verified = identityVerifiedOn, verified > today {
             throw CasebookError(.invalidInput, "--identity-verified \(verified) is in the future")
         }
-        do {
-            return try pool.write { db in
-                try requireRole(db, Self.accessRoles, to: "record subject-access requests")
-                try requireCaseAccess(db, id)
-                _ = try client(db, id)
-                let request = AccessRequest(id: .random(), clientID: id, receivedOn: receivedOn, identityVerifiedOn: identityVerifiedOn)
-                try commit(db, [.init(record: request.id, type: .accessRequest, caseID: id, fields: try FieldCoding.fields(of: request))],
-                           action: .create)
-                return request
-            }
-        } catch { throw storageError(error, "recording a subject-access request") }
+        return try write("recording a subject-access request") { db in
+            try requireRole(db, Self.accessRoles, to: "record subject-access requests")
+            try requireCaseAccess(db, id)
+            _ = try client(db, id)
+            let request = AccessRequest(id: .random(), clientID: id, receivedOn: receivedOn, identityVerifiedOn: identityVerifiedOn)
+            try commit(db, [.init(record: request.id, type: .accessRequest, caseID: id, fields: try FieldCoding.fields(of: request))],
+                       action: .create)
+            return request
+        }
     }
 
     /// Extends an open request by two further months; the requester must be told by the original deadline.
@@ -56,31 +54,27 @@ extension Vault {
     func updateAccessRequest(_ id: RecordID, action: String, _ change: (inout AccessRequest) throws(CasebookError) -> Void)
         throws(CasebookError) -> AccessRequest
     {
-        do {
-            return try pool.write { db in
-                try requireRole(db, Self.accessRoles, to: "change subject-access requests")
-                guard let (caseID, type) = try caseOf(db, record: id), type == .accessRequest else {
-                    throw CasebookError(.notFound, "no subject-access request \(id); list them with 'casebook sar list'")
-                }
-                try requireCaseAccess(db, caseID)
-                guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no subject-access request \(id)") }
-                var request = try record.decode(AccessRequest.self)
-                try change(&request)
-                try commit(db, [.init(record: id, type: .accessRequest, caseID: caseID, fields: try FieldCoding.fields(of: request))],
-                           action: .update)
-                return request
+        return try write(action) { db in
+            try requireRole(db, Self.accessRoles, to: "change subject-access requests")
+            guard let (caseID, type) = try caseOf(db, record: id), type == .accessRequest else {
+                throw CasebookError(.notFound, "no subject-access request \(id); list them with 'casebook sar list'")
             }
-        } catch { throw storageError(error, action) }
+            try requireCaseAccess(db, caseID)
+            guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no subject-access request \(id)") }
+            var request = try record.decode(AccessRequest.self)
+            try change(&request)
+            try commit(db, [.init(record: id, type: .accessRequest, caseID: caseID, fields: try FieldCoding.fields(of: request))],
+                       action: .update)
+            return request
+        }
     }
 
     /// Requests in every case this device holds a key for; open ones only unless `all`.
     public func accessRequests(all: Bool = false) throws(CasebookError) -> [AccessRequest] {
-        do {
-            return try pool.read { db in
-                let requests = try mergedRecords(db, type: .accessRequest).map { r throws(CasebookError) in try r.decode(AccessRequest.self) }
-                return requests.filter { all || $0.status == .open }
-            }
-        } catch { throw storageError(error, "listing subject-access requests") }
+        return try read("listing subject-access requests") { db in
+            let requests = try mergedRecords(db, type: .accessRequest).map { r throws(CasebookError) in try r.decode(AccessRequest.self) }
+            return requests.filter { all || $0.status == .open }
+        }
     }
 
     /// One line per open request within seven days of its deadline or past it (shown by every command).

@@ -40,13 +40,11 @@ extension Vault {
     /// Records an audited event that changes nothing else (a read, an export, a release).
     public func audit(_ action: AuditAction, recordType: RecordType? = nil, recordID: RecordID? = nil,
                       caseID: CaseID? = nil) throws(CasebookError) {
-        do { try write { db in try appendAudit(db, action: action, recordType: recordType, recordID: recordID, caseID: caseID) } } catch {
-            throw storageError(error, "writing the audit log")
-        }
+        try write("writing the audit log") { db in try appendAudit(db, action: action, recordType: recordType, recordID: recordID, caseID: caseID) }
     }
 
     public func auditEntries() throws(CasebookError) -> [AuditEntry] {
-        do { return try pool.read { db in try auditRows(db).map(\.entry) } } catch { throw storageError(error, "reading the audit log") }
+        return try read("reading the audit log") { db in try auditRows(db).map(\.entry) }
     }
 
     func auditRows(_ db: Database) throws -> [(entry: AuditEntry, mac: Data)] {
@@ -69,22 +67,20 @@ extension Vault {
 
     /// Recomputes the chain from the first entry and checks the authenticated head.
     public func verifyAudit() throws(CasebookError) -> AuditVerification {
-        do {
-            return try pool.read { db in
-                let rows = try auditRows(db)
-                let key = identity.auditKey
-                var head: (Int64, Data)?
-                if let stored = try? Meta.json(db, .auditHead, AuditHead.self) {
-                    guard AuditChain.headMAC(sequence: stored.sequence, mac: stored.mac, key: key) == stored.headMAC else {
-                        return AuditVerification(entries: rows.count, brokenAt: stored.sequence)
-                    }
-                    head = (stored.sequence, stored.mac)
-                } else if !rows.isEmpty {
-                    return AuditVerification(entries: rows.count, brokenAt: 1)
+        return try read("verifying the audit log") { db in
+            let rows = try auditRows(db)
+            let key = identity.auditKey
+            var head: (Int64, Data)?
+            if let stored = try? Meta.json(db, .auditHead, AuditHead.self) {
+                guard AuditChain.headMAC(sequence: stored.sequence, mac: stored.mac, key: key) == stored.headMAC else {
+                    return AuditVerification(entries: rows.count, brokenAt: stored.sequence)
                 }
-                let broken = AuditChain.firstBrokenLink(rows, key: key, head: head.map { (sequence: $0.0, mac: $0.1) })
-                return AuditVerification(entries: rows.count, brokenAt: broken)
+                head = (stored.sequence, stored.mac)
+            } else if !rows.isEmpty {
+                return AuditVerification(entries: rows.count, brokenAt: 1)
             }
-        } catch { throw storageError(error, "verifying the audit log") }
+            let broken = AuditChain.firstBrokenLink(rows, key: key, head: head.map { (sequence: $0.0, mac: $0.1) })
+            return AuditVerification(entries: rows.count, brokenAt: broken)
+        }
     }
 }

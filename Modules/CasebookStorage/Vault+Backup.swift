@@ -149,9 +149,7 @@ extension Vault {
     /// no command happens to read is found here. Throws `vaultDamaged`, naming the remedy.
     public func checkFile() throws(CasebookError) {
         let problems: [String]
-        do { problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(1)") } } catch {
-            throw storageError(error, "checking the vault file")
-        }
+        problems = try read("checking the vault file") { db in try String.fetchAll(db, sql: "PRAGMA integrity_check(1)") }
         guard problems == ["ok"] else {
             let enrolled: Bool?
             do { enrolled = try enrolledOrganisation() != nil } catch { enrolled = nil }

@@ -8,32 +8,28 @@ import GRDB
 /// `Scripts/check-layering` keeps them out of casebook and casebook-server (ADR 0026).
 extension Vault {
     @_spi(Benchmarks) public func sealedRevisionsForBenchmark() throws(CasebookError) -> [SealedRevision] {
-        do { return try pool.read { db in try sealedRevisions(db) } } catch { throw storageError(error, "reading revisions") }
+        return try read("reading revisions") { db in try sealedRevisions(db) }
     }
 
     @_spi(Benchmarks) public func authorKeysForBenchmark() throws(CasebookError) -> [DeviceID: DevicePublicKeys] {
-        do {
-            return try pool.read { db in
-                var out: [DeviceID: DevicePublicKeys] = [:]
-                for id in try String.fetchAll(db, sql: "SELECT device_id FROM devices") {
-                    if let keys = try devicePublicKeys(db, DeviceID(rawValue: id)) { out[keys.deviceID] = keys }
-                }
-                return out
+        return try read("reading devices") { db in
+            var out: [DeviceID: DevicePublicKeys] = [:]
+            for id in try String.fetchAll(db, sql: "SELECT device_id FROM devices") {
+                if let keys = try devicePublicKeys(db, DeviceID(rawValue: id)) { out[keys.deviceID] = keys }
             }
-        } catch { throw storageError(error, "reading devices") }
+            return out
+        }
     }
 
     @_spi(Benchmarks) public func caseKeysForBenchmark() throws(CasebookError) -> [String: CaseKey] {
-        do {
-            return try pool.read { db in
-                var out: [String: CaseKey] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT case_id, epoch FROM case_keys WHERE recipient = ?", arguments: [device.rawValue]) {
-                    let caseID = CaseID(rawValue: row["case_id"]), epoch = UInt32(row["epoch"] as Int64)
-                    if let key = try caseKey(db, caseID: caseID, epoch: epoch) { out["\(caseID.rawValue)#\(epoch)"] = key }
-                }
-                return out
+        return try read("reading keys") { db in
+            var out: [String: CaseKey] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT case_id, epoch FROM case_keys WHERE recipient = ?", arguments: [device.rawValue]) {
+                let caseID = CaseID(rawValue: row["case_id"]), epoch = UInt32(row["epoch"] as Int64)
+                if let key = try caseKey(db, caseID: caseID, epoch: epoch) { out["\(caseID.rawValue)#\(epoch)"] = key }
             }
-        } catch { throw storageError(error, "reading keys") }
+            return out
+        }
     }
 
     /// The sync apply path's overlap of verification (on `concurrency` threads) with in-order

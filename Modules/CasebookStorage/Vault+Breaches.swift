@@ -14,16 +14,14 @@ extension Vault {
     @discardableResult
     public func openBreach(device: DeviceID, person devicePerson: PersonID?, cause: DeviceRemovalReason) throws(CasebookError) -> BreachRecord {
         guard cause.opensBreach else { throw CasebookError(.invalidInput, "a device removed as \(cause.rawValue) is not a breach") }
-        do {
-            return try write { db in
-                try requireRole(db, [.admin], to: "open a breach record (it is opened by 'casebook device remove DEVICE --reason lost|stolen')")
-                let breach = BreachRecord(id: .random(), device: device, devicePerson: devicePerson, cause: cause,
-                                          openedBy: person, openedAt: clock.now)
-                try commit(db, [.init(record: breach.id, type: .breach, caseID: .organisation, fields: try FieldCoding.fields(of: breach))],
-                           action: .create)
-                return breach
-            }
-        } catch { throw storageError(error, "opening a breach record") }
+        return try write("opening a breach record") { db in
+            try requireRole(db, [.admin], to: "open a breach record (it is opened by 'casebook device remove DEVICE --reason lost|stolen')")
+            let breach = BreachRecord(id: .random(), device: device, devicePerson: devicePerson, cause: cause,
+                                      openedBy: person, openedAt: clock.now)
+            try commit(db, [.init(record: breach.id, type: .breach, caseID: .organisation, fields: try FieldCoding.fields(of: breach))],
+                       action: .create)
+            return breach
+        }
     }
 
     /// Records that the breach was reported to the ICO, under `reference`.
@@ -51,33 +49,29 @@ extension Vault {
     }
 
     func decideBreach(_ id: RecordID, action: String, _ change: (inout BreachRecord) -> Void) throws(CasebookError) -> BreachRecord {
-        do {
-            return try write { db in
-                try requireRole(db, Self.breachRoles, to: "decide about a breach")
-                guard let record = try mergedRecord(db, id: id), record.recordType == .breach else {
-                    throw CasebookError(.notFound, "no breach \(Self.short(id)); list them with 'casebook breach list --all'")
-                }
-                let old = try record.decode(BreachRecord.self)
-                guard old.status == .open else {
-                    let who = old.decidedBy.map { " by \($0)" } ?? ""
-                    throw CasebookError(.finalised, "breach \(Self.short(id)) was already decided (\(old.status.rawValue)\(who)); nothing was changed")
-                }
-                var new = old
-                change(&new)
-                new.decidedBy = person
-                new.decidedAt = clock.now
-                let patch = FieldCoding.changes(from: try FieldCoding.fields(of: old), to: try FieldCoding.fields(of: new))
-                try commit(db, [.init(record: id, type: .breach, caseID: .organisation, fields: patch)], action: .update)
-                return new
+        return try write(action) { db in
+            try requireRole(db, Self.breachRoles, to: "decide about a breach")
+            guard let record = try mergedRecord(db, id: id), record.recordType == .breach else {
+                throw CasebookError(.notFound, "no breach \(Self.short(id)); list them with 'casebook breach list --all'")
             }
-        } catch { throw storageError(error, action) }
+            let old = try record.decode(BreachRecord.self)
+            guard old.status == .open else {
+                let who = old.decidedBy.map { " by \($0)" } ?? ""
+                throw CasebookError(.finalised, "breach \(Self.short(id)) was already decided (\(old.status.rawValue)\(who)); nothing was changed")
+            }
+            var new = old
+            change(&new)
+            new.decidedBy = person
+            new.decidedAt = clock.now
+            let patch = FieldCoding.changes(from: try FieldCoding.fields(of: old), to: try FieldCoding.fields(of: new))
+            try commit(db, [.init(record: id, type: .breach, caseID: .organisation, fields: patch)], action: .update)
+            return new
+        }
     }
 
     /// Breach records, open ones only unless `all`; oldest first.
     public func breaches(all: Bool = false) throws(CasebookError) -> [BreachRecord] {
-        do {
-            return try pool.read { db in try breachRecords(db) }.filter { all || $0.status == .open }
-        } catch { throw storageError(error, "listing breaches") }
+        try read("listing breaches") { db in try breachRecords(db) }.filter { all || $0.status == .open }
     }
 
     func breachRecords(_ db: Database) throws -> [BreachRecord] {

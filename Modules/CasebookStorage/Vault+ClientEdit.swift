@@ -34,24 +34,22 @@ extension Vault {
         if let bornOn = edit.bornOn, bornOn > clock.today { throw CasebookError(.invalidInput, "--born is in the future") }
         let contacts = edit.addContacts.map { $0.trimmingCharacters(in: .whitespaces) }
         if contacts.contains(where: \.isEmpty) { throw CasebookError(.invalidInput, "--add-contact must not be empty") }
-        do {
-            return try write { db in
-                try requireCaseAccess(db, id)
-                let old = try client(db, id)
-                var new = old
-                if let name { new.name = name }
-                if let bornOn = edit.bornOn { new.bornOn = bornOn }
-                for person in edit.addRelated where !new.related.contains(where: {
-                    $0.name.caseInsensitiveCompare(person.name) == .orderedSame && $0.relation.caseInsensitiveCompare(person.relation) == .orderedSame
-                }) { new.related.append(person) }
-                for contact in contacts where !new.contacts.contains(contact) { new.contacts.append(contact) }
-                let patch = FieldCoding.changes(from: try FieldCoding.fields(of: old), to: try FieldCoding.fields(of: new))
-                guard !patch.isEmpty else {
-                    throw CasebookError(.invalidInput, "nothing to change: client \(Vault.short(id)) already has what was given")
-                }
-                try commit(db, [.init(record: id.clientRecordID, type: .client, caseID: id, fields: patch)], action: .update)
-                return new
+        return try write("editing a client") { db in
+            try requireCaseAccess(db, id)
+            let old = try client(db, id)
+            var new = old
+            if let name { new.name = name }
+            if let bornOn = edit.bornOn { new.bornOn = bornOn }
+            for person in edit.addRelated where !new.related.contains(where: {
+                $0.name.caseInsensitiveCompare(person.name) == .orderedSame && $0.relation.caseInsensitiveCompare(person.relation) == .orderedSame
+            }) { new.related.append(person) }
+            for contact in contacts where !new.contacts.contains(contact) { new.contacts.append(contact) }
+            let patch = FieldCoding.changes(from: try FieldCoding.fields(of: old), to: try FieldCoding.fields(of: new))
+            guard !patch.isEmpty else {
+                throw CasebookError(.invalidInput, "nothing to change: client \(Vault.short(id)) already has what was given")
             }
-        } catch { throw storageError(error, "editing a client") }
+            try commit(db, [.init(record: id.clientRecordID, type: .client, caseID: id, fields: patch)], action: .update)
+            return new
+        }
     }
 }

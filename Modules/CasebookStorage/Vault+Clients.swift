@@ -29,16 +29,14 @@ extension Vault {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw CasebookError(.invalidInput, "--name must not be empty") }
         if let bornOn, bornOn > clock.today { throw CasebookError(.invalidInput, "--born is in the future") }
-        do {
-            return try write { db in
-                try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
-                let client = Client(id: .random(), name: trimmed, bornOn: bornOn, related: related, contacts: contacts)
-                _ = try createCaseKey(db, for: client.id)
-                try commit(db, [.init(record: client.id.clientRecordID, type: .client, caseID: client.id,
-                                      fields: try FieldCoding.fields(of: client))], action: .create)
-                return client
-            }
-        } catch { throw storageError(error, "adding a client") }
+        return try write("adding a client") { db in
+            try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
+            let client = Client(id: .random(), name: trimmed, bornOn: bornOn, related: related, contacts: contacts)
+            _ = try createCaseKey(db, for: client.id)
+            try commit(db, [.init(record: client.id.clientRecordID, type: .client, caseID: client.id,
+                                  fields: try FieldCoding.fields(of: client))], action: .create)
+            return client
+        }
     }
 
     func client(_ db: Database, _ id: ClientID) throws -> Client {
@@ -60,28 +58,24 @@ extension Vault {
 
     /// Every client this device holds a key for. Each listed case is audited as read.
     public func clients() throws(CasebookError) -> [Client] {
-        do {
-            return try write { db in
-                try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
-                let clients = try mergedRecords(db, type: .client).map { record throws(CasebookError) in try record.decode(Client.self) }
-                for client in clients { try appendAudit(db, action: .read, recordType: .client, caseID: client.id) }
-                return clients.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
-            }
-        } catch { throw storageError(error, "listing clients") }
+        return try write("listing clients") { db in
+            try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
+            let clients = try mergedRecords(db, type: .client).map { record throws(CasebookError) in try record.decode(Client.self) }
+            for client in clients { try appendAudit(db, action: .read, recordType: .client, caseID: client.id) }
+            return clients.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
+        }
     }
 
     public func clientDetail(_ id: ClientID) throws(CasebookError) -> ClientDetail {
-        do {
-            return try write { db in
-                try requireCaseAccess(db, id)
-                let client = try client(db, id)
-                let consents = try consents(db, id)
-                let sessions = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT record_id) FROM revisions WHERE case_id = ? AND record_type = ?",
-                                                arguments: [id.rawValue, RecordType.session.rawValue]) ?? 0
-                try appendAudit(db, action: .read, recordType: .client, recordID: id.clientRecordID, caseID: id)
-                return ClientDetail(client: client, consents: consents, sessionCount: sessions)
-            }
-        } catch { throw storageError(error, "reading a client") }
+        return try write("reading a client") { db in
+            try requireCaseAccess(db, id)
+            let client = try client(db, id)
+            let consents = try consents(db, id)
+            let sessions = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT record_id) FROM revisions WHERE case_id = ? AND record_type = ?",
+                                            arguments: [id.rawValue, RecordType.session.rawValue]) ?? 0
+            try appendAudit(db, action: .read, recordType: .client, recordID: id.clientRecordID, caseID: id)
+            return ClientDetail(client: client, consents: consents, sessionCount: sessions)
+        }
     }
 
     /// P3: records the signed informed-consent form.
@@ -91,16 +85,14 @@ extension Vault {
         let version = formVersion.trimmingCharacters(in: .whitespaces)
         guard !version.isEmpty, version.count <= 40 else { throw CasebookError(.invalidInput, "--form-version must be 1 to 40 characters") }
         guard signedOn <= clock.today else { throw CasebookError(.invalidInput, "--signed-on \(signedOn) is in the future") }
-        do {
-            return try write { db in
-                try requireCaseAccess(db, id)
-                _ = try client(db, id)
-                let consent = ConsentRecord(id: .random(), clientID: id, formVersion: version, signedOn: signedOn, signedBy: signedBy,
-                                            limitsAcknowledged: limitsAcknowledged)
-                try commit(db, [.init(record: consent.id, type: .consent, caseID: id, fields: try FieldCoding.fields(of: consent))],
-                           action: .create)
-                return consent
-            }
-        } catch { throw storageError(error, "recording consent") }
+        return try write("recording consent") { db in
+            try requireCaseAccess(db, id)
+            _ = try client(db, id)
+            let consent = ConsentRecord(id: .random(), clientID: id, formVersion: version, signedOn: signedOn, signedBy: signedBy,
+                                        limitsAcknowledged: limitsAcknowledged)
+            try commit(db, [.init(record: consent.id, type: .consent, caseID: id, fields: try FieldCoding.fields(of: consent))],
+                       action: .create)
+            return consent
+        }
     }
 }

@@ -31,10 +31,6 @@ public struct ConnectivityState: Sendable {
 }
 
 extension Vault {
-    /// The `sync_state` key holding the time of the last successful sync in milliseconds since 1970.
-    /// The sync client writes it; safeguarding reads it to decide whether a concern was raised offline.
-    public static let lastSyncStateKey = "last_sync_at_ms"
-
     /// P8: raises a safeguarding concern.
     ///
     /// Never blocked by a withdrawn consent, nor by missing or expired training (mandatory reporting
@@ -45,10 +41,10 @@ extension Vault {
                              clientViews: String? = nil, actionTaken: String? = nil) throws(CasebookError) -> SafeguardingConcern {
         let text = details.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw CasebookError(.invalidInput, "--details must describe the concern") }
-        do {
-            return try pool.write { db in try raiseConcern(db, client: id, category: category, details: text, session: session,
-                                                           clientViews: clientViews, actionTaken: actionTaken) }
-        } catch { throw storageError(error, "raising a concern") }
+        return try write("raising a concern") { db in
+            try raiseConcern(db, client: id, category: category, details: text, session: session,
+                             clientViews: clientViews, actionTaken: actionTaken)
+        }
     }
 
     /// The transaction of `raiseConcern` (also run for a queued concern, with its removal from the queue: ADR 0024).
@@ -105,17 +101,15 @@ extension Vault {
     /// Concerns in every case this device holds (the DSL holds every case), optionally one client's.
     /// Opening them is reading client records: training must be current (P10). Audited as reads.
     public func concerns(client: ClientID? = nil, includeClosed: Bool = true) throws(CasebookError) -> [ConcernView] {
-        do {
-            return try pool.write { db in
-                try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
-                if let client { try requireCaseAccess(db, client) }
-                let views = try concernViews(db, client: client).filter { includeClosed || $0.concern.status != .closed }
-                for view in views {
-                    try appendAudit(db, action: .read, recordType: .concern, recordID: view.concern.id, caseID: view.concern.clientID)
-                }
-                return views
+        return try write("listing concerns") { db in
+            try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
+            if let client { try requireCaseAccess(db, client) }
+            let views = try concernViews(db, client: client).filter { includeClosed || $0.concern.status != .closed }
+            for view in views {
+                try appendAudit(db, action: .read, recordType: .concern, recordID: view.concern.id, caseID: view.concern.clientID)
             }
-        } catch { throw storageError(error, "listing concerns") }
+            return views
+        }
     }
 
     func concernRecord(_ db: Database, _ id: RecordID) throws -> SafeguardingConcern {
@@ -142,14 +136,12 @@ extension Vault {
     /// P8: the DSL acknowledges a concern (it stops showing as unacknowledged on every command).
     @discardableResult
     public func acknowledgeConcern(_ id: RecordID) throws(CasebookError) -> SafeguardingConcern {
-        do {
-            return try pool.write { db in
-                let old = try concernRecord(db, id)
-                let new = try ConcernWorkflow.acknowledge(old, by: try currentPerson(db), on: clock.today)
-                try updateConcern(db, from: old, to: new)
-                return new
-            }
-        } catch { throw storageError(error, "acknowledging a concern") }
+        return try write("acknowledging a concern") { db in
+            let old = try concernRecord(db, id)
+            let new = try ConcernWorkflow.acknowledge(old, by: try currentPerson(db), on: clock.today)
+            try updateConcern(db, from: old, to: new)
+            return new
+        }
     }
 
     /// P8: appends what was done (a referral, a call, a meeting) to a concern's history.
@@ -159,30 +151,26 @@ extension Vault {
         guard !trimmed.isEmpty else { throw CasebookError(.invalidInput, "--text must say what was done") }
         let kindText = kind.trimmingCharacters(in: .whitespaces).lowercased()
         guard !kindText.isEmpty, kindText.count <= 40 else { throw CasebookError(.invalidInput, "--kind must be 1 to 40 characters") }
-        do {
-            return try pool.write { db in
-                let concern = try concernRecord(db, id)
-                try ConcernWorkflow.requireCanRecordAction(on: concern)
-                let action = ConcernAction(id: .random(), concernID: id, clientID: concern.clientID, by: person, on: clock.today,
-                                           kind: kindText, text: trimmed)
-                try commit(db, [.init(record: action.id, type: .concernAction, caseID: concern.clientID,
-                                      fields: try FieldCoding.fields(of: action))], action: .create)
-                return action
-            }
-        } catch { throw storageError(error, "recording a concern action") }
+        return try write("recording a concern action") { db in
+            let concern = try concernRecord(db, id)
+            try ConcernWorkflow.requireCanRecordAction(on: concern)
+            let action = ConcernAction(id: .random(), concernID: id, clientID: concern.clientID, by: person, on: clock.today,
+                                       kind: kindText, text: trimmed)
+            try commit(db, [.init(record: action.id, type: .concernAction, caseID: concern.clientID,
+                                  fields: try FieldCoding.fields(of: action))], action: .create)
+            return action
+        }
     }
 
     /// P8: the DSL closes a concern with its outcome.
     @discardableResult
     public func closeConcern(_ id: RecordID, outcome: String) throws(CasebookError) -> SafeguardingConcern {
-        do {
-            return try pool.write { db in
-                let old = try concernRecord(db, id)
-                let new = try ConcernWorkflow.close(old, outcome: outcome, by: try currentPerson(db), on: clock.today)
-                try updateConcern(db, from: old, to: new)
-                return new
-            }
-        } catch { throw storageError(error, "closing a concern") }
+        return try write("closing a concern") { db in
+            let old = try concernRecord(db, id)
+            let new = try ConcernWorkflow.close(old, outcome: outcome, by: try currentPerson(db), on: clock.today)
+            try updateConcern(db, from: old, to: new)
+            return new
+        }
     }
 
     /// Sets the deputy DSL and the escalation delay (administrators: these are organisation settings, and
@@ -191,57 +179,51 @@ extension Vault {
         if let hours, !(1...168).contains(hours) {
             throw CasebookError(.invalidInput, "--escalation-hours must be 1 to 168")
         }
-        do {
-            try pool.write { db in
-                try requireRole(db, [.admin], to: "configure safeguarding escalation")
-                let org = try organisationState(db)
-                if let deputy {
-                    guard let person = org.person(deputy), person.active else { throw CasebookError(.notFound, "no active person \(deputy) in this vault") }
-                    guard person.has(.dsl) else {
-                        throw CasebookError(.invalidInput, "the deputy must hold the dsl role (so that they receive every case key)")
-                    }
+        try write("configuring escalation") { db in
+            try requireRole(db, [.admin], to: "configure safeguarding escalation")
+            let org = try organisationState(db)
+            if let deputy {
+                guard let person = org.person(deputy), person.active else { throw CasebookError(.notFound, "no active person \(deputy) in this vault") }
+                guard person.has(.dsl) else {
+                    throw CasebookError(.invalidInput, "the deputy must hold the dsl role (so that they receive every case key)")
                 }
-                let old = org.settings
-                var new = old
-                if let deputy { new.deputyDSL = deputy }
-                if let hours { new.concernEscalationHours = hours }
-                let patch = FieldCoding.changes(from: try FieldCoding.fields(of: old), to: try FieldCoding.fields(of: new))
-                guard !patch.isEmpty else { return }
-                try commit(db, [.init(record: OrganisationSettings.recordID, type: .settings, caseID: .organisation, fields: patch)],
-                           action: .update)
             }
-        } catch { throw storageError(error, "configuring escalation") }
+            let old = org.settings
+            var new = old
+            if let deputy { new.deputyDSL = deputy }
+            if let hours { new.concernEscalationHours = hours }
+            let patch = FieldCoding.changes(from: try FieldCoding.fields(of: old), to: try FieldCoding.fields(of: new))
+            guard !patch.isEmpty else { return }
+            try commit(db, [.init(record: OrganisationSettings.recordID, type: .settings, caseID: .organisation, fields: patch)],
+                       action: .update)
+        }
     }
 
     /// P8 warnings shown on every command: to a DSL, every unacknowledged concern; to the deputy DSL,
     /// those unacknowledged for longer than the escalation hours. Ids and ages only, never content.
     public func safeguardingWarnings() throws(CasebookError) -> [String] {
-        do {
-            return try pool.read { db in
-                let org = try organisationState(db)
-                guard let me = org.person(person), me.active else { return [] }
-                let isDeputy = org.settings.deputyDSL == person
-                guard me.has(.dsl) || isDeputy else { return [] }
-                let open = try concernViews(db).filter { $0.concern.status == .open }
-                let shown = isDeputy ? open.filter(\.escalated) : open
-                return shown.map { view in
-                    let hours = Int(clock.now.timeIntervalSince(view.raisedAt) / 3600)
-                    let prefix = isDeputy ? "ESCALATED to you as deputy DSL: " : (view.escalated ? "ESCALATED: " : "")
-                    return "\(prefix)safeguarding concern \(Self.short(view.concern.id)) (\(view.concern.category.rawValue), client \(Self.short(view.concern.clientID)), raised \(hours)h ago) is not acknowledged; run 'casebook concern acknowledge \(Self.short(view.concern.id))'"
-                }
+        return try read("checking safeguarding concerns") { db in
+            let org = try organisationState(db)
+            guard let me = org.person(person), me.active else { return [] }
+            let isDeputy = org.settings.deputyDSL == person
+            guard me.has(.dsl) || isDeputy else { return [] }
+            let open = try concernViews(db).filter { $0.concern.status == .open }
+            let shown = isDeputy ? open.filter(\.escalated) : open
+            return shown.map { view in
+                let hours = Int(clock.now.timeIntervalSince(view.raisedAt) / 3600)
+                let prefix = isDeputy ? "ESCALATED to you as deputy DSL: " : (view.escalated ? "ESCALATED: " : "")
+                return "\(prefix)safeguarding concern \(Self.short(view.concern.id)) (\(view.concern.category.rawValue), client \(Self.short(view.concern.clientID)), raised \(hours)h ago) is not acknowledged; run 'casebook concern acknowledge \(Self.short(view.concern.id))'"
             }
-        } catch { throw storageError(error, "checking safeguarding concerns") }
+        }
     }
 
-    /// Whether a server is configured and when this vault last synced (see `lastSyncStateKey`).
+    /// Whether a server is configured and when this vault last synced (`replica_settings.last_sync_at_ms`, written by `recordSyncCompleted`).
     public func connectivity() throws(CasebookError) -> ConnectivityState {
-        do {
-            return try pool.read { db in
-                let server = try Meta.get(db, .server)
-                let last = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [Self.lastSyncStateKey])
-                return ConnectivityState(serverConfigured: server != nil,
-                                         lastSync: last.flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0 / 1000) })
-            }
-        } catch { throw storageError(error, "reading the sync state") }
+        return try read("reading the sync state") { db in
+            let server = try Meta.get(db, .server)
+            let last = try Int64.fetchOne(db, sql: "SELECT last_sync_at_ms FROM replica_settings WHERE id = 1")
+            return ConnectivityState(serverConfigured: server != nil,
+                                     lastSync: last.map { Date(timeIntervalSince1970: Double($0) / 1000) })
+        }
     }
 }

@@ -11,18 +11,16 @@ extension Vault {
     /// keeps the person record as it is).
     public func prepareDeviceInvitation(for person: PersonID) throws(CasebookError) -> Invitation {
         let member: Person
-        do {
-            member = try pool.read { db in
-                try requireRole(db, [.admin], to: "invite devices")
-                guard let found = try organisationState(db).person(person) else {
-                    throw CasebookError(.notFound, "no person \(Vault.short(person)) in the organisation records; see 'casebook person list'")
-                }
-                guard found.active else {
-                    throw CasebookError(.conflict, "person \(Vault.short(person)) was removed; invite them again with 'casebook person invite'")
-                }
-                return found
+        member = try read("inviting a device") { db in
+            try requireRole(db, [.admin], to: "invite devices")
+            guard let found = try organisationState(db).person(person) else {
+                throw CasebookError(.notFound, "no person \(Vault.short(person)) in the organisation records; see 'casebook person list'")
             }
-        } catch { throw storageError(error, "inviting a device") }
+            guard found.active else {
+                throw CasebookError(.conflict, "person \(Vault.short(person)) was removed; invite them again with 'casebook person invite'")
+            }
+            return found
+        }
         guard let role = [Role.admin, .dsl, .practitioner].first(where: member.roles.contains) else {
             throw CasebookError(.invalidInput, "person \(Vault.short(person)) has no role a device can be invited for")
         }

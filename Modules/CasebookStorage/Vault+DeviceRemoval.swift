@@ -43,8 +43,6 @@ extension DeviceTrust {
 }
 
 extension Vault {
-    private static let rotatePrefix = "rotate-after-removal:"
-
     // MARK: - Facts
 
     func removedDeviceIDs(_ db: Database) throws -> Set<DeviceID> {
@@ -58,27 +56,25 @@ extension Vault {
 
     /// Every device this replica trusts (or trusted), with its removal if any.
     public func knownDevices() throws(CasebookError) -> [KnownDevice] {
-        do {
-            return try pool.read { db in
-                let root = try rootDeviceID(db)
-                return try Row.fetchAll(db, sql: """
-                    SELECT d.device_id, d.person_id, d.roles, d.certified_by, r.removed_at, r.removed_by
-                    FROM devices d LEFT JOIN removed_devices r ON r.device_id = d.device_id
-                    WHERE d.device_id != ? ORDER BY d.person_id, d.device_id
-                    """, arguments: [DeviceTrust.recoveryDevice.rawValue]).map { row in
-                    let id = DeviceID(rawValue: row["device_id"])
-                    let roles: String? = row["roles"]
-                    let certifiedBy: String? = row["certified_by"]
-                    let removedAt: String? = row["removed_at"]
-                    let removedBy: String? = row["removed_by"]
-                    return KnownDevice(device: id, person: PersonID(rawValue: row["person_id"]),
-                                       roles: roles?.split(separator: ",").map(String.init) ?? [],
-                                       certifiedBy: certifiedBy.map(DeviceID.init(rawValue:)), isRoot: id == root,
-                                       isThisDevice: id == device, removedAt: removedAt.flatMap(HLCTimestamp.init(parsing:)),
-                                       removedBy: removedBy.map(DeviceID.init(rawValue:)))
-                }
+        return try read("reading devices") { db in
+            let root = try rootDeviceID(db)
+            return try Row.fetchAll(db, sql: """
+                SELECT d.device_id, d.person_id, d.roles, d.certified_by, r.removed_at, r.removed_by
+                FROM devices d LEFT JOIN removed_devices r ON r.device_id = d.device_id
+                WHERE d.device_id != ? ORDER BY d.person_id, d.device_id
+                """, arguments: [DeviceTrust.recoveryDevice.rawValue]).map { row in
+                let id = DeviceID(rawValue: row["device_id"])
+                let roles: String? = row["roles"]
+                let certifiedBy: String? = row["certified_by"]
+                let removedAt: String? = row["removed_at"]
+                let removedBy: String? = row["removed_by"]
+                return KnownDevice(device: id, person: PersonID(rawValue: row["person_id"]),
+                                   roles: roles?.split(separator: ",").map(String.init) ?? [],
+                                   certifiedBy: certifiedBy.map(DeviceID.init(rawValue:)), isRoot: id == root,
+                                   isThisDevice: id == device, removedAt: removedAt.flatMap(HLCTimestamp.init(parsing:)),
+                                   removedBy: removedBy.map(DeviceID.init(rawValue:)))
             }
-        } catch { throw storageError(error, "reading devices") }
+        }
     }
 
     // MARK: - Removing (administrators)
@@ -87,29 +83,27 @@ extension Vault {
     /// replica's hybrid logical clock; nothing is stored until the server accepted it
     /// (`recordDeviceRemovals`).
     public func prepareDeviceRemoval(_ target: DeviceID) throws(CasebookError) -> DeviceRemovalNotice {
-        do {
-            return try write { db in
-                try requireRole(db, [.admin], to: "remove devices")
-                guard let me = try trustedDevice(db, device), me.isAdmin else {
-                    throw CasebookError(.notAuthorised, "this device is not certified as an administrator's; sync first")
-                }
-                guard target != device else {
-                    throw CasebookError(.invalidInput, "you cannot remove the device you are using; ask another administrator")
-                }
-                guard target != DeviceTrust.recoveryDevice else {
-                    throw CasebookError(.invalidInput, "the recovery key is not a device; it cannot be removed")
-                }
-                let root = try rootDeviceID(db)
-                guard target != root else {
-                    throw CasebookError(.invalidInput, "device \(target) is the organisation root (every replica pins it); it cannot be removed")
-                }
-                var hlc = HybridLogicalClock(last: try currentHLC(db))
-                let stamp = hlc.tick(wallMillis: clock.nowMillis)
-                try Meta.set(db, .hlc, Data(stamp.description.utf8))
-                let signature = try identity.sign(DeviceTrust.removalBytes(device: target, removedAt: stamp))
-                return DeviceRemovalNotice(device: target, removedBy: device, removedAt: stamp, signature: signature)
+        return try write("removing the device") { db in
+            try requireRole(db, [.admin], to: "remove devices")
+            guard let me = try trustedDevice(db, device), me.isAdmin else {
+                throw CasebookError(.notAuthorised, "this device is not certified as an administrator's; sync first")
             }
-        } catch { throw storageError(error, "removing the device") }
+            guard target != device else {
+                throw CasebookError(.invalidInput, "you cannot remove the device you are using; ask another administrator")
+            }
+            guard target != DeviceTrust.recoveryDevice else {
+                throw CasebookError(.invalidInput, "the recovery key is not a device; it cannot be removed")
+            }
+            let root = try rootDeviceID(db)
+            guard target != root else {
+                throw CasebookError(.invalidInput, "device \(target) is the organisation root (every replica pins it); it cannot be removed")
+            }
+            var hlc = HybridLogicalClock(last: try currentHLC(db))
+            let stamp = hlc.tick(wallMillis: clock.nowMillis)
+            try Meta.set(db, .hlc, Data(stamp.description.utf8))
+            let signature = try identity.sign(DeviceTrust.removalBytes(device: target, removedAt: stamp))
+            return DeviceRemovalNotice(device: target, removedBy: device, removedAt: stamp, signature: signature)
+        }
     }
 
     /// Folds signed removals into the trusted set. Each must be signed by a trusted administrator
@@ -120,26 +114,24 @@ extension Vault {
     @discardableResult
     public func recordDeviceRemovals(_ notices: [DeviceRemovalNotice]) throws(CasebookError) -> [DeviceID] {
         guard !notices.isEmpty else { return [] }
-        do {
-            return try write { db in
-                var recorded: [DeviceID] = []
-                let root = try rootDeviceID(db)
-                for notice in notices where notice.device != root && notice.device != DeviceTrust.recoveryDevice {
-                    let signerRemoved = try removalStamp(db, notice.removedBy)
-                    guard try removalStamp(db, notice.device) == nil,
-                          let signer = try trustedDevice(db, notice.removedBy), signer.isAdmin,
-                          signerRemoved.map({ notice.removedAt < $0 }) ?? true,
-                          (try? signer.keys.signingKey().isValidSignature(
-                            notice.signature, for: DeviceTrust.removalBytes(device: notice.device, removedAt: notice.removedAt))) == true
-                    else { continue }
-                    try queueRotations(db, for: notice.device)
-                    try db.execute(sql: "INSERT INTO removed_devices (device_id, removed_at, removed_by, signature) VALUES (?, ?, ?, ?)",
-                                   arguments: [notice.device.rawValue, notice.removedAt.description, notice.removedBy.rawValue, notice.signature])
-                    recorded.append(notice.device)
-                }
-                return recorded
+        return try write("recording device removals") { db in
+            var recorded: [DeviceID] = []
+            let root = try rootDeviceID(db)
+            for notice in notices where notice.device != root && notice.device != DeviceTrust.recoveryDevice {
+                let signerRemoved = try removalStamp(db, notice.removedBy)
+                guard try removalStamp(db, notice.device) == nil,
+                      let signer = try trustedDevice(db, notice.removedBy), signer.isAdmin,
+                      signerRemoved.map({ notice.removedAt < $0 }) ?? true,
+                      (try? signer.keys.signingKey().isValidSignature(
+                        notice.signature, for: DeviceTrust.removalBytes(device: notice.device, removedAt: notice.removedAt))) == true
+                else { continue }
+                try queueRotations(db, for: notice.device)
+                try db.execute(sql: "INSERT INTO removed_devices (device_id, removed_at, removed_by, signature) VALUES (?, ?, ?, ?)",
+                               arguments: [notice.device.rawValue, notice.removedAt.description, notice.removedBy.rawValue, notice.signature])
+                recorded.append(notice.device)
             }
-        } catch { throw storageError(error, "recording device removals") }
+            return recorded
+        }
     }
 
     /// Remembers, per case this replica holds that the removed device could read and this replica
@@ -168,9 +160,10 @@ extension Vault {
                 affected = wasDSL || keyed || authored || granted
             }
             guard affected, try mayRotateHere(db, caseID) else { continue }
-            let slot = Self.rotatePrefix + caseID.rawValue + "|" + removed.rawValue
-            let queued = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [slot]).flatMap { Int64($0) }
-            try Self.setSyncValue(db, slot, String(min(queued ?? epoch, epoch)))
+            let queued = try Int64.fetchOne(db, sql: "SELECT queued_epoch FROM removal_rotations WHERE case_id = ? AND removed_device = ?",
+                                            arguments: [caseID.rawValue, removed.rawValue])
+            try db.execute(sql: "INSERT OR REPLACE INTO removal_rotations (case_id, removed_device, queued_epoch) VALUES (?, ?, ?)",
+                           arguments: [caseID.rawValue, removed.rawValue, min(queued ?? epoch, epoch)])
         }
     }
 
@@ -182,35 +175,31 @@ extension Vault {
     /// replica: an unrelated newer epoch (a revoke, anything a device removed later planted) does
     /// not drop the rotation.
     public func removalRotations() throws(CasebookError) -> [WrappedCaseKey] {
-        do {
-            return try write { db in
-                var wraps: [WrappedCaseKey] = []
-                let queued = try Row.fetchAll(db, sql: "SELECT key, value FROM sync_state WHERE key LIKE ?",
-                                              arguments: [Self.rotatePrefix + "%"])
-                var pending: [CaseID: Set<DeviceID>] = [:]
-                for row in queued {
-                    let slot: String = row["key"]
-                    let parts = slot.dropFirst(Self.rotatePrefix.count).split(separator: "|", maxSplits: 1).map(String.init)
-                    guard let first = parts.first else { try Self.setSyncValue(db, slot, nil); continue }
-                    let caseID = CaseID(rawValue: first)
-                    let removed = parts.count > 1 ? DeviceID(rawValue: parts[1]) : nil
-                    let queuedEpoch = KeyEpoch.from(Int64(row["value"] as String) ?? 0) ?? 0
-                    guard let newest = try newestHeldEpoch(db, caseID), try mayRotateHere(db, caseID) else {
-                        try Self.setSyncValue(db, slot, nil)  // no longer held, or no longer ours to rotate
-                        continue
-                    }
-                    if newest > queuedEpoch, try rotatedForRemoval(db, caseID, after: queuedEpoch, upTo: newest, of: removed) {
-                        try Self.setSyncValue(db, slot, nil)  // rotated for this removal (here or elsewhere)
-                        continue
-                    }
-                    pending[caseID, default: []].formUnion(removed.map { [$0] } ?? [])
+        return try write("rotating keys after a device removal") { db in
+            var wraps: [WrappedCaseKey] = []
+            let queued = try Row.fetchAll(db, sql: "SELECT case_id, removed_device, queued_epoch FROM removal_rotations ORDER BY case_id, removed_device")
+            let clear = try db.makeStatement(sql: "DELETE FROM removal_rotations WHERE case_id = ? AND removed_device = ?")
+            var pending: [CaseID: Set<DeviceID>] = [:]
+            for row in queued {
+                let caseID = CaseID(rawValue: row["case_id"])
+                let device: String = row["removed_device"]
+                let removed = device.isEmpty ? nil : DeviceID(rawValue: device)  // '': a legacy entry naming no device
+                let queuedEpoch = KeyEpoch.from(row["queued_epoch"] as Int64) ?? 0
+                guard let newest = try newestHeldEpoch(db, caseID), try mayRotateHere(db, caseID) else {
+                    try clear.execute(arguments: [caseID.rawValue, device])  // no longer held, or no longer ours to rotate
+                    continue
                 }
-                for (caseID, devices) in pending.sorted(by: { $0.key < $1.key }) {
-                    wraps += try rotatedKeyWraps(db, caseID, removing: devices)
+                if newest > queuedEpoch, try rotatedForRemoval(db, caseID, after: queuedEpoch, upTo: newest, of: removed) {
+                    try clear.execute(arguments: [caseID.rawValue, device])  // rotated for this removal (here or elsewhere)
+                    continue
                 }
-                return wraps
+                pending[caseID, default: []].formUnion(removed.map { [$0] } ?? [])
             }
-        } catch { throw storageError(error, "rotating keys after a device removal") }
+            for (caseID, devices) in pending.sorted(by: { $0.key < $1.key }) {
+                wraps += try rotatedKeyWraps(db, caseID, removing: devices)
+            }
+            return wraps
+        }
     }
 
     /// Whether an epoch in `(after, upTo]` of the case was made for the removal of `removed`
@@ -256,18 +245,16 @@ extension Vault {
     /// Marks a person inactive in the organisation records (administrators): a signed, encrypted
     /// revision of their person record, so every replica stops counting them as a member.
     public func markPersonInactive(_ subject: PersonID, reason: String? = nil) throws(CasebookError) {
-        do {
-            try write { db in
-                try requireRole(db, [.admin], to: "remove people")
-                guard subject != person else { throw CasebookError(.invalidInput, "you cannot remove yourself; ask another administrator") }
-                guard let existing = try organisationState(db).person(subject) else {
-                    throw CasebookError(.notFound, "person \(subject) is not in the organisation records (sync first?)")
-                }
-                guard existing.active else { return }
-                var fields: [String: JSONValue] = ["active": .bool(false)]
-                if let reason { fields["removalReason"] = .string(reason) }  // in the signed person record (ADR 0024)
-                try commit(db, [.init(record: subject.recordID, type: .person, caseID: .organisation, fields: fields)], action: .update)
+        try write("removing the person") { db in
+            try requireRole(db, [.admin], to: "remove people")
+            guard subject != person else { throw CasebookError(.invalidInput, "you cannot remove yourself; ask another administrator") }
+            guard let existing = try organisationState(db).person(subject) else {
+                throw CasebookError(.notFound, "person \(subject) is not in the organisation records (sync first?)")
             }
-        } catch { throw storageError(error, "removing the person") }
+            guard existing.active else { return }
+            var fields: [String: JSONValue] = ["active": .bool(false)]
+            if let reason { fields["removalReason"] = .string(reason) }  // in the signed person record (ADR 0024)
+            try commit(db, [.init(record: subject.recordID, type: .person, caseID: .organisation, fields: fields)], action: .update)
+        }
     }
 }

@@ -25,27 +25,25 @@ extension Vault {
     /// - its organisation case holds no destruction certificate (it would be lost: the
     ///   organisation's records replace the standalone ones).
     public func checkStandaloneEnrolment(invited: PersonID?) throws(CasebookError) {
-        do {
-            try pool.read { db in
-                guard try Meta.json(db, .organisation, EnrolledOrganisation.self) == nil else {
-                    throw CasebookError(.vaultExists, "this vault is already enrolled in an organisation")
-                }
-                guard let invited else {
-                    throw CasebookError(.invalidInput,
-                        "an existing vault joins with an invitation code (cb1.PERSON.SECRET.FINGERPRINT); the first administrator enrols a new vault")
-                }
-                guard invited == person else {
-                    throw CasebookError(.invalidInput,
-                        "this code invites person \(invited), but this vault's records are written by person \(person); ask the administrator for an invitation made with 'casebook person invite --existing-person \(person) ...'")
-                }
-                let certificates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions WHERE case_id = ? AND record_type = ?",
-                                                    arguments: [CaseID.organisation.rawValue, RecordType.destructionCertificate.rawValue]) ?? 0
-                guard certificates == 0 else {
-                    throw CasebookError(.invalidInput,
-                        "this vault holds \(certificates) destruction certificate(s) in its own organisation records, which enrolment would retire; keep this vault standalone (or keep a copy of it) rather than lose them")
-                }
+        try read("checking the vault") { db in
+            guard try Meta.json(db, .organisation, EnrolledOrganisation.self) == nil else {
+                throw CasebookError(.vaultExists, "this vault is already enrolled in an organisation")
             }
-        } catch { throw storageError(error, "checking the vault") }
+            guard let invited else {
+                throw CasebookError(.invalidInput,
+                    "an existing vault joins with an invitation code (cb1.PERSON.SECRET.FINGERPRINT); the first administrator enrols a new vault")
+            }
+            guard invited == person else {
+                throw CasebookError(.invalidInput,
+                    "this code invites person \(invited), but this vault's records are written by person \(person); ask the administrator for an invitation made with 'casebook person invite --existing-person \(person) ...'")
+            }
+            let certificates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions WHERE case_id = ? AND record_type = ?",
+                                                arguments: [CaseID.organisation.rawValue, RecordType.destructionCertificate.rawValue]) ?? 0
+            guard certificates == 0 else {
+                throw CasebookError(.invalidInput,
+                    "this vault holds \(certificates) destruction certificate(s) in its own organisation records, which enrolment would retire; keep this vault standalone (or keep a copy of it) rather than lose them")
+            }
+        }
     }
 
     /// Turns this standalone vault into an enrolled one, in one transaction, after the server
@@ -55,44 +53,37 @@ extension Vault {
     /// organisation's own case, under the organisation's key, replaces it at the next sync.
     public func adoptEnrolment(organisation: EnrolledOrganisation, root: DevicePublicKeys, server: String)
         throws(CasebookError) -> StandaloneEnrolment {
-        do {
-            let result = try write { db -> StandaloneEnrolment in
-                guard try Meta.json(db, .organisation, EnrolledOrganisation.self) == nil else {
-                    throw CasebookError(.vaultExists, "this vault is already enrolled in an organisation")
-                }
-                let org = CaseID.organisation.rawValue
-                let retired = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions WHERE case_id = ?", arguments: [org]) ?? 0
-                try db.execute(sql: "DELETE FROM outbox WHERE revision_id IN (SELECT id FROM revisions WHERE case_id = ?)", arguments: [org])
-                try db.execute(sql: "DELETE FROM revisions WHERE case_id = ?", arguments: [org])
-                try db.execute(sql: "DELETE FROM case_keys WHERE case_id = ?", arguments: [org])
-                try Meta.setJSON(db, .organisation, organisation)
-                try Meta.set(db, .rootDevice, Data(root.deviceID.rawValue.utf8))
-                try Meta.set(db, .server, Data(server.utf8))
-                try storeDevice(db, root, roles: [Role.admin.rawValue])
-                let cases = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT case_id) FROM case_keys WHERE recipient = ?",
-                                             arguments: [device.rawValue]) ?? 0
-                let queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
-                try appendAudit(db, action: .enrol, recordType: nil, recordID: nil, caseID: nil)
-                return StandaloneEnrolment(clientCases: cases, queuedRevisions: queued, retiredOrganisationRevisions: retired)
+        // Keys and derived state change under the cache either way (success or rollback).
+        defer { cache.withLock { $0.caseKeys = [:]; $0.reset() } }
+        return try write("enrolling the vault") { db -> StandaloneEnrolment in
+            guard try Meta.json(db, .organisation, EnrolledOrganisation.self) == nil else {
+                throw CasebookError(.vaultExists, "this vault is already enrolled in an organisation")
             }
-            cache.withLock { $0.caseKeys = [:]; $0.reset() }
-            return result
-        } catch {
-            cache.withLock { $0.caseKeys = [:]; $0.reset() }
-            throw storageError(error, "enrolling the vault")
+            let org = CaseID.organisation.rawValue
+            let retired = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions WHERE case_id = ?", arguments: [org]) ?? 0
+            try db.execute(sql: "DELETE FROM outbox WHERE revision_id IN (SELECT id FROM revisions WHERE case_id = ?)", arguments: [org])
+            try db.execute(sql: "DELETE FROM revisions WHERE case_id = ?", arguments: [org])
+            try db.execute(sql: "DELETE FROM case_keys WHERE case_id = ?", arguments: [org])
+            try Meta.setJSON(db, .organisation, organisation)
+            try Meta.set(db, .rootDevice, Data(root.deviceID.rawValue.utf8))
+            try Meta.set(db, .server, Data(server.utf8))
+            try storeDevice(db, root, roles: [Role.admin.rawValue])
+            let cases = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT case_id) FROM case_keys WHERE recipient = ?",
+                                         arguments: [device.rawValue]) ?? 0
+            let queued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
+            try appendAudit(db, action: .enrol, recordType: nil, recordID: nil, caseID: nil)
+            return StandaloneEnrolment(clientCases: cases, queuedRevisions: queued, retiredOrganisationRevisions: retired)
         }
     }
 
     /// The organisation recovery key's public half this replica wraps case keys for (nil until known).
     public func recoveryPublicKey() throws(CasebookError) -> Data? {
-        do { return try pool.read { db in try devicePublicKeys(db, DeviceTrust.recoveryDevice)?.agreement } } catch {
-            throw storageError(error, "reading the recovery key")
-        }
+        return try read("reading the recovery key") { db in try devicePublicKeys(db, DeviceTrust.recoveryDevice)?.agreement }
     }
 
     /// Refuses unless this vault's owner is an active administrator.
     public func requireAdministrator(to action: String) throws(CasebookError) {
-        do { try pool.read { db in try requireRole(db, [.admin], to: action) } } catch { throw storageError(error, action) }
+        try read(action) { db in try requireRole(db, [.admin], to: action) }
     }
 }
 
@@ -101,6 +92,6 @@ extension Vault {
     /// the same sync wraps case keys for it (a new member's first sync pulls the settings after
     /// the organisation step).
     public func refreshRecoveryKey() throws(CasebookError) {
-        do { try write { db in try adoptRecoveryKey(db) } } catch { throw storageError(error, "reading the recovery key") }
+        try write("reading the recovery key") { db in try adoptRecoveryKey(db) }
     }
 }

@@ -130,8 +130,8 @@ extension Vault {
         let pool = try VaultDatabase.open(path: path, create: true)
         let vault = Vault(path: path, pool: pool, identity: identity, clock: clock)
         let isRoot = root.deviceID == identity.deviceID
-        do {
-            try pool.write { db in
+        do throws(CasebookError) {
+            try vault.write("creating the enrolled vault") { db in
                 try Meta.set(db, .format, Data("1".utf8))
                 try Meta.setJSON(db, .kdf, prepared.kdf)
                 try Meta.setJSON(db, .identity, sealed)
@@ -157,7 +157,7 @@ extension Vault {
             }
         } catch {
             try? FileManager.default.removeItem(atPath: path)
-            throw storageError(error, "creating the enrolled vault")
+            throw error
         }
         return vault
     }
@@ -176,24 +176,20 @@ extension Vault {
 
     /// The organisation this vault is enrolled in (nil for a standalone vault).
     public func enrolledOrganisation() throws(CasebookError) -> EnrolledOrganisation? {
-        do { return try pool.read { db in try Meta.json(db, .organisation, EnrolledOrganisation.self) } } catch {
-            throw storageError(error, "reading the organisation")
-        }
+        return try read("reading the organisation") { db in try Meta.json(db, .organisation, EnrolledOrganisation.self) }
     }
 
     /// The server URL remembered at enrolment.
     public func serverURL() throws(CasebookError) -> String? {
-        do { return try pool.read { db in try Meta.get(db, .server).map { String(decoding: $0, as: UTF8.self) } } } catch {
-            throw storageError(error, "reading the server address")
-        }
+        return try read("reading the server address") { db in try Meta.get(db, .server).map { String(decoding: $0, as: UTF8.self) } }
     }
 
     public func setServerURL(_ url: String) throws(CasebookError) {
-        do { try pool.write { db in try Meta.set(db, .server, Data(url.utf8)) } } catch { throw storageError(error, "saving the server address") }
+        try write("saving the server address") { db in try Meta.set(db, .server, Data(url.utf8)) }
     }
 
     public func rootDevice() throws(CasebookError) -> DeviceID? {
-        do { return try pool.read { db in try rootDeviceID(db) } } catch { throw storageError(error, "reading the root device") }
+        return try read("reading the root device") { db in try rootDeviceID(db) }
     }
 
     func rootDeviceID(_ db: Database) throws -> DeviceID? {
@@ -202,14 +198,12 @@ extension Vault {
 
     /// The fingerprint of the pinned root signing key (embedded in enrolment codes).
     public func rootFingerprint() throws(CasebookError) -> String {
-        do {
-            return try pool.read { db in
-                guard let root = try rootDeviceID(db), let keys = try devicePublicKeys(db, root) else {
-                    throw CasebookError(.notAuthorised, "this vault is not enrolled in an organisation; run 'casebook enrol' first")
-                }
-                return DeviceTrust.fingerprint(signingKey: keys.signing)
+        return try read("reading the root device") { db in
+            guard let root = try rootDeviceID(db), let keys = try devicePublicKeys(db, root) else {
+                throw CasebookError(.notAuthorised, "this vault is not enrolled in an organisation; run 'casebook enrol' first")
             }
-        } catch { throw storageError(error, "reading the root device") }
+            return DeviceTrust.fingerprint(signingKey: keys.signing)
+        }
     }
 
     /// A device this vault trusts as a revision author (stored only once its chain is verified).
@@ -232,15 +226,13 @@ extension Vault {
 
     /// Certified devices of a person (for wrapping keys when granting).
     public func trustedDevices(of person: PersonID) throws(CasebookError) -> [DevicePublicKeys] {
-        do {
-            return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT device_id, signing, agreement FROM devices WHERE person_id = ? AND device_id != ? AND device_id NOT IN (SELECT device_id FROM removed_devices)",
-                                 arguments: [person.rawValue, DeviceTrust.recoveryDevice.rawValue]).map { row in
-                    DevicePublicKeys(deviceID: DeviceID(rawValue: row["device_id"]), person: person, signing: row["signing"],
-                                     agreement: row["agreement"])
-                }
+        return try read("reading devices") { db in
+            try Row.fetchAll(db, sql: "SELECT device_id, signing, agreement FROM devices WHERE person_id = ? AND device_id != ? AND device_id NOT IN (SELECT device_id FROM removed_devices)",
+                             arguments: [person.rawValue, DeviceTrust.recoveryDevice.rawValue]).map { row in
+                DevicePublicKeys(deviceID: DeviceID(rawValue: row["device_id"]), person: person, signing: row["signing"],
+                                 agreement: row["agreement"])
             }
-        } catch { throw storageError(error, "reading devices") }
+        }
     }
 
     /// Folds the served device list into the trusted set: a device is trusted only when an
@@ -249,35 +241,33 @@ extension Vault {
     /// organisation settings once this replica can read them.
     @discardableResult
     public func updateDevices(_ certificates: [DeviceCertificate]) throws(CasebookError) -> [DeviceID] {
-        do {
-            return try pool.write { db in
-                var newlyTrusted: [DeviceID] = []
-                var changed = true
-                var pending = certificates
-                while changed {
-                    changed = false
-                    var remaining: [DeviceCertificate] = []
-                    for cert in pending {
-                        guard let certifier = cert.certifiedBy, let signature = cert.certification, let roles = cert.roles,
-                              let signer = try trustedDevice(db, certifier), signer.isAdmin, try removalStamp(db, certifier) == nil,
-                              (try? signer.keys.signingKey().isValidSignature(signature, for: DeviceTrust.signedBytes(keys: cert.keys, roles: roles))) == true
-                        else { remaining.append(cert); continue }
-                        let existing = try trustedDevice(db, cert.keys.deviceID)
-                        if let existing, existing.keys.signing != cert.keys.signing || existing.keys.agreement != cert.keys.agreement {
-                            continue  // a served certificate never replaces pinned keys
-                        }
-                        if existing?.roles.sorted() != roles.map(\.rawValue).sorted() {
-                            try storeDevice(db, cert.keys, roles: roles.map(\.rawValue), certifiedBy: certifier, certification: signature)
-                            if existing == nil { newlyTrusted.append(cert.keys.deviceID) }
-                            changed = true
-                        }
+        return try write("updating devices") { db in
+            var newlyTrusted: [DeviceID] = []
+            var changed = true
+            var pending = certificates
+            while changed {
+                changed = false
+                var remaining: [DeviceCertificate] = []
+                for cert in pending {
+                    guard let certifier = cert.certifiedBy, let signature = cert.certification, let roles = cert.roles,
+                          let signer = try trustedDevice(db, certifier), signer.isAdmin, try removalStamp(db, certifier) == nil,
+                          (try? signer.keys.signingKey().isValidSignature(signature, for: DeviceTrust.signedBytes(keys: cert.keys, roles: roles))) == true
+                    else { remaining.append(cert); continue }
+                    let existing = try trustedDevice(db, cert.keys.deviceID)
+                    if let existing, existing.keys.signing != cert.keys.signing || existing.keys.agreement != cert.keys.agreement {
+                        continue  // a served certificate never replaces pinned keys
                     }
-                    pending = remaining
+                    if existing?.roles.sorted() != roles.map(\.rawValue).sorted() {
+                        try storeDevice(db, cert.keys, roles: roles.map(\.rawValue), certifiedBy: certifier, certification: signature)
+                        if existing == nil { newlyTrusted.append(cert.keys.deviceID) }
+                        changed = true
+                    }
                 }
-                try adoptRecoveryKey(db)
-                return newlyTrusted
+                pending = remaining
             }
-        } catch { throw storageError(error, "updating devices") }
+            try adoptRecoveryKey(db)
+            return newlyTrusted
+        }
     }
 
     /// Takes the recovery public key from the organisation settings (written by an administrator,

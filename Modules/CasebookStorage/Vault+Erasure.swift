@@ -4,22 +4,19 @@ import Foundation
 import GRDB
 
 extension Vault {
-    /// The `sync_state` key prefix marking a case whose server copy must still be erased. The sync
-    /// client calls `DELETE SyncAPI.Path.caseErase(caseID)` for each such key and removes it on success;
-    /// the value is the destruction certificate's record id.
-    public static let pendingErasurePrefix = "pending_erasure:"
-    /// The `sync_state` key prefix of this replica's tombstones: a case erased here (by `erase` or by a
-    /// pulled destruction certificate). Its revisions and keys are never stored or uploaded again.
-    public static let erasedCasePrefix = "erased:"
-    /// The `sync_state` key prefix recording when this replica completed a case's server erasure (ms).
-    public static let serverErasedPrefix = "server_erased:"
+    // Erasure state (ADR 0028): `erased_cases` holds this replica's tombstones (a case erased here,
+    // by `erase` or by a pulled destruction certificate: its revisions and keys are never stored or
+    // uploaded again); `pending_server_erasures` the cases whose server copy must still be erased (the
+    // sync client calls `DELETE SyncAPI.Path.caseErase(caseID)` for each and `completeServerErasure`
+    // on success); `server_erasures` when this replica completed that. Each row names the case and
+    // the destruction certificate's record id (or the time).
 
     /// Crypto-shreds a client's case on this replica (administrators or the DSL; refused while a
     /// retention hold is active or a safeguarding concern is not closed).
     ///
     /// In one transaction: deletes every wrapped copy of the case key held in this vault (for every
     /// recipient), every revision of the case and its outbox entries, queues the server erasure in
-    /// `sync_state`, writes a destruction certificate to the organisation case and an `erase` entry
+    /// `pending_server_erasures`, writes a destruction certificate to the organisation case and an `erase` entry
     /// to the audit log. Then it checkpoints the WAL (TRUNCATE), VACUUMs and checkpoints again, so that
     /// with `secure_delete` on no byte of the case's rows remains in the database file or its WAL.
     ///
@@ -30,36 +27,34 @@ extension Vault {
     public func erase(client id: ClientID) throws(CasebookError) -> DestructionCertificate {
         guard id != .organisation else { throw CasebookError(.invalidInput, "the organisation case cannot be erased") }
         let certificate: DestructionCertificate
-        do {
-            certificate = try pool.write { db -> DestructionCertificate in
-                try requireRole(db, [.admin, .dsl], to: "erase a client's records")
-                try requireCaseAccess(db, id)
-                _ = try client(db, id)
-                let holds = try retentionHolds(db, client: id).filter(\.isActive)
-                if !holds.isEmpty {
-                    let reasons = Set(holds.map(\.reason.rawValue)).sorted().joined(separator: ", ")
-                    throw CasebookError(.releaseRefused,
-                        "erasure refused: client \(id) is under a retention hold (\(reasons)); lift it with 'casebook retention lift-hold HOLD' first")
-                }
-                let unresolved = try concernViews(db, client: id).filter { $0.concern.status != .closed }
-                if !unresolved.isEmpty {
-                    throw CasebookError(.releaseRefused,
-                        "erasure refused: client \(id) has \(unresolved.count) safeguarding concern(s) not closed; the DSL must close them first")
-                }
-                let certificateID = RecordID.random()
-                let (revisions, keys, _) = try shred(db, id, certificate: certificateID)
-                let serverConfigured = try Meta.get(db, .server) != nil
-                let made = DestructionCertificate(id: certificateID, caseID: id, erasedOn: clock.today, erasedBy: person, device: device,
-                                                         revisionsDestroyed: revisions, wrappedKeysDestroyed: keys,
-                                                         serverErasurePending: serverConfigured)
-                try db.execute(sql: "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
-                               arguments: [Self.pendingErasurePrefix + id.rawValue, made.id.rawValue])
-                try commit(db, [.init(record: made.id, type: .destructionCertificate, caseID: .organisation,
-                                      fields: try FieldCoding.fields(of: made))], action: .create)
-                try appendAudit(db, action: .erase, recordType: .client, recordID: id.clientRecordID, caseID: id)
-                return made
+        certificate = try write("erasing a client") { db -> DestructionCertificate in
+            try requireRole(db, [.admin, .dsl], to: "erase a client's records")
+            try requireCaseAccess(db, id)
+            _ = try client(db, id)
+            let holds = try retentionHolds(db, client: id).filter(\.isActive)
+            if !holds.isEmpty {
+                let reasons = Set(holds.map(\.reason.rawValue)).sorted().joined(separator: ", ")
+                throw CasebookError(.releaseRefused,
+                    "erasure refused: client \(id) is under a retention hold (\(reasons)); lift it with 'casebook retention lift-hold HOLD' first")
             }
-        } catch { throw storageError(error, "erasing a client") }
+            let unresolved = try concernViews(db, client: id).filter { $0.concern.status != .closed }
+            if !unresolved.isEmpty {
+                throw CasebookError(.releaseRefused,
+                    "erasure refused: client \(id) has \(unresolved.count) safeguarding concern(s) not closed; the DSL must close them first")
+            }
+            let certificateID = RecordID.random()
+            let (revisions, keys, _) = try shred(db, id, certificate: certificateID)
+            let serverConfigured = try Meta.get(db, .server) != nil
+            let made = DestructionCertificate(id: certificateID, caseID: id, erasedOn: clock.today, erasedBy: person, device: device,
+                                                     revisionsDestroyed: revisions, wrappedKeysDestroyed: keys,
+                                                     serverErasurePending: serverConfigured)
+            try db.execute(sql: "INSERT OR REPLACE INTO pending_server_erasures (case_id, certificate_id) VALUES (?, ?)",
+                           arguments: [id.rawValue, made.id.rawValue])
+            try commit(db, [.init(record: made.id, type: .destructionCertificate, caseID: .organisation,
+                                  fields: try FieldCoding.fields(of: made))], action: .create)
+            try appendAudit(db, action: .erase, recordType: .client, recordID: id.clientRecordID, caseID: id)
+            return made
+        }
         try scrubFreedPages()
         return certificate
     }
@@ -75,9 +70,11 @@ extension Vault {
         try db.execute(sql: "DELETE FROM revisions WHERE case_id = ?", arguments: [id.rawValue])
         try db.execute(sql: "DELETE FROM case_keys WHERE case_id = ?", arguments: [id.rawValue])
         try db.execute(sql: "DELETE FROM quarantine WHERE case_id = ?", arguments: [id.rawValue])  // ciphertext kept aside (ADR 0014)
-        try db.execute(sql: "DELETE FROM sync_state WHERE key LIKE ? OR key LIKE ? OR key = ?",
-                       arguments: ["grant:\(id.rawValue)|%", "wrapped:\(id.rawValue)#%", SyncCursorName.backfill(id)])
-        try Self.setSyncValue(db, Self.erasedCasePrefix + id.rawValue, certificate.rawValue)
+        try db.execute(sql: "DELETE FROM case_grants WHERE case_id = ?", arguments: [id.rawValue])
+        try db.execute(sql: "DELETE FROM uploaded_key_wraps WHERE case_id = ?", arguments: [id.rawValue])
+        try db.execute(sql: "DELETE FROM sync_cursors WHERE name = ?", arguments: [SyncCursorName.backfill(id)])
+        try db.execute(sql: "INSERT OR REPLACE INTO erased_cases (case_id, certificate_id) VALUES (?, ?)",
+                       arguments: [id.rawValue, certificate.rawValue])
         cache.withLock { cache in
             cache.caseKeys = cache.caseKeys.filter { !$0.key.hasPrefix(id.rawValue + "#") }
             cache.knownNames = nil
@@ -88,10 +85,7 @@ extension Vault {
 
     /// Cases erased on this replica (tombstones).
     func erasedCases(_ db: Database) throws -> Set<CaseID> {
-        // A key range (not LIKE, which is case-insensitive and cannot use the primary key index).
-        Set(try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key >= ? AND key < ?",
-                                arguments: [Self.erasedCasePrefix, "erased;"])
-            .map { CaseID(rawValue: String($0.dropFirst(Self.erasedCasePrefix.count))) })
+        Set(try String.fetchAll(db, sql: "SELECT case_id FROM erased_cases").map(CaseID.init(rawValue:)))
     }
 
     /// Inside the transaction that applied a pulled page: crypto-shreds every case named by a
@@ -146,10 +140,7 @@ extension Vault {
     /// the mass-erasure stop). The sync client calls this once per run, after the last pulled page,
     /// so the limit counts a run's certificates together however they were paged.
     public func actOnDestructionCertificates(allowance: Int) throws(CasebookError) -> (erased: [CaseID], held: [CaseID]) {
-        let outcome: (erased: [CaseID], held: [CaseID])
-        do { outcome = try pool.write { db in try eraseFromCertificates(db, allowance: allowance) } } catch {
-            throw storageError(error, "acting on destruction certificates")
-        }
+        let outcome = try write("acting on destruction certificates") { db in try eraseFromCertificates(db, allowance: allowance) }
         if !outcome.erased.isEmpty { try scrubFreedPages() }
         return outcome
     }
@@ -157,24 +148,21 @@ extension Vault {
     /// Cases whose destruction certificate this replica holds but has not acted on because the
     /// mass-erasure stop held them back (waiting for `SyncConfiguration.confirmedErasures`).
     public func heldErasures() throws(CasebookError) -> [CaseID] {
-        do {
-            return try pool.read { db in try pendingCertificates(db).map(\.caseID).filter { try holdsAnything(db, of: $0) } }
-        } catch { throw storageError(error, "reading held erasures") }
+        try read("reading held erasures") { db in try pendingCertificates(db).map(\.caseID).filter { try holdsAnything(db, of: $0) } }
     }
 
     /// After a successful `DELETE /v1/cases/{id}`: clears the pending marker, records when, and
     /// audits it (`sync` of the case's destruction certificate, on this replica's chain).
     public func completeServerErasure(_ id: CaseID) throws(CasebookError) {
-        do {
-            try pool.write { db in
-                let certificate = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                                      arguments: [Self.pendingErasurePrefix + id.rawValue])
-                try db.execute(sql: "DELETE FROM sync_state WHERE key = ?", arguments: [Self.pendingErasurePrefix + id.rawValue])
-                try Self.setSyncValue(db, Self.serverErasedPrefix + id.rawValue, String(clock.nowMillis))
-                try appendAudit(db, action: .sync, recordType: .destructionCertificate,
-                                recordID: certificate.map(RecordID.init(rawValue:)), caseID: id)
-            }
-        } catch { throw storageError(error, "recording a server erasure") }
+        try write("recording a server erasure") { db in
+            let certificate = try String.fetchOne(db, sql: "SELECT certificate_id FROM pending_server_erasures WHERE case_id = ?",
+                                                  arguments: [id.rawValue])
+            try db.execute(sql: "DELETE FROM pending_server_erasures WHERE case_id = ?", arguments: [id.rawValue])
+            try db.execute(sql: "INSERT OR REPLACE INTO server_erasures (case_id, erased_at_ms) VALUES (?, ?)",
+                           arguments: [id.rawValue, Int64(clock.nowMillis)])
+            try appendAudit(db, action: .sync, recordType: .destructionCertificate,
+                            recordID: certificate.map(RecordID.init(rawValue:)), caseID: id)
+        }
     }
 
     /// Where the server copy of an erased case stands, as this replica knows it.
@@ -189,52 +177,48 @@ extension Vault {
 
     /// The server erasure state of a case, and when this replica completed it.
     public func serverErasureState(of id: CaseID) throws(CasebookError) -> (state: ServerErasureState, at: Date?) {
-        do {
-            return try pool.read { db in
-                if try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                       arguments: [Self.pendingErasurePrefix + id.rawValue]) != nil { return (.pending, nil) }
-                if let ms = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                                arguments: [Self.serverErasedPrefix + id.rawValue]).flatMap({ Double($0) }) {
-                    return (.done, Date(timeIntervalSince1970: ms / 1000))
-                }
-                return (.notTracked, nil)
+        return try read("reading the sync state") { db in
+            if try String.fetchOne(db, sql: "SELECT certificate_id FROM pending_server_erasures WHERE case_id = ?",
+                                   arguments: [id.rawValue]) != nil { return (.pending, nil) }
+            if let ms = try Int64.fetchOne(db, sql: "SELECT erased_at_ms FROM server_erasures WHERE case_id = ?", arguments: [id.rawValue]) {
+                return (.done, Date(timeIntervalSince1970: Double(ms) / 1000))
             }
-        } catch { throw storageError(error, "reading the sync state") }
+            return (.notTracked, nil)
+        }
     }
 
     /// Records the end of a successful sync run (read by safeguarding: `connectivity()`).
     public func recordSyncCompleted(at date: Date) throws(CasebookError) {
-        try setSyncValue(Self.lastSyncStateKey, String(Int64((date.timeIntervalSince1970 * 1000).rounded(.down))))
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        try write("saving the sync state") { db in
+            try db.execute(sql: """
+                INSERT INTO replica_settings (id, last_sync_at_ms) VALUES (1, ?)
+                ON CONFLICT(id) DO UPDATE SET last_sync_at_ms = excluded.last_sync_at_ms
+                """, arguments: [ms])
+        }
     }
 
     /// Moves everything out of the WAL, rebuilds the file without free pages, and truncates the WAL.
     func scrubFreedPages() throws(CasebookError) {
-        do {
-            try pool.writeWithoutTransaction { db in
-                _ = try db.checkpoint(.truncate)
-                try db.execute(sql: "VACUUM")
-                _ = try db.checkpoint(.truncate)
-            }
-        } catch { throw storageError(error, "scrubbing erased pages") }
+        try writeOutsideTransaction("scrubbing erased pages") { db in
+            _ = try db.checkpoint(.truncate)
+            try db.execute(sql: "VACUUM")
+            _ = try db.checkpoint(.truncate)
+        }
     }
 
     /// Destruction certificates recorded in this vault.
     public func destructionCertificates() throws(CasebookError) -> [DestructionCertificate] {
-        do {
-            return try pool.read { db in
-                try mergedRecords(db, caseID: .organisation, type: .destructionCertificate)
-                    .map { r throws(CasebookError) in try r.decode(DestructionCertificate.self) }
-            }
-        } catch { throw storageError(error, "reading destruction certificates") }
+        return try read("reading destruction certificates") { db in
+            try mergedRecords(db, caseID: .organisation, type: .destructionCertificate)
+                .map { r throws(CasebookError) in try r.decode(DestructionCertificate.self) }
+        }
     }
 
     /// Cases whose server copy is still to be erased at the next sync.
     public func pendingServerErasures() throws(CasebookError) -> [CaseID] {
-        do {
-            return try pool.read { db in
-                try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key LIKE ? ORDER BY key", arguments: [Self.pendingErasurePrefix + "%"])
-                    .map { CaseID(rawValue: String($0.dropFirst(Self.pendingErasurePrefix.count))) }
-            }
-        } catch { throw storageError(error, "reading pending erasures") }
+        return try read("reading pending erasures") { db in
+            try String.fetchAll(db, sql: "SELECT case_id FROM pending_server_erasures ORDER BY case_id").map(CaseID.init(rawValue:))
+        }
     }
 }

@@ -99,6 +99,8 @@ public struct EnrolmentReview: Sendable, Hashable {
 }
 
 extension Vault {
+    /// The authenticated data a kept invitation secret is sealed under (the `sync_state` key it had
+    /// before ADR 0028, unchanged so that secrets sealed then still open).
     private static func inviteKey(_ person: PersonID) -> String { "invite:\(person.rawValue)" }
 
     private var inviteSealingKey: SymmetricKey {
@@ -111,14 +113,12 @@ extension Vault {
     public func prepareInvitation(name: String, role: Role, type: PersonType, existing: PersonID? = nil) throws(CasebookError) -> Invitation {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw CasebookError(.invalidInput, "--name must not be empty") }
-        do {
-            try pool.read { db in
-                try requireRole(db, [.admin], to: "invite people")
-                if let existing, try organisationState(db).person(existing) != nil {
-                    throw CasebookError(.conflict, "person \(existing) is already in the organisation records")
-                }
+        try read("inviting") { db in
+            try requireRole(db, [.admin], to: "invite people")
+            if let existing, try organisationState(db).person(existing) != nil {
+                throw CasebookError(.conflict, "person \(existing) is already in the organisation records")
             }
-        } catch { throw storageError(error, "inviting") }
+        }
         let fingerprint = try rootFingerprint()
         let person = existing ?? PersonID.random()
         let secret = EnrolmentSecret.generate()
@@ -131,31 +131,31 @@ extension Vault {
     /// Writes the invitee's person record (encrypted, in the organisation case: names never reach
     /// the server) and keeps the code, sealed, to verify the invitee's enrolment proof later.
     public func recordInvitation(_ invitation: Invitation) throws(CasebookError) {
-        do {
-            try pool.write { db in
-                try requireRole(db, [.admin], to: "invite people")
-                // A device invitation for an existing member (ADR 0024) keeps their person record as it is.
-                if try organisationState(db).person(invitation.person) == nil {
-                    let person = Person(id: invitation.person, name: invitation.name, type: invitation.type, roles: [invitation.role])
-                    try commit(db, [.init(record: invitation.person.recordID, type: .person, caseID: .organisation,
-                                          fields: try FieldCoding.fields(of: person))], action: .create)
-                }
-                let box = try AES.GCM.seal(Data(invitation.secret.encoded.utf8), using: inviteSealingKey,
-                                           authenticating: Data(Self.inviteKey(invitation.person).utf8))
-                guard let combined = box.combined else { throw CasebookError(.crypto, "sealing the invitation failed") }
-                try Self.setSyncValue(db, Self.inviteKey(invitation.person), combined.base64EncodedString())
+        try write("recording the invitation") { db in
+            try requireRole(db, [.admin], to: "invite people")
+            // A device invitation for an existing member (ADR 0024) keeps their person record as it is.
+            if try organisationState(db).person(invitation.person) == nil {
+                let person = Person(id: invitation.person, name: invitation.name, type: invitation.type, roles: [invitation.role])
+                try commit(db, [.init(record: invitation.person.recordID, type: .person, caseID: .organisation,
+                                      fields: try FieldCoding.fields(of: person))], action: .create)
             }
-        } catch { throw storageError(error, "recording the invitation") }
+            let box = try AES.GCM.seal(Data(invitation.secret.encoded.utf8), using: inviteSealingKey,
+                                       authenticating: Data(Self.inviteKey(invitation.person).utf8))
+            guard let combined = box.combined else { throw CasebookError(.crypto, "sealing the invitation failed") }
+            try db.execute(sql: """
+                INSERT INTO invitations (person_id, used, sealed_secret) VALUES (?, 0, ?)
+                ON CONFLICT(person_id, used) DO UPDATE SET sealed_secret = excluded.sealed_secret
+                """, arguments: [invitation.person.rawValue, combined])
+        }
     }
 
-    /// Where a used invitation's secret stays (sealed as before) so that later devices claiming it
-    /// are recognised and held, never certified without the administrator (ADR 0015).
-    private static func usedInviteKey(_ person: PersonID) -> String { "invite-used:\(person.rawValue)" }
+    // A used invitation's secret stays (sealed as before, `used = 1`) so that later devices claiming
+    // it are recognised and held, never certified without the administrator (ADR 0015).
 
     private func inviteSecret(_ db: Database, _ person: PersonID) throws -> (secret: EnrolmentSecret, used: Bool)? {
-        for (key, used) in [(Self.inviteKey(person), false), (Self.usedInviteKey(person), true)] {
-            guard let text = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [key]),
-                  let data = Data(base64Encoded: text) else { continue }
+        for used in [false, true] {
+            guard let data = try Data.fetchOne(db, sql: "SELECT sealed_secret FROM invitations WHERE person_id = ? AND used = ?",
+                                               arguments: [person.rawValue, used]) else { continue }
             let box = try AES.GCM.SealedBox(combined: data)
             let opened = String(decoding: try AES.GCM.open(box, using: inviteSealingKey, authenticating: Data(Self.inviteKey(person).utf8)),
                                 as: UTF8.self)
@@ -178,69 +178,65 @@ extension Vault {
     /// for a device (or which claims it together with another) is held for the administrator; a
     /// device whose proof does not verify is ignored (a hostile server's own device).
     public func reviewEnrolments(_ served: [DeviceCertificate]) throws(CasebookError) -> EnrolmentReview {
-        do {
-            return try pool.read { db in
-                guard let me = try trustedDevice(db, device), me.isAdmin else { return EnrolmentReview() }
-                let org = try organisationState(db)
-                let removed = try removedDeviceIDs(db)
-                var claims: [PersonID: [DeviceCertificate]] = [:]
-                var used: [PersonID: Bool] = [:]
-                for cert in served where cert.certification == nil && !removed.contains(cert.keys.deviceID) {
-                    guard try trustedDevice(db, cert.keys.deviceID) == nil, let proof = cert.enrolmentProof,
-                          let invite = try inviteSecret(db, cert.keys.person), let person = org.person(cert.keys.person), person.active,
-                          DeviceTrust.verifyEnrolmentProof(proof, secret: invite.secret, keys: cert.keys) else { continue }
-                    if claims[person.id]?.contains(where: { $0.keys.deviceID == cert.keys.deviceID }) == true { continue }
-                    claims[person.id, default: []].append(cert)
-                    used[person.id] = invite.used
-                }
-                var review = EnrolmentReview()
-                for (personID, certs) in claims.sorted(by: { $0.key < $1.key }) {
-                    guard let person = org.person(personID) else { continue }
-                    if certs.count == 1, used[personID] == false {
-                        review.toIssue.append(try certification(for: certs[0].keys, person: person))
-                    } else {
-                        review.held += certs.map {
-                            HeldEnrolment(device: $0.keys.deviceID, person: personID, name: person.name, fingerprint: DeviceFingerprint.of($0.keys))
-                        }
+        return try read("checking enrolments") { db in
+            guard let me = try trustedDevice(db, device), me.isAdmin else { return EnrolmentReview() }
+            let org = try organisationState(db)
+            let removed = try removedDeviceIDs(db)
+            var claims: [PersonID: [DeviceCertificate]] = [:]
+            var used: [PersonID: Bool] = [:]
+            for cert in served where cert.certification == nil && !removed.contains(cert.keys.deviceID) {
+                guard try trustedDevice(db, cert.keys.deviceID) == nil, let proof = cert.enrolmentProof,
+                      let invite = try inviteSecret(db, cert.keys.person), let person = org.person(cert.keys.person), person.active,
+                      DeviceTrust.verifyEnrolmentProof(proof, secret: invite.secret, keys: cert.keys) else { continue }
+                if claims[person.id]?.contains(where: { $0.keys.deviceID == cert.keys.deviceID }) == true { continue }
+                claims[person.id, default: []].append(cert)
+                used[person.id] = invite.used
+            }
+            var review = EnrolmentReview()
+            for (personID, certs) in claims.sorted(by: { $0.key < $1.key }) {
+                guard let person = org.person(personID) else { continue }
+                if certs.count == 1, used[personID] == false {
+                    review.toIssue.append(try certification(for: certs[0].keys, person: person))
+                } else {
+                    review.held += certs.map {
+                        HeldEnrolment(device: $0.keys.deviceID, person: personID, name: person.name, fingerprint: DeviceFingerprint.of($0.keys))
                     }
                 }
-                return review
             }
-        } catch { throw storageError(error, "checking enrolments") }
+            return review
+        }
     }
 
     /// The administrator's explicit confirmation of a held device (`casebook device certify`): its
     /// proof must still verify under an invitation this replica issued, and, when given, its
     /// fingerprint must be the one the invitee read out.
     public func confirmEnrolment(of target: DeviceID, served: [DeviceCertificate], fingerprint: String?) throws(CasebookError) -> CertificationToIssue {
-        do {
-            return try pool.read { db in
-                try requireRole(db, [.admin], to: "vouch for devices")
-                guard let me = try trustedDevice(db, device), me.isAdmin else {
-                    throw CasebookError(.notAuthorised, "this device is not a certified administrator device")
-                }
-                guard let cert = served.first(where: { $0.keys.deviceID == target }) else {
-                    throw CasebookError(.notFound, "the server lists no device \(target); see 'casebook device list'")
-                }
-                guard try trustedDevice(db, target) == nil, cert.certification == nil else {
-                    throw CasebookError(.conflict, "device \(target) is already certified")
-                }
-                guard try !removedDeviceIDs(db).contains(target) else { throw CasebookError(.conflict, "device \(target) was removed") }
-                guard let invite = try inviteSecret(db, cert.keys.person), let proof = cert.enrolmentProof,
-                      DeviceTrust.verifyEnrolmentProof(proof, secret: invite.secret, keys: cert.keys) else {
-                    throw CasebookError(.notAuthorised,
-                        "device \(target) did not prove it knew an invitation code this vault issued; it is not certified (invite the person again if needed)")
-                }
-                if let fingerprint, DeviceFingerprint.normalised(fingerprint) != DeviceFingerprint.normalised(DeviceFingerprint.of(cert.keys)) {
-                    throw CasebookError(.tampered,
-                        "device \(target) has fingerprint \(DeviceFingerprint.of(cert.keys)), not the one given; it is not certified")
-                }
-                guard let person = try organisationState(db).person(cert.keys.person), person.active else {
-                    throw CasebookError(.notFound, "the person of device \(target) is not an active member")
-                }
-                return try certification(for: cert.keys, person: person)
+        return try read("vouching for the device") { db in
+            try requireRole(db, [.admin], to: "vouch for devices")
+            guard let me = try trustedDevice(db, device), me.isAdmin else {
+                throw CasebookError(.notAuthorised, "this device is not a certified administrator device")
             }
-        } catch { throw storageError(error, "vouching for the device") }
+            guard let cert = served.first(where: { $0.keys.deviceID == target }) else {
+                throw CasebookError(.notFound, "the server lists no device \(target); see 'casebook device list'")
+            }
+            guard try trustedDevice(db, target) == nil, cert.certification == nil else {
+                throw CasebookError(.conflict, "device \(target) is already certified")
+            }
+            guard try !removedDeviceIDs(db).contains(target) else { throw CasebookError(.conflict, "device \(target) was removed") }
+            guard let invite = try inviteSecret(db, cert.keys.person), let proof = cert.enrolmentProof,
+                  DeviceTrust.verifyEnrolmentProof(proof, secret: invite.secret, keys: cert.keys) else {
+                throw CasebookError(.notAuthorised,
+                    "device \(target) did not prove it knew an invitation code this vault issued; it is not certified (invite the person again if needed)")
+            }
+            if let fingerprint, DeviceFingerprint.normalised(fingerprint) != DeviceFingerprint.normalised(DeviceFingerprint.of(cert.keys)) {
+                throw CasebookError(.tampered,
+                    "device \(target) has fingerprint \(DeviceFingerprint.of(cert.keys)), not the one given; it is not certified")
+            }
+            guard let person = try organisationState(db).person(cert.keys.person), person.active else {
+                throw CasebookError(.notFound, "the person of device \(target) is not an active member")
+            }
+            return try certification(for: cert.keys, person: person)
+        }
     }
 
     private func certification(for keys: DevicePublicKeys, person: Person) throws -> CertificationToIssue {
@@ -253,17 +249,17 @@ extension Vault {
     /// Marks an invitation as used once it vouched for a device: its secret is kept (sealed) only
     /// so that further devices claiming it are held rather than certified.
     public func completeInvitation(_ person: PersonID) throws(CasebookError) {
-        do {
-            try pool.write { db in
-                guard let value = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [Self.inviteKey(person)])
-                else { return }
-                try Self.setSyncValue(db, Self.usedInviteKey(person), value)
-                try Self.setSyncValue(db, Self.inviteKey(person), nil)
-            }
-        } catch { throw storageError(error, "recording the used invitation") }
+        try write("recording the used invitation") { db in
+            guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed_secret FROM invitations WHERE person_id = ? AND used = 0",
+                                                 arguments: [person.rawValue])
+            else { return }
+            try db.execute(sql: """
+                INSERT INTO invitations (person_id, used, sealed_secret) VALUES (?, 1, ?)
+                ON CONFLICT(person_id, used) DO UPDATE SET sealed_secret = excluded.sealed_secret
+                """, arguments: [person.rawValue, sealed])
+            try db.execute(sql: "DELETE FROM invitations WHERE person_id = ? AND used = 0", arguments: [person.rawValue])
+        }
     }
-
-    private static let heldKey = "held-enrolments"
 
     /// Remembers the devices held at the last review (shown by `casebook sync` and `device list`).
     public func recordHeldEnrolments(_ held: [HeldEnrolment]) throws(CasebookError) {
@@ -271,24 +267,28 @@ extension Vault {
         do { text = held.isEmpty ? nil : String(decoding: try JSONEncoder().encode(held), as: UTF8.self) } catch {
             throw CasebookError(.storage, "could not record the held enrolments")
         }
-        try setSyncValue(Self.heldKey, text)
+        try write("saving the sync state") { db in
+            try db.execute(sql: """
+                INSERT INTO replica_settings (id, held_enrolments) VALUES (1, ?)
+                ON CONFLICT(id) DO UPDATE SET held_enrolments = excluded.held_enrolments
+                """, arguments: [text])
+        }
     }
 
     /// Devices held for the administrator at the last review (empty on other replicas).
     public func heldEnrolments() throws(CasebookError) -> [HeldEnrolment] {
-        guard let text = try syncValue(Self.heldKey) else { return [] }
+        let stored = try read("reading the sync state") { db in
+            try String.fetchOne(db, sql: "SELECT held_enrolments FROM replica_settings WHERE id = 1")
+        }
+        guard let text = stored else { return [] }
         return (try? JSONDecoder().decode([HeldEnrolment].self, from: Data(text.utf8))) ?? []
     }
 
     /// Persons with an invitation still awaiting certification by this replica.
     public func pendingInvitations() throws(CasebookError) -> [PersonID] {
-        do {
-            return try pool.read { db in
-                try String.fetchAll(db, sql: "SELECT key FROM sync_state WHERE key LIKE 'invite:%'").map {
-                    PersonID(rawValue: String($0.dropFirst("invite:".count)))
-                }
-            }
-        } catch { throw storageError(error, "reading invitations") }
+        return try read("reading invitations") { db in
+            try String.fetchAll(db, sql: "SELECT person_id FROM invitations WHERE used = 0 ORDER BY person_id").map(PersonID.init(rawValue:))
+        }
     }
 
     /// Commits arbitrary changes without the policy checks of the public commands nor the
@@ -296,13 +296,11 @@ extension Vault {
     /// the rulebook on them). Behind SPI (ADR 0026): no App that users run can call it.
     @discardableResult
     @_spi(Testing) @_spi(Benchmarks) public func commitForTesting(_ changes: [PendingChange], createCase: Bool = false) throws(CasebookError) -> [SealedRevision] {
-        do {
-            return try pool.write { db in
-                for change in changes where createCase {
-                    if try !holdsKey(db, for: change.caseID) { _ = try createCaseKey(db, for: change.caseID) }
-                }
-                return try commit(db, changes, action: .create, checked: false)
+        return try write("committing") { db in
+            for change in changes where createCase {
+                if try !holdsKey(db, for: change.caseID) { _ = try createCaseKey(db, for: change.caseID) }
             }
-        } catch { throw storageError(error, "committing") }
+            return try commit(db, changes, action: .create, checked: false)
+        }
     }
 }

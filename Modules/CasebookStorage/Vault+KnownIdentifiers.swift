@@ -29,20 +29,18 @@ extension Vault {
         guard !trimmed.contains(where: \.isNewline) else {
             throw CasebookError(.invalidInput, "the word to identify must be on one line")
         }
-        do {
-            return try write { db in
-                try requireCaseAccess(db, id)
-                let old = try client(db, id)
-                var new = old
-                if !new.identifiers.contains(where: { $0.caseInsensitiveCompare(trimmed) == .orderedSame }) {
-                    new.identifiers.append(trimmed)
-                }
-                let patch = FieldCoding.changes(from: try FieldCoding.fields(of: old), to: try FieldCoding.fields(of: new))
-                if !patch.isEmpty {
-                    try commit(db, [.init(record: id.clientRecordID, type: .client, caseID: id, fields: patch)], action: .update)
-                }
-                return new.identifiers.count
+        return try write("adding an identifier to a client") { db in
+            try requireCaseAccess(db, id)
+            let old = try client(db, id)
+            var new = old
+            if !new.identifiers.contains(where: { $0.caseInsensitiveCompare(trimmed) == .orderedSame }) {
+                new.identifiers.append(trimmed)
             }
-        } catch { throw storageError(error, "adding an identifier to a client") }
+            let patch = FieldCoding.changes(from: try FieldCoding.fields(of: old), to: try FieldCoding.fields(of: new))
+            if !patch.isEmpty {
+                try commit(db, [.init(record: id.clientRecordID, type: .client, caseID: id, fields: patch)], action: .update)
+            }
+            return new.identifiers.count
+        }
     }
 }

@@ -8,13 +8,11 @@ extension Vault {
     /// identifiers plus every other name in the vault). Nothing is stored; the read of the client's
     /// identifiers is audited like any other read of the case.
     public func previewRedaction(_ texts: [String], client id: ClientID) throws(CasebookError) -> [RedactionResult] {
-        do {
-            return try write { db in
-                try requireCaseAccess(db, id)
-                let redactor = try redactor(db, for: id)
-                try appendAudit(db, action: .read, recordType: .client, recordID: id.clientRecordID, caseID: id)
-                return texts.map { redactor.preview($0) }
-            }
-        } catch { throw storageError(error, "previewing redaction") }
+        return try write("previewing redaction") { db in
+            try requireCaseAccess(db, id)
+            let redactor = try redactor(db, for: id)
+            try appendAudit(db, action: .read, recordType: .client, recordID: id.clientRecordID, caseID: id)
+            return texts.map { redactor.preview($0) }
+        }
     }
 }

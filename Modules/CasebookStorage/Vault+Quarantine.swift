@@ -117,67 +117,60 @@ extension Vault {
     /// destruction certificate stored here is acted on by `actOnDestructionCertificates`, which the
     /// sync client calls after the run's last pull page.)
     public func retryHeld(concurrency: Int = 0) throws(CasebookError) -> ApplyResult {
-        let result: ApplyResult
-        do {
-            if try pool.read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM quarantine)") ?? false }) == false {
-                return ApplyResult()
-            }
-            result = try pool.write { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT revision_id, server_seq, header, ciphertext, signature FROM quarantine ORDER BY server_seq, first_tried_ms
-                    """)
-                var page: [PulledRevision] = []
-                var unreadable: [RejectedRevision] = []
-                for row in rows {
-                    do throws(CasebookError) {
-                        let sealed = try SealedRevision(headerBytes: row["header"], ciphertext: row["ciphertext"], signature: row["signature"],
-                                                        claimedID: RevisionID(rawValue: row["revision_id"]))
-                        page.append(PulledRevision(sealed: sealed, seq: row["server_seq"]))
-                    } catch {
-                        unreadable.append(RejectedRevision(id: row["revision_id"], reason: error.code.rawValue, message: error.message))
-                    }
+        let waiting = try read("retrying revisions kept aside") { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM quarantine)") ?? false
+        }
+        guard waiting else { return ApplyResult() }
+        return try write("retrying revisions kept aside") { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT revision_id, server_seq, header, ciphertext, signature FROM quarantine ORDER BY server_seq, first_tried_ms
+                """)
+            var page: [PulledRevision] = []
+            var unreadable: [RejectedRevision] = []
+            for row in rows {
+                do throws(CasebookError) {
+                    let sealed = try SealedRevision(headerBytes: row["header"], ciphertext: row["ciphertext"], signature: row["signature"],
+                                                    claimedID: RevisionID(rawValue: row["revision_id"]))
+                    page.append(PulledRevision(sealed: sealed, seq: row["server_seq"]))
+                } catch {
+                    unreadable.append(RejectedRevision(id: row["revision_id"], reason: error.code.rawValue, message: error.message))
                 }
-                var result = page.isEmpty ? ApplyResult() : try applyPage(db, page, concurrency: concurrency)
-                _ = try fileRejections(db, page, result.rejected + unreadable)
-                result.retried = rows.count
-                result.retriedStored = result.stored
-                result.rejected = (result.rejected + unreadable).filter { $0.kind == .permanent }
-                return result
             }
-        } catch { throw storageError(error, "retrying revisions kept aside") }
-        return result
+            var result = page.isEmpty ? ApplyResult() : try applyPage(db, page, concurrency: concurrency)
+            _ = try fileRejections(db, page, result.rejected + unreadable)
+            result.retried = rows.count
+            result.retriedStored = result.stored
+            result.rejected = (result.rejected + unreadable).filter { $0.kind == .permanent }
+            return result
+        }
     }
 
     /// Revisions kept aside, oldest first.
     public func heldRevisions() throws(CasebookError) -> [HeldRevision] {
-        do {
-            return try pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT revision_id, case_id, author_device, reason, first_tried_ms, last_tried_ms, attempts FROM quarantine
-                    ORDER BY first_tried_ms, revision_id
-                    """).map { row in
-                    HeldRevision(id: RevisionID(rawValue: row["revision_id"]), caseID: CaseID(rawValue: row["case_id"]),
-                                 authorDevice: DeviceID(rawValue: row["author_device"]), reason: row["reason"],
-                                 firstTried: Date(timeIntervalSince1970: Double(row["first_tried_ms"] as Int64) / 1000),
-                                 lastTried: Date(timeIntervalSince1970: Double(row["last_tried_ms"] as Int64) / 1000),
-                                 attempts: row["attempts"])
-                }
+        return try read("reading revisions kept aside") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT revision_id, case_id, author_device, reason, first_tried_ms, last_tried_ms, attempts FROM quarantine
+                ORDER BY first_tried_ms, revision_id
+                """).map { row in
+                HeldRevision(id: RevisionID(rawValue: row["revision_id"]), caseID: CaseID(rawValue: row["case_id"]),
+                             authorDevice: DeviceID(rawValue: row["author_device"]), reason: row["reason"],
+                             firstTried: Date(timeIntervalSince1970: Double(row["first_tried_ms"] as Int64) / 1000),
+                             lastTried: Date(timeIntervalSince1970: Double(row["last_tried_ms"] as Int64) / 1000),
+                             attempts: row["attempts"])
             }
-        } catch { throw storageError(error, "reading revisions kept aside") }
+        }
     }
 
     /// Revisions refused for good, most recent first.
     public func refusedRevisions() throws(CasebookError) -> [RefusedRevision] {
-        do {
-            return try pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT revision_id, case_id, author_device, reason, refused_at_ms FROM refused_revisions ORDER BY refused_at_ms DESC, revision_id
-                    """).map { row in
-                    RefusedRevision(id: RevisionID(rawValue: row["revision_id"]), caseID: (row["case_id"] as String?).map(CaseID.init(rawValue:)),
-                                    authorDevice: (row["author_device"] as String?).map(DeviceID.init(rawValue:)), reason: row["reason"],
-                                    refusedAt: Date(timeIntervalSince1970: Double(row["refused_at_ms"] as Int64) / 1000))
-                }
+        return try read("reading refused revisions") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT revision_id, case_id, author_device, reason, refused_at_ms FROM refused_revisions ORDER BY refused_at_ms DESC, revision_id
+                """).map { row in
+                RefusedRevision(id: RevisionID(rawValue: row["revision_id"]), caseID: (row["case_id"] as String?).map(CaseID.init(rawValue:)),
+                                authorDevice: (row["author_device"] as String?).map(DeviceID.init(rawValue:)), reason: row["reason"],
+                                refusedAt: Date(timeIntervalSince1970: Double(row["refused_at_ms"] as Int64) / 1000))
             }
-        } catch { throw storageError(error, "reading refused revisions") }
+        }
     }
 }

@@ -21,6 +21,8 @@ public struct QueuedConcern: Codable, Sendable, Hashable {
 }
 
 extension Vault {
+    /// Prefixed to a queued concern's id as the authenticated data it is sealed under (its
+    /// `sync_state` key before ADR 0028, unchanged so that concerns queued then still open).
     private static let queuedConcernPrefix = "queued-concern:"
 
     private var queuedConcernKey: SymmetricKey {
@@ -34,17 +36,15 @@ extension Vault {
     public func shouldQueueConcern(about reference: String) throws(CasebookError) -> Bool {
         guard try serverURL() != nil else { return false }
         if try awaitingCertification() != nil { return true }
-        do {
-            return try pool.read { db in
-                let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_keys WHERE recipient = ? AND case_id != ?",
-                                            arguments: [device.rawValue, CaseID.organisation.rawValue]) ?? 0
-                if held == 0 { return true }
-                if let id = ClientID(parsing: reference.trimmingCharacters(in: .whitespaces)), id != .organisation {
-                    return try !holdsKey(db, for: id)
-                }
-                return false
+        return try read("checking the keys held") { db in
+            let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_keys WHERE recipient = ? AND case_id != ?",
+                                        arguments: [device.rawValue, CaseID.organisation.rawValue]) ?? 0
+            if held == 0 { return true }
+            if let id = ClientID(parsing: reference.trimmingCharacters(in: .whitespaces)), id != .organisation {
+                return try !holdsKey(db, for: id)
             }
-        } catch { throw storageError(error, "checking the keys held") }
+            return false
+        }
     }
 
     /// Saves a concern until its client's key arrives. Validates what can be validated now.
@@ -56,30 +56,26 @@ extension Vault {
         let queued = QueuedConcern(id: RecordID.random().rawValue, client: reference, category: category, details: text, session: session,
                                    clientViews: clientViews, actionTaken: actionTaken, writtenAt: clock.now)
         let key = Self.queuedConcernPrefix + queued.id
-        do {
+        try write("saving the concern") { db in
             let box = try AES.GCM.seal(try JSONEncoder().encode(queued), using: queuedConcernKey, authenticating: Data(key.utf8))
             guard let combined = box.combined else { throw CasebookError(.crypto, "sealing the concern failed") }
-            try pool.write { db in
-                try Self.setSyncValue(db, key, combined.base64EncodedString())
-                try appendAudit(db, action: .create, recordType: .concern)
-            }
-        } catch { throw storageError(error, "saving the concern") }
+            try db.execute(sql: "INSERT OR REPLACE INTO queued_concerns (id, sealed) VALUES (?, ?)", arguments: [queued.id, combined])
+            try appendAudit(db, action: .create, recordType: .concern)
+        }
         return queued
     }
 
     /// Concerns saved on this laptop and not yet raised.
     public func queuedConcerns() throws(CasebookError) -> [QueuedConcern] {
-        do {
-            let rows = try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT key, value FROM sync_state WHERE key LIKE ?", arguments: [Self.queuedConcernPrefix + "%"])
-            }
+        try read("reading saved concerns") { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, sealed FROM queued_concerns")
             return try rows.map { row in
-                let key: String = row["key"]
-                guard let data = Data(base64Encoded: row["value"] as String) else { throw CasebookError(.tampered, "a saved concern is unreadable") }
+                let key = Self.queuedConcernPrefix + (row["id"] as String)
+                let data: Data = row["sealed"]
                 let opened = try AES.GCM.open(try AES.GCM.SealedBox(combined: data), using: queuedConcernKey, authenticating: Data(key.utf8))
                 return try JSONDecoder().decode(QueuedConcern.self, from: opened)
             }.sorted { ($0.writtenAt, $0.id) < ($1.writtenAt, $1.id) }
-        } catch { throw storageError(error, "reading saved concerns") }
+        }
     }
 
     /// Raises every saved concern whose client now resolves and whose key this laptop holds: each
@@ -90,14 +86,12 @@ extension Vault {
         for queued in try queuedConcerns() {
             guard let client = try? resolveClient(queued.client), try canRead(client) else { continue }
             let session = queued.session.flatMap { try? resolveRecord($0, types: [.session], what: "session", list: "casebook session list CLIENT") }
-            do {
-                raised.append(try pool.write { db in
-                    let concern = try raiseConcern(db, client: client, category: queued.category, details: queued.details, session: session,
-                                                   clientViews: queued.clientViews, actionTaken: queued.actionTaken, queuedAt: queued.writtenAt)
-                    try Self.setSyncValue(db, Self.queuedConcernPrefix + queued.id, nil)
-                    return concern
-                })
-            } catch { throw storageError(error, "raising a saved concern") }
+            raised.append(try write("raising a saved concern") { db in
+                let concern = try raiseConcern(db, client: client, category: queued.category, details: queued.details, session: session,
+                                               clientViews: queued.clientViews, actionTaken: queued.actionTaken, queuedAt: queued.writtenAt)
+                try db.execute(sql: "DELETE FROM queued_concerns WHERE id = ?", arguments: [queued.id])
+                return concern
+            })
         }
         return raised
     }

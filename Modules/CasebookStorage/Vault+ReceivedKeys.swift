@@ -39,17 +39,15 @@ extension Vault {
     /// Wrappers of served keys (not yet held) this replica does not know: the caller refreshes the
     /// organisation once before `receiveKeys`, as for unknown revision authors.
     public func unknownWrappers(in keys: [WrappedCaseKey]) throws(CasebookError) -> Set<DeviceID> {
-        do {
-            return try pool.read { db in
-                let held = try db.cachedStatement(sql: "SELECT 1 FROM case_keys WHERE case_id = ? AND epoch = ? AND recipient = ?")
-                var unknown: Set<DeviceID> = [], known: Set<DeviceID> = []
-                for key in keys where key.recipient == device && !unknown.contains(key.wrappedBy) && !known.contains(key.wrappedBy) {
-                    if try Int.fetchOne(held, arguments: [key.caseID.rawValue, Int64(key.epoch), device.rawValue]) != nil { continue }
-                    if try trustedDevice(db, key.wrappedBy) == nil { unknown.insert(key.wrappedBy) } else { known.insert(key.wrappedBy) }
-                }
-                return unknown
+        return try read("reading devices") { db in
+            let held = try db.cachedStatement(sql: "SELECT 1 FROM case_keys WHERE case_id = ? AND epoch = ? AND recipient = ?")
+            var unknown: Set<DeviceID> = [], known: Set<DeviceID> = []
+            for key in keys where key.recipient == device && !unknown.contains(key.wrappedBy) && !known.contains(key.wrappedBy) {
+                if try Int.fetchOne(held, arguments: [key.caseID.rawValue, Int64(key.epoch), device.rawValue]) != nil { continue }
+                if try trustedDevice(db, key.wrappedBy) == nil { unknown.insert(key.wrappedBy) } else { known.insert(key.wrappedBy) }
             }
-        } catch { throw storageError(error, "reading devices") }
+            return unknown
+        }
     }
 
     /// Whether a wrapped key carries a valid signature by the device it names as wrapper, and this
@@ -57,12 +55,10 @@ extension Vault {
     /// before re-wrapping the recovery key's copies: the recovery key's public half is no secret, so
     /// anyone, the server included, can make a copy that opens.
     public func isSignedByTrustedDevice(_ wrapped: WrappedCaseKey) throws(CasebookError) -> Bool {
-        do {
-            return try pool.read { db in
-                guard let wrapper = try trustedDevice(db, wrapped.wrappedBy) else { return false }
-                return wrapped.isSigned(by: wrapper.keys)
-            }
-        } catch { throw storageError(error, "reading devices") }
+        return try read("reading devices") { db in
+            guard let wrapper = try trustedDevice(db, wrapped.wrappedBy) else { return false }
+            return wrapped.isSigned(by: wrapper.keys)
+        }
     }
 
     /// Stores the keys the server holds for this device that pass every check (ADR 0009):
@@ -76,59 +72,57 @@ extension Vault {
     /// Anything else is reported in `rejected` and not stored; the rest is stored.
     public func receiveKeys(_ keys: [WrappedCaseKey]) throws(CasebookError) -> KeyReceipt {
         var receipt = KeyReceipt()
-        do {
-            try pool.write { db in
-                let exists = try db.cachedStatement(sql: "SELECT 1 FROM case_keys WHERE case_id = ? AND epoch = ? AND recipient = ?")
-                let heldAtStart = Set(try String.fetchAll(db, sql: "SELECT DISTINCT case_id FROM case_keys WHERE recipient = ?",
-                                                          arguments: [device.rawValue]).map(CaseID.init(rawValue:)))
-                // Oldest epoch first, so a batch that hands over a whole case stores its keys in order.
-                let ordered = keys.sorted { ($0.caseID, $0.epoch, $0.wrappedBy) < ($1.caseID, $1.epoch, $1.wrappedBy) }
-                let erased = try erasedCases(db)
-                for wrapped in ordered {
-                    // An erased case's key is never held again (a server that has not erased it yet still serves it).
-                    if erased.contains(wrapped.caseID) { continue }
-                    func reject(_ reason: String, _ message: String) {
-                        receipt.rejected.append(RejectedKey(caseID: wrapped.caseID, epoch: wrapped.epoch, wrappedBy: wrapped.wrappedBy,
-                                                            reason: reason, message: message))
-                    }
-                    let what = "the key of case \(wrapped.caseID) epoch \(wrapped.epoch) wrapped by device \(wrapped.wrappedBy)"
-                    guard wrapped.recipient == device else { reject("not-for-this-device", "\(what) is for another device"); continue }
-                    if try Int.fetchOne(exists, arguments: [wrapped.caseID.rawValue, Int64(wrapped.epoch), device.rawValue]) != nil { continue }
-                    guard let wrapper = try trustedDevice(db, wrapped.wrappedBy) else {
-                        reject("unknown-device", "\(what) names a wrapper the organisation has not certified"); continue
-                    }
-                    guard wrapped.isSigned(by: wrapper.keys) else {
-                        reject("tampered", "\(what) does not carry that device's valid signature"); continue
-                    }
-                    // ADR 0013: a wrapped key carries no stamp, so an epoch-0 key a removed device wrapped is
-                    // refused whenever it was wrapped (a leaver's planted first key). Above 0 the rotation
-                    // statement's stamp and key commitment decide (`rotationRefusal`): a copy by a since-removed
-                    // device of a genuine epoch can only be that epoch's key.
-                    if wrapped.epoch == 0, try removalStamp(db, wrapped.wrappedBy) != nil {
-                        reject("device-removed", "\(what) was wrapped by a device an administrator removed"); continue
-                    }
-                    guard try mayDistribute(db, wrapper, wrapped.caseID, bootstrap: !heldAtStart.contains(wrapped.caseID)) else {
-                        reject("not-entitled", "\(what) is refused: this replica has no evidence that its person can read that case")
-                        continue
-                    }
-                    guard let opened = try? KeyWrap.unwrap(wrapped, with: identity) else {
-                        reject("tampered", "\(what) does not open with this device's key"); continue
-                    }
-                    // ADR 0013: an epoch above 0 exists only with a valid rotation statement.
-                    if wrapped.epoch > 0, let refusal = try rotationRefusal(db, wrapped, opened: opened) {
-                        reject(refusal.reason, refusal.message); continue
-                    }
-                    let heldBefore = try holdsKey(db, for: wrapped.caseID)
-                    try storeWrappedKey(db, wrapped)
-                    receipt.stored += 1
-                    if !heldBefore, !receipt.newCases.contains(wrapped.caseID) { receipt.newCases.append(wrapped.caseID) }
+        try write("storing received keys") { db in
+            let exists = try db.cachedStatement(sql: "SELECT 1 FROM case_keys WHERE case_id = ? AND epoch = ? AND recipient = ?")
+            let heldAtStart = Set(try String.fetchAll(db, sql: "SELECT DISTINCT case_id FROM case_keys WHERE recipient = ?",
+                                                      arguments: [device.rawValue]).map(CaseID.init(rawValue:)))
+            // Oldest epoch first, so a batch that hands over a whole case stores its keys in order.
+            let ordered = keys.sorted { ($0.caseID, $0.epoch, $0.wrappedBy) < ($1.caseID, $1.epoch, $1.wrappedBy) }
+            let erased = try erasedCases(db)
+            for wrapped in ordered {
+                // An erased case's key is never held again (a server that has not erased it yet still serves it).
+                if erased.contains(wrapped.caseID) { continue }
+                func reject(_ reason: String, _ message: String) {
+                    receipt.rejected.append(RejectedKey(caseID: wrapped.caseID, epoch: wrapped.epoch, wrappedBy: wrapped.wrappedBy,
+                                                        reason: reason, message: message))
                 }
-                if receipt.stored > 0 {
-                    cache.withLock { $0.organisation = nil; $0.knownNames = nil }
-                    try adoptRecoveryKey(db)
+                let what = "the key of case \(wrapped.caseID) epoch \(wrapped.epoch) wrapped by device \(wrapped.wrappedBy)"
+                guard wrapped.recipient == device else { reject("not-for-this-device", "\(what) is for another device"); continue }
+                if try Int.fetchOne(exists, arguments: [wrapped.caseID.rawValue, Int64(wrapped.epoch), device.rawValue]) != nil { continue }
+                guard let wrapper = try trustedDevice(db, wrapped.wrappedBy) else {
+                    reject("unknown-device", "\(what) names a wrapper the organisation has not certified"); continue
                 }
+                guard wrapped.isSigned(by: wrapper.keys) else {
+                    reject("tampered", "\(what) does not carry that device's valid signature"); continue
+                }
+                // ADR 0013: a wrapped key carries no stamp, so an epoch-0 key a removed device wrapped is
+                // refused whenever it was wrapped (a leaver's planted first key). Above 0 the rotation
+                // statement's stamp and key commitment decide (`rotationRefusal`): a copy by a since-removed
+                // device of a genuine epoch can only be that epoch's key.
+                if wrapped.epoch == 0, try removalStamp(db, wrapped.wrappedBy) != nil {
+                    reject("device-removed", "\(what) was wrapped by a device an administrator removed"); continue
+                }
+                guard try mayDistribute(db, wrapper, wrapped.caseID, bootstrap: !heldAtStart.contains(wrapped.caseID)) else {
+                    reject("not-entitled", "\(what) is refused: this replica has no evidence that its person can read that case")
+                    continue
+                }
+                guard let opened = try? KeyWrap.unwrap(wrapped, with: identity) else {
+                    reject("tampered", "\(what) does not open with this device's key"); continue
+                }
+                // ADR 0013: an epoch above 0 exists only with a valid rotation statement.
+                if wrapped.epoch > 0, let refusal = try rotationRefusal(db, wrapped, opened: opened) {
+                    reject(refusal.reason, refusal.message); continue
+                }
+                let heldBefore = try holdsKey(db, for: wrapped.caseID)
+                try storeWrappedKey(db, wrapped)
+                receipt.stored += 1
+                if !heldBefore, !receipt.newCases.contains(wrapped.caseID) { receipt.newCases.append(wrapped.caseID) }
             }
-        } catch { throw storageError(error, "storing received keys") }
+            if receipt.stored > 0 {
+                cache.withLock { $0.organisation = nil; $0.knownNames = nil }
+                try adoptRecoveryKey(db)
+            }
+        }
         return receipt
     }
 

@@ -17,73 +17,63 @@ extension Vault {
 
     /// The client `text` names: an id, an id prefix, or the client's name. Needs current training (P10).
     public func resolveClient(_ text: String) throws(CasebookError) -> ClientID {
-        do {
-            return try pool.read { db in
-                try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
-                let held = try Self.clientCandidates(db) { caseID in try self.holdsKey(db, for: caseID) }
-                let clients: [(id: ClientID, name: String)] = try held.compactMap { caseID in
-                    guard let record = try mergedRecord(db, id: caseID.clientRecordID), record.recordType == .client else { return nil }
-                    return (caseID, try record.decode(Client.self).name)
-                }
-                return try Self.pick(text, what: "client", list: "casebook client list",
-                                     candidates: clients.map { ($0.id, [$0.name]) })
+        return try read("finding the client") { db in
+            try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
+            let held = try Self.clientCandidates(db) { caseID in try self.holdsKey(db, for: caseID) }
+            let clients: [(id: ClientID, name: String)] = try held.compactMap { caseID in
+                guard let record = try mergedRecord(db, id: caseID.clientRecordID), record.recordType == .client else { return nil }
+                return (caseID, try record.decode(Client.self).name)
             }
-        } catch { throw storageError(error, "finding the client") }
+            return try Self.pick(text, what: "client", list: "casebook client list",
+                                 candidates: clients.map { ($0.id, [$0.name]) })
+        }
     }
 
     /// The person `text` names: an id, an id prefix, or their name.
     public func resolvePerson(_ text: String) throws(CasebookError) -> PersonID {
-        do {
-            return try pool.read { db in
-                let people = try organisationState(db).people
-                return try Self.pick(text, what: "person", list: "casebook person list",
-                                     candidates: people.map { ($0.id, [$0.name]) })
-            }
-        } catch { throw storageError(error, "finding the person") }
+        return try read("finding the person") { db in
+            let people = try organisationState(db).people
+            return try Self.pick(text, what: "person", list: "casebook person list",
+                                 candidates: people.map { ($0.id, [$0.name]) })
+        }
     }
 
     /// The record of one of `types` that `text` names: its id or a unique id prefix.
     public func resolveRecord(_ text: String, types: [RecordType], what: String, list: String) throws(CasebookError) -> RecordID {
         let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
-        do {
-            return try pool.read { db in
-                let placeholders = types.map { _ in "?" }.joined(separator: ",")
-                var arguments: StatementArguments = []
-                for type in types { arguments += [type.rawValue] }
-                arguments += [Self.likePrefix(needle)]
-                let ids = try String.fetchAll(db, sql: """
-                    SELECT DISTINCT record_id FROM revisions WHERE record_type IN (\(placeholders)) AND record_id LIKE ? ESCAPE '\\' LIMIT 20
-                    """, arguments: arguments)
-                return try Self.pick(text, what: what, list: list, candidates: ids.map { (RecordID(rawValue: $0), []) })
-            }
-        } catch { throw storageError(error, "finding the \(what)") }
+        return try read("finding the \(what)") { db in
+            let placeholders = types.map { _ in "?" }.joined(separator: ",")
+            var arguments: StatementArguments = []
+            for type in types { arguments += [type.rawValue] }
+            arguments += [Self.likePrefix(needle)]
+            let ids = try String.fetchAll(db, sql: """
+                SELECT DISTINCT record_id FROM revisions WHERE record_type IN (\(placeholders)) AND record_id LIKE ? ESCAPE '\\' LIMIT 20
+                """, arguments: arguments)
+            return try Self.pick(text, what: what, list: list, candidates: ids.map { (RecordID(rawValue: $0), []) })
+        }
     }
 
     /// The device `text` names: its id or a unique id prefix.
     public func resolveDevice(_ text: String) throws(CasebookError) -> DeviceID {
-        do {
-            return try pool.read { db in
-                let ids = try String.fetchAll(db, sql: "SELECT device_id FROM devices")
-                return try Self.pick(text, what: "device", list: "casebook device list", candidates: ids.map { (DeviceID(rawValue: $0), []) })
-            }
-        } catch { throw storageError(error, "finding the device") }
+        return try read("finding the device") { db in
+            let ids = try String.fetchAll(db, sql: "SELECT device_id FROM devices")
+            return try Self.pick(text, what: "device", list: "casebook device list", candidates: ids.map { (DeviceID(rawValue: $0), []) })
+        }
     }
 
     /// Names of the given clients this device can read, for human-readable lists. Each client
     /// named is audited as read, like `clients()`; clients it cannot read are left out.
     public func clientNames(_ ids: Set<ClientID>) throws(CasebookError) -> [ClientID: String] {
         guard !ids.isEmpty else { return [:] }
-        do {
-            return try write { db in
-                var names: [ClientID: String] = [:]
-                for id in ids.sorted() where try holdsKey(db, for: id) {
-                    guard let record = try mergedRecord(db, id: id.clientRecordID), record.recordType == .client else { continue }
-                    names[id] = try record.decode(Client.self).name
-                    try appendAudit(db, action: .read, recordType: .client, caseID: id)
-                }
-                return names
+        return try write("reading client names") { db in
+            var names: [ClientID: String] = [:]
+            for id in ids.sorted() where try holdsKey(db, for: id) {
+                guard let record = try mergedRecord(db, id: id.clientRecordID), record.recordType == .client else { continue }
+                names[id] = try record.decode(Client.self).name
+                try appendAudit(db, action: .read, recordType: .client, caseID: id)
             }
-        } catch { throw storageError(error, "reading client names") }
+            return names
+        }
     }
 
     // MARK: - Matching (one rule for every kind of reference)

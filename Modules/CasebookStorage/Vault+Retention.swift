@@ -28,64 +28,58 @@ extension Vault {
     /// Every case this device holds, against its retention rule (admin, DSL or records officer).
     /// `dueOnly` keeps the cases whose destruction is due or held past its due date.
     public func retention(dueOnly: Bool = true) throws(CasebookError) -> [RetentionItem] {
-        do {
-            return try pool.write { db in
-                try requireRole(db, [.admin, .dsl, .recordsOfficer], to: "review retention")
-                try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
-                let today = clock.today
-                var items: [RetentionItem] = []
-                for record in try mergedRecords(db, type: .client) {
-                    let client = try record.decode(Client.self)
-                    let holds = try retentionHolds(db, client: client.id)
-                    let last = try lastContact(db, client: client, createdAt: record.createdAt)
-                    let status = RetentionRule.status(bornOn: client.bornOn, lastContact: last, holds: holds, on: today)
-                    if dueOnly && status.dueOn > today { continue }
-                    try appendAudit(db, action: .read, recordType: .client, recordID: client.id.clientRecordID, caseID: client.id)
-                    items.append(RetentionItem(clientID: client.id, lastContact: last, bornOnUnknown: client.bornOn == nil,
-                                               status: status, holds: holds.filter(\.isActive)))
-                }
-                return items.sorted { ($0.status.dueOn, $0.clientID) < ($1.status.dueOn, $1.clientID) }
+        return try write("reviewing retention") { db in
+            try requireRole(db, [.admin, .dsl, .recordsOfficer], to: "review retention")
+            try TrainingPolicy.requireCurrent(for: person, records: try organisationState(db).training, on: clock.today)
+            let today = clock.today
+            var items: [RetentionItem] = []
+            for record in try mergedRecords(db, type: .client) {
+                let client = try record.decode(Client.self)
+                let holds = try retentionHolds(db, client: client.id)
+                let last = try lastContact(db, client: client, createdAt: record.createdAt)
+                let status = RetentionRule.status(bornOn: client.bornOn, lastContact: last, holds: holds, on: today)
+                if dueOnly && status.dueOn > today { continue }
+                try appendAudit(db, action: .read, recordType: .client, recordID: client.id.clientRecordID, caseID: client.id)
+                items.append(RetentionItem(clientID: client.id, lastContact: last, bornOnUnknown: client.bornOn == nil,
+                                           status: status, holds: holds.filter(\.isActive)))
             }
-        } catch { throw storageError(error, "reviewing retention") }
+            return items.sorted { ($0.status.dueOn, $0.clientID) < ($1.status.dueOn, $1.clientID) }
+        }
     }
 
     /// Places a hold (safeguarding, litigation) that stops a case's destruction (admin or DSL).
     @discardableResult
     public func placeRetentionHold(client id: ClientID, reason: RetentionHoldReason) throws(CasebookError) -> RetentionHold {
-        do {
-            return try pool.write { db in
-                try requireRole(db, [.admin, .dsl], to: "place a retention hold")
-                try requireCaseAccess(db, id)
-                _ = try client(db, id)
-                let hold = RetentionHold(id: .random(), clientID: id, reason: reason, placedBy: person, placedOn: clock.today)
-                try commit(db, [.init(record: hold.id, type: .retentionHold, caseID: id, fields: try FieldCoding.fields(of: hold))],
-                           action: .create)
-                return hold
-            }
-        } catch { throw storageError(error, "placing a retention hold") }
+        return try write("placing a retention hold") { db in
+            try requireRole(db, [.admin, .dsl], to: "place a retention hold")
+            try requireCaseAccess(db, id)
+            _ = try client(db, id)
+            let hold = RetentionHold(id: .random(), clientID: id, reason: reason, placedBy: person, placedOn: clock.today)
+            try commit(db, [.init(record: hold.id, type: .retentionHold, caseID: id, fields: try FieldCoding.fields(of: hold))],
+                       action: .create)
+            return hold
+        }
     }
 
     /// Lifts a hold (admin or DSL).
     @discardableResult
     public func liftRetentionHold(_ id: RecordID) throws(CasebookError) -> RetentionHold {
-        do {
-            return try pool.write { db in
-                try requireRole(db, [.admin, .dsl], to: "lift a retention hold")
-                guard let (caseID, type) = try caseOf(db, record: id), type == .retentionHold else {
-                    throw CasebookError(.notFound, "no retention hold \(id)")
-                }
-                try requireCaseAccess(db, caseID)
-                guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no retention hold \(id) that you can open") }
-                let old = try record.decode(RetentionHold.self)
-                guard old.isActive else { throw CasebookError(.conflict, "retention hold \(id) was already lifted on \(old.liftedOn?.iso ?? "?")") }
-                var new = old
-                new.liftedBy = person
-                new.liftedOn = clock.today
-                let patch = FieldCoding.changes(from: try FieldCoding.fields(of: old), to: try FieldCoding.fields(of: new))
-                try commit(db, [.init(record: id, type: .retentionHold, caseID: caseID, fields: patch)], action: .update)
-                return new
+        return try write("lifting a retention hold") { db in
+            try requireRole(db, [.admin, .dsl], to: "lift a retention hold")
+            guard let (caseID, type) = try caseOf(db, record: id), type == .retentionHold else {
+                throw CasebookError(.notFound, "no retention hold \(id)")
             }
-        } catch { throw storageError(error, "lifting a retention hold") }
+            try requireCaseAccess(db, caseID)
+            guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no retention hold \(id) that you can open") }
+            let old = try record.decode(RetentionHold.self)
+            guard old.isActive else { throw CasebookError(.conflict, "retention hold \(id) was already lifted on \(old.liftedOn?.iso ?? "?")") }
+            var new = old
+            new.liftedBy = person
+            new.liftedOn = clock.today
+            let patch = FieldCoding.changes(from: try FieldCoding.fields(of: old), to: try FieldCoding.fields(of: new))
+            try commit(db, [.init(record: id, type: .retentionHold, caseID: caseID, fields: patch)], action: .update)
+            return new
+        }
     }
 }
 

@@ -26,7 +26,9 @@ extension Vault {
     @discardableResult
     func commit(_ db: Database, _ changes: [PendingChange], action: AuditAction, checked: Bool = true) throws -> [SealedRevision] {
         var clockState = HybridLogicalClock(last: try currentHLC(db))
-        let policy = try? organisationState(db).policyInForce(on: clock.today)?.version
+        // A failed lookup fails the commit (issue 17): a revision must not silently lose the
+        // policy version it was written under.
+        let policy = try organisationState(db).policyInForce(on: clock.today)?.version
         var sealedRevisions: [SealedRevision] = []
         sealedRevisions.reserveCapacity(changes.count)
         for change in changes {
@@ -34,7 +36,7 @@ extension Vault {
             let header = RevisionHeader(recordID: change.record, recordType: change.type, caseID: change.caseID,
                                         authorDevice: device, hlc: clockState.tick(wallMillis: clock.nowMillis), keyEpoch: key.epoch,
                                         deviceSeq: try nextDeviceSeq(db, caseID: change.caseID))
-            let body = RevisionBody(fields: change.fields, author: person, policyVersion: policy ?? nil)
+            let body = RevisionBody(fields: change.fields, author: person, policyVersion: policy)
             if checked { try checkRules(db, header: header, body: body) }
             let sealed = try RevisionSealer.seal(header: header, body: body, key: key, author: identity)
             try insert(db, sealed, serverSeq: nil)
@@ -138,13 +140,11 @@ extension Vault {
 
     /// Rebuilds the state of every record in the vault: the cost of opening a vault from scratch.
     public func rebuildAllState() throws(CasebookError) -> Int {
-        do { return try pool.read { db in try mergedRecords(db).count } } catch { throw storageError(error, "rebuilding state") }
+        return try read("rebuilding state") { db in try mergedRecords(db).count }
     }
 
     /// Number of stored revisions.
     public func revisionCount() throws(CasebookError) -> Int {
-        do { return try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions") ?? 0 } } catch {
-            throw storageError(error, "counting revisions")
-        }
+        return try read("counting revisions") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions") ?? 0 }
     }
 }

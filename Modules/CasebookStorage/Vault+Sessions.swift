@@ -71,15 +71,13 @@ extension Vault {
 
     /// Logs a session after the policy checks (P3, P4, P5) and redaction (P6).
     public func logSession(_ draft: SessionDraft) throws(CasebookError) -> SessionLogResult {
-        do { return try write { db in try logSession(db, draft) } } catch { throw storageError(error, "logging a session") }
+        return try write("logging a session") { db in try logSession(db, draft) }
     }
 
     /// Logs many sessions in one transaction (bulk import): each passes the same checks and
     /// redaction as `logSession`; any refusal rolls the whole batch back.
     public func logSessions(_ drafts: [SessionDraft]) throws(CasebookError) -> [SessionLogResult] {
-        do { return try write { db in try drafts.map { try logSession(db, $0) } } } catch {
-            throw storageError(error, "importing sessions")
-        }
+        return try write("importing sessions") { db in try drafts.map { try logSession(db, $0) } }
     }
 
     func logSession(_ db: Database, _ draft: SessionDraft) throws -> SessionLogResult {
@@ -103,22 +101,20 @@ extension Vault {
 
     /// Sessions of a client with their amendments, oldest first. Audited as a read of the case.
     public func sessions(client id: ClientID) throws(CasebookError) -> [SessionEntry] {
-        do {
-            return try write { db in
-                try requireCaseAccess(db, id)
-                _ = try client(db, id)
-                let amendments = try mergedRecords(db, caseID: id, type: .amendment).map { r throws(CasebookError) in try r.decode(Amendment.self) }
-                let byID = Dictionary(grouping: amendments, by: \.sessionID)
-                let all: [SessionEntry] = try mergedRecords(db, caseID: id, type: .session).map { record throws(CasebookError) in
-                    let session = try record.decode(SessionRecord.self)
-                    return SessionEntry(session: session, amendments: (byID[session.id] ?? []).sorted { $0.on < $1.on },
-                                        policyVersion: record.policyVersion)
-                }
-                let entries = all.filter { (entry: SessionEntry) in entry.session.status != SessionStatus.discarded }
-                try appendAudit(db, action: .read, recordType: .session, caseID: id)
-                return entries.sorted { ($0.session.on, $0.session.id) < ($1.session.on, $1.session.id) }
+        return try write("listing sessions") { db in
+            try requireCaseAccess(db, id)
+            _ = try client(db, id)
+            let amendments = try mergedRecords(db, caseID: id, type: .amendment).map { r throws(CasebookError) in try r.decode(Amendment.self) }
+            let byID = Dictionary(grouping: amendments, by: \.sessionID)
+            let all: [SessionEntry] = try mergedRecords(db, caseID: id, type: .session).map { record throws(CasebookError) in
+                let session = try record.decode(SessionRecord.self)
+                return SessionEntry(session: session, amendments: (byID[session.id] ?? []).sorted { $0.on < $1.on },
+                                    policyVersion: record.policyVersion)
             }
-        } catch { throw storageError(error, "listing sessions") }
+            let entries = all.filter { (entry: SessionEntry) in entry.session.status != SessionStatus.discarded }
+            try appendAudit(db, action: .read, recordType: .session, caseID: id)
+            return entries.sorted { ($0.session.on, $0.session.id) < ($1.session.on, $1.session.id) }
+        }
     }
 
     func sessionRecord(_ db: Database, _ id: RecordID) throws -> (SessionRecord, CaseID) {
@@ -135,53 +131,47 @@ extension Vault {
     /// Finalises a draft: from then on it is never edited, only amended.
     @discardableResult
     public func finaliseSession(_ id: RecordID) throws(CasebookError) -> SessionRecord {
-        do {
-            return try write { db in
-                var (session, caseID) = try sessionRecord(db, id)
-                if session.status == .discarded { throw CasebookError(.finalised, "session \(Self.short(id)) was discarded") }
-                guard session.status == .draft else {
-                    throw CasebookError(.finalised, "session \(id) is already finalised; correct it with 'casebook session amend \(id) --text ...'")
-                }
-                session.status = .finalised
-                // The finalising revision carries the whole note (ADR 0012): the merge takes it as
-                // the final state, so no revision stamped before it can rewrite a field.
-                try commit(db, [.init(record: id, type: .session, caseID: caseID,
-                                      fields: try FieldCoding.fields(of: session))], action: .update)
-                return session
+        return try write("finalising a session") { db in
+            var (session, caseID) = try sessionRecord(db, id)
+            if session.status == .discarded { throw CasebookError(.finalised, "session \(Self.short(id)) was discarded") }
+            guard session.status == .draft else {
+                throw CasebookError(.finalised, "session \(id) is already finalised; correct it with 'casebook session amend \(id) --text ...'")
             }
-        } catch { throw storageError(error, "finalising a session") }
+            session.status = .finalised
+            // The finalising revision carries the whole note (ADR 0012): the merge takes it as
+            // the final state, so no revision stamped before it can rewrite a field.
+            try commit(db, [.init(record: id, type: .session, caseID: caseID,
+                                  fields: try FieldCoding.fields(of: session))], action: .update)
+            return session
+        }
     }
 
     /// Adds an amendment linked to a session. The text passes through redaction like the note.
     public func amendSession(_ id: RecordID, text: String) throws(CasebookError) -> (Amendment, [MaskedField]) {
         guard !text.allSatisfy(\.isWhitespace) else { throw CasebookError(.invalidInput, "--text must not be empty") }
-        do {
-            return try write { db in
-                let (session, caseID) = try sessionRecord(db, id)
-                if session.status == .discarded { throw CasebookError(.finalised, "session \(Self.short(id)) was discarded; there is nothing to amend") }
-                let org = try organisationState(db)
-                let (texts, masked) = try redactNarrative([("text", text)], redactor: try redactor(db, for: session.clientID),
-                                                          policy: org.settings.redaction)
-                let amendment = Amendment(id: .random(), sessionID: id, clientID: caseID, text: texts[0], author: person, on: clock.today)
-                try commit(db, [.init(record: amendment.id, type: .amendment, caseID: caseID,
-                                      fields: try FieldCoding.fields(of: amendment))], action: .create)
-                return (amendment, masked)
-            }
-        } catch { throw storageError(error, "amending a session") }
+        return try write("amending a session") { db in
+            let (session, caseID) = try sessionRecord(db, id)
+            if session.status == .discarded { throw CasebookError(.finalised, "session \(Self.short(id)) was discarded; there is nothing to amend") }
+            let org = try organisationState(db)
+            let (texts, masked) = try redactNarrative([("text", text)], redactor: try redactor(db, for: session.clientID),
+                                                      policy: org.settings.redaction)
+            let amendment = Amendment(id: .random(), sessionID: id, clientID: caseID, text: texts[0], author: person, on: clock.today)
+            try commit(db, [.init(record: amendment.id, type: .amendment, caseID: caseID,
+                                  fields: try FieldCoding.fields(of: amendment))], action: .create)
+            return (amendment, masked)
+        }
     }
 }
 
 extension Vault {
     /// A client's known identifiers (for `casebook redact --client`). Audited as a read of the case.
     public func knownIdentifiers(for id: ClientID) throws(CasebookError) -> KnownIdentifiers {
-        do {
-            return try write { db in
-                try requireCaseAccess(db, id)
-                let client = try client(db, id)
-                try appendAudit(db, action: .read, recordType: .client, recordID: id.clientRecordID, caseID: id)
-                return KnownIdentifiers(dates: client.bornOn.map { [$0.iso] } ?? [], contacts: client.contacts,
-                                        people: client.knownPeople, terms: client.identifiers)
-            }
-        } catch { throw storageError(error, "reading a client's identifiers") }
+        return try write("reading a client's identifiers") { db in
+            try requireCaseAccess(db, id)
+            let client = try client(db, id)
+            try appendAudit(db, action: .read, recordType: .client, recordID: id.clientRecordID, caseID: id)
+            return KnownIdentifiers(dates: client.bornOn.map { [$0.iso] } ?? [], contacts: client.contacts,
+                                    people: client.knownPeople, terms: client.identifiers)
+        }
     }
 }

@@ -55,11 +55,9 @@ extension Vault {
     public func status() throws(CasebookError) -> StatusReport {
         let connectivity = try connectivity()
         let unsent = try outboxCount()
-        do {
-            let items = try pool.write { db in try statusItems(db) }
-            return StatusReport(serverConfigured: connectivity.serverConfigured, lastSync: connectivity.lastSync,
-                                unsent: unsent, items: items)
-        } catch { throw storageError(error, "reading what needs you") }
+        let items = try write("reading what needs you") { db in try statusItems(db) }
+        return StatusReport(serverConfigured: connectivity.serverConfigured, lastSync: connectivity.lastSync,
+                            unsent: unsent, items: items)
     }
 
     private func statusItems(_ db: Database) throws -> [StatusItem] {

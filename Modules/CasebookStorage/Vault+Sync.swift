@@ -53,7 +53,7 @@ public struct ApplyResult: Sendable, Hashable {
     public init() {}
 }
 
-/// Names of sync cursors kept in `sync_state`.
+/// Names of sync cursors (the `sync_cursors` table).
 public enum SyncCursorName {
     public static let main = "cursor"
     public static func backfill(_ caseID: CaseID) -> String { "cursor:case:\(caseID.rawValue)" }
@@ -67,63 +67,48 @@ extension Vault {
     /// Up to `limit` queued revisions, oldest first, after local position `after` (so a batch the
     /// server rejected is not offered again in the same run).
     public func outboxBatch(limit: Int, after localSeq: Int64 = 0) throws(CasebookError) -> [(localSeq: Int64, revision: SealedRevision)] {
-        do {
-            return try pool.read { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT r.local_seq, r.id, r.header, r.ciphertext, r.signature FROM outbox o
-                    CROSS JOIN revisions r ON r.id = o.revision_id WHERE r.local_seq > ? ORDER BY r.local_seq LIMIT ?
-                    """, arguments: [localSeq, limit])
-                return try rows.map { row throws(CasebookError) in
-                    (row["local_seq"], try SealedRevision(headerBytes: row["header"], ciphertext: row["ciphertext"],
-                                                          signature: row["signature"], claimedID: RevisionID(rawValue: row["id"])))
-                }
+        return try read("reading the outbox") { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT r.local_seq, r.id, r.header, r.ciphertext, r.signature FROM outbox o
+                CROSS JOIN revisions r ON r.id = o.revision_id WHERE r.local_seq > ? ORDER BY r.local_seq LIMIT ?
+                """, arguments: [localSeq, limit])
+            return try rows.map { row throws(CasebookError) in
+                (row["local_seq"], try SealedRevision(headerBytes: row["header"], ciphertext: row["ciphertext"],
+                                                      signature: row["signature"], claimedID: RevisionID(rawValue: row["id"])))
             }
-        } catch { throw storageError(error, "reading the outbox") }
+        }
     }
 
     public func outboxCount() throws(CasebookError) -> Int {
-        do { return try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 } } catch {
-            throw storageError(error, "reading the outbox")
-        }
+        return try read("reading the outbox") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
     }
 
     /// Records the server's acknowledgement: sets `server_seq` and clears the outbox entry, in one
     /// transaction. The outbox is cleared only here and when a pull proves the server holds a revision.
     public func acknowledge(_ acks: [(id: RevisionID, seq: Int64)]) throws(CasebookError) {
         guard !acks.isEmpty else { return }
-        do {
-            try pool.write { db in
-                let update = try db.cachedStatement(sql: "UPDATE revisions SET server_seq = ? WHERE id = ?")
-                let delete = try db.cachedStatement(sql: "DELETE FROM outbox WHERE revision_id = ?")
-                for ack in acks {
-                    try update.execute(arguments: [ack.seq, ack.id.rawValue])
-                    try delete.execute(arguments: [ack.id.rawValue])
-                }
+        try write("acknowledging pushed revisions") { db in
+            let update = try db.cachedStatement(sql: "UPDATE revisions SET server_seq = ? WHERE id = ?")
+            let delete = try db.cachedStatement(sql: "DELETE FROM outbox WHERE revision_id = ?")
+            for ack in acks {
+                try update.execute(arguments: [ack.seq, ack.id.rawValue])
+                try delete.execute(arguments: [ack.id.rawValue])
             }
-        } catch { throw storageError(error, "acknowledging pushed revisions") }
+        }
     }
 
     // MARK: - Cursors
 
-    public func syncValue(_ key: String) throws(CasebookError) -> String? {
-        do { return try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?", arguments: [key]) } } catch {
-            throw storageError(error, "reading the sync state")
+    /// The stored position of a sync cursor (`SyncCursorName`), nil before the first page.
+    public func syncValue(_ cursorName: String) throws(CasebookError) -> String? {
+        return try read("reading the sync state") { db in
+            try String.fetchOne(db, sql: "SELECT cursor FROM sync_cursors WHERE name = ?", arguments: [cursorName])
         }
     }
 
-    /// Internal (ADR 0026): a raw write to `sync_state` can overwrite erasure tombstones, so no
-    /// module outside the vault may call it.
-    func setSyncValue(_ key: String, _ value: String?) throws(CasebookError) {
-        do { try pool.write { db in try Self.setSyncValue(db, key, value) } } catch { throw storageError(error, "saving the sync state") }
-    }
-
-    static func setSyncValue(_ db: Database, _ key: String, _ value: String?) throws {
-        if let value {
-            try db.execute(sql: "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [key, value])
-        } else {
-            try db.execute(sql: "DELETE FROM sync_state WHERE key = ?", arguments: [key])
-        }
+    static func setCursor(_ db: Database, _ name: String, _ cursor: String) throws {
+        try db.execute(sql: "INSERT INTO sync_cursors (name, cursor) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET cursor = excluded.cursor",
+                       arguments: [name, cursor])
     }
 
     // MARK: - Applying pulled pages
@@ -132,13 +117,11 @@ extension Vault {
     /// organisation's devices before applying, and anything still unknown is then rejected.
     public func unknownAuthors(in page: [PulledRevision]) throws(CasebookError) -> Set<DeviceID> {
         let authors = Set(page.map(\.sealed.header.authorDevice))
-        do {
-            return try pool.read { db in
-                var unknown: Set<DeviceID> = []
-                for author in authors where try trustedDevice(db, author) == nil { unknown.insert(author) }
-                return unknown
-            }
-        } catch { throw storageError(error, "reading devices") }
+        return try read("reading devices") { db in
+            var unknown: Set<DeviceID> = []
+            for author in authors where try trustedDevice(db, author) == nil { unknown.insert(author) }
+            return unknown
+        }
     }
 
     /// Applies one pulled page and saves its cursor in ONE transaction, so a client killed
@@ -163,17 +146,15 @@ extension Vault {
                             concurrency: Int = 0, malformed: [RejectedRevision] = [],
                             erasureAllowance: Int = .max) throws(CasebookError) -> ApplyResult {
         let result: ApplyResult
-        do {
-            result = try pool.write { db in
-                var result = try applyPage(db, page, concurrency: concurrency)
-                result.held = try fileRejections(db, page, result.rejected + malformed)
-                if let cursor { try Self.setSyncValue(db, cursorName, cursor) }
-                if page.contains(where: { $0.sealed.header.recordType == .destructionCertificate }) {
-                    (result.erased, result.erasuresHeld) = try eraseFromCertificates(db, allowance: erasureAllowance)
-                }
-                return result
+        result = try write("applying pulled revisions") { db in
+            var result = try applyPage(db, page, concurrency: concurrency)
+            result.held = try fileRejections(db, page, result.rejected + malformed)
+            if let cursor { try Self.setCursor(db, cursorName, cursor) }
+            if page.contains(where: { $0.sealed.header.recordType == .destructionCertificate }) {
+                (result.erased, result.erasuresHeld) = try eraseFromCertificates(db, allowance: erasureAllowance)
             }
-        } catch { throw storageError(error, "applying pulled revisions") }
+            return result
+        }
         if !result.erased.isEmpty { try scrubFreedPages() }
         return result
     }

@@ -18,8 +18,6 @@ extension Vault {
         try TrainingPolicy.requireGrantable(to: grantee, records: org.training, on: clock.today)
     }
 
-    private static func publishedTrainingKey(_ person: PersonID) -> String { "training-published:\(person.rawValue)" }
-
     /// Training summaries the server has not been told yet (administrators' replicas only; others
     /// get none): derived from the merged organisation case, compared with what the server last
     /// acknowledged. A person with no training at all is left out until something is recorded
@@ -30,21 +28,22 @@ extension Vault {
         let today = clock.today
         let people = Set(org.people.map(\.id)).union(org.training.map(\.person)).sorted()
         let unpublished = TrainingSummary(person: person).fingerprint
-        do {
-            return try pool.read { db in
-                try people.compactMap { (id: PersonID) -> TrainingSummary? in
-                    let summary = TrainingSummary(person: id, records: org.training, on: today)
-                    let last = try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE key = ?",
-                                                   arguments: [Self.publishedTrainingKey(id)]) ?? unpublished
-                    return summary.fingerprint == last ? nil : summary
-                }
+        return try read("reading the training summaries") { db in
+            try people.compactMap { (id: PersonID) -> TrainingSummary? in
+                let summary = TrainingSummary(person: id, records: org.training, on: today)
+                let last = try String.fetchOne(db, sql: "SELECT fingerprint FROM published_training WHERE person_id = ?",
+                                               arguments: [id.rawValue]) ?? unpublished
+                return summary.fingerprint == last ? nil : summary
             }
-        } catch { throw storageError(error, "reading the training summaries") }
+        }
     }
 
     /// Remembers that the server acknowledged a summary (so it is sent again only when it changes).
     public func markTrainingPublished(_ summary: TrainingSummary) throws(CasebookError) {
-        try setSyncValue(Self.publishedTrainingKey(summary.person), summary.fingerprint)
+        try write("saving the sync state") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO published_training (person_id, fingerprint) VALUES (?, ?)",
+                           arguments: [summary.person.rawValue, summary.fingerprint])
+        }
     }
 }
 
@@ -52,6 +51,6 @@ extension Vault {
     /// The person a device belongs to, as this replica knows it (nil for the recovery key or an unknown device).
     public func devicePerson(_ device: DeviceID) throws(CasebookError) -> PersonID? {
         guard device != DeviceTrust.recoveryDevice else { return nil }
-        do { return try pool.read { db in try devicePublicKeys(db, device)?.person } } catch { throw storageError(error, "reading devices") }
+        return try read("reading devices") { db in try devicePublicKeys(db, device)?.person }
     }
 }

@@ -17,21 +17,17 @@ public struct TransportSecurity: Sendable, Hashable {
 
 extension Vault {
     public func transportSecurity() throws(CasebookError) -> TransportSecurity {
-        do {
-            return try pool.read { db in
-                TransportSecurity(caCertificatesPEM: try Meta.get(db, .caCertificate).map { String(decoding: $0, as: UTF8.self) },
-                                  serverCertificatePin: try Meta.get(db, .serverPin))
-            }
-        } catch { throw storageError(error, "reading the server's TLS settings") }
+        return try read("reading the server's TLS settings") { db in
+            TransportSecurity(caCertificatesPEM: try Meta.get(db, .caCertificate).map { String(decoding: $0, as: UTF8.self) },
+                              serverCertificatePin: try Meta.get(db, .serverPin))
+        }
     }
 
     /// Remembers the CA certificate(s) and the pin (nil leaves a stored value as it is).
     public func rememberTransportSecurity(_ security: TransportSecurity) throws(CasebookError) {
-        do {
-            try pool.write { db in
-                if let pem = security.caCertificatesPEM { try Meta.set(db, .caCertificate, Data(pem.utf8)) }
-                if let pin = security.serverCertificatePin { try Meta.set(db, .serverPin, pin) }
-            }
-        } catch { throw storageError(error, "saving the server's TLS settings") }
+        try write("saving the server's TLS settings") { db in
+            if let pem = security.caCertificatesPEM { try Meta.set(db, .caCertificate, Data(pem.utf8)) }
+            if let pin = security.serverCertificatePin { try Meta.set(db, .serverPin, pin) }
+        }
     }
 }

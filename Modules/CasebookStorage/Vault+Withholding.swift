@@ -29,9 +29,7 @@ extension Vault {
     /// this device's own revisions are left out. Ranges, not lists: a device that skips a billion
     /// numbers costs one entry.
     public func missingRevisions() throws(CasebookError) -> [MissingRevisions] {
-        do {
-            return try pool.read { db in try Self.missingRevisions(db, selfDevice: device, erased: try erasedCases(db)) }
-        } catch { throw storageError(error, "checking for withheld revisions") }
+        try read("checking for withheld revisions") { db in try Self.missingRevisions(db, selfDevice: device, erased: try erasedCases(db)) }
     }
 
     private struct Pair: Hashable { var device: String; var caseID: String }

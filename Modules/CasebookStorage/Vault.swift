@@ -54,8 +54,8 @@ public final class Vault: Sendable {
         let sealed = try SealedIdentity.seal(identity, key: key, context: SealedIdentity.passphraseContext(kdf))
         let pool = try VaultDatabase.open(path: path, create: true)
         let vault = Vault(path: path, pool: pool, identity: identity, clock: clock)
-        do {
-            try pool.write { db in
+        do throws(CasebookError) {
+            try vault.write("creating the vault") { db in
                 try Meta.set(db, .format, Data("1".utf8))
                 try Meta.setJSON(db, .kdf, kdf)
                 try Meta.setJSON(db, .identity, sealed)
@@ -75,7 +75,7 @@ public final class Vault: Sendable {
             }
         } catch {
             try? FileManager.default.removeItem(atPath: path)
-            throw storageError(error, "creating the vault")
+            throw error
         }
         return vault
     }
@@ -83,26 +83,21 @@ public final class Vault: Sendable {
     /// Opens and unlocks an existing vault.
     public static func open(at path: String, unlock: VaultUnlock, clock: any WallClock = SystemWallClock()) throws(CasebookError) -> Vault {
         let pool = try VaultDatabase.open(path: path, create: false)
-        let identity: DeviceIdentity
-        do {
-            identity = try pool.read { db -> DeviceIdentity in
-                guard let sealed = try Meta.json(db, .identity, SealedIdentity.self) else {
-                    throw CasebookError(.vaultCorrupt, "\(path) holds no sealed identity; it is not a complete Casebook vault")
-                }
-                switch unlock {
-                case .passphrase(let passphrase):
-                    guard let kdf = try Meta.json(db, .kdf, KDFParameters.self) else {
-                        throw CasebookError(.vaultCorrupt, "the vault has no key-derivation parameters")
-                    }
-                    let key = try PassphraseKDF.deriveKey(passphrase: passphrase, parameters: kdf)
-                    return try sealed.open(key: key, context: SealedIdentity.passphraseContext(kdf), failure: CasebookError(
-                        .wrongPassphrase, "wrong passphrase for the vault at \(path) (or the vault file was altered)"))
-                case .handOver(let handOver):
-                    return try Vault.open(handOver, sealed: sealed)
-                }
+        let identity = try read(pool, "unlocking the vault") { db -> DeviceIdentity in
+            guard let sealed = try Meta.json(db, .identity, SealedIdentity.self) else {
+                throw CasebookError(.vaultCorrupt, "\(path) holds no sealed identity; it is not a complete Casebook vault")
             }
-        } catch {
-            throw storageError(error, "unlocking the vault")
+            switch unlock {
+            case .passphrase(let passphrase):
+                guard let kdf = try Meta.json(db, .kdf, KDFParameters.self) else {
+                    throw CasebookError(.vaultCorrupt, "the vault has no key-derivation parameters")
+                }
+                let key = try PassphraseKDF.deriveKey(passphrase: passphrase, parameters: kdf)
+                return try sealed.open(key: key, context: SealedIdentity.passphraseContext(kdf), failure: CasebookError(
+                    .wrongPassphrase, "wrong passphrase for the vault at \(path) (or the vault file was altered)"))
+            case .handOver(let handOver):
+                return try Vault.open(handOver, sealed: sealed)
+            }
         }
         return Vault(path: path, pool: pool, identity: identity, clock: clock)
     }
@@ -112,9 +107,7 @@ public final class Vault: Sendable {
 
     /// Checkpoints the WAL into the main file.
     public func checkpoint() throws(CasebookError) {
-        do { try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) } } catch {
-            throw storageError(error, "checkpointing")
-        }
+        try writeOutsideTransaction("checkpointing") { db in _ = try db.checkpoint(.truncate) }
     }
 }
 
@@ -154,17 +147,6 @@ struct VaultCache: ~Copyable {
         clients = [:]
         consents = [:]
         redactors = [:]
-    }
-}
-
-extension Vault {
-    /// A write transaction. If it fails, in-memory caches filled inside it are dropped, since
-    /// they may describe changes that were rolled back.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.write(body) } catch {
-            cache.withLock { $0.reset() }
-            throw error
-        }
     }
 }
 

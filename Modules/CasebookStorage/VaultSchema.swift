@@ -129,6 +129,49 @@ enum VaultSchema {
             try db.execute(sql: "DELETE FROM unlock_sessions")
             try db.execute(sql: "DROP TABLE unlock_sessions")
         }
+        // Replica state in typed tables (issue 17, ADR 0028) instead of the string-keyed `sync_state`,
+        // whose rows move over (`ReplicaStateMigration`) so that an existing vault keeps every tombstone,
+        // grant, invitation and cursor. None of these tables holds client content.
+        migrator.registerMigration("v4-replica-state") { db in
+            try db.execute(sql: """
+                CREATE TABLE sync_cursors (name TEXT PRIMARY KEY NOT NULL, cursor TEXT NOT NULL);
+                CREATE TABLE replica_settings (
+                    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                    last_sync_at_ms INTEGER,
+                    held_enrolments TEXT
+                );
+                INSERT INTO replica_settings (id) VALUES (1);
+                CREATE TABLE erased_cases (case_id TEXT PRIMARY KEY NOT NULL, certificate_id TEXT NOT NULL);
+                CREATE TABLE pending_server_erasures (case_id TEXT PRIMARY KEY NOT NULL, certificate_id TEXT NOT NULL);
+                CREATE TABLE server_erasures (case_id TEXT PRIMARY KEY NOT NULL, erased_at_ms INTEGER NOT NULL);
+                CREATE TABLE case_grants (
+                    case_id TEXT NOT NULL,
+                    person_id TEXT NOT NULL,
+                    PRIMARY KEY (case_id, person_id)
+                );
+                CREATE TABLE uploaded_key_wraps (
+                    case_id TEXT NOT NULL,
+                    epoch INTEGER NOT NULL CHECK (epoch >= 0),
+                    recipient TEXT NOT NULL,
+                    PRIMARY KEY (case_id, epoch, recipient)
+                );
+                CREATE TABLE invitations (
+                    person_id TEXT NOT NULL,
+                    used INTEGER NOT NULL CHECK (used IN (0, 1)),
+                    sealed_secret BLOB NOT NULL,
+                    PRIMARY KEY (person_id, used)
+                );
+                CREATE TABLE queued_concerns (id TEXT PRIMARY KEY NOT NULL, sealed BLOB NOT NULL);
+                CREATE TABLE published_training (person_id TEXT PRIMARY KEY NOT NULL, fingerprint TEXT NOT NULL);
+                CREATE TABLE removal_rotations (
+                    case_id TEXT NOT NULL,
+                    removed_device TEXT NOT NULL,
+                    queued_epoch INTEGER NOT NULL CHECK (queued_epoch >= 0),
+                    PRIMARY KEY (case_id, removed_device)
+                );
+                """)
+            try ReplicaStateMigration.moveSyncState(db)
+        }
         return migrator
     }
 }

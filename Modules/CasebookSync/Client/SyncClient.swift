@@ -35,7 +35,7 @@ public struct SyncClient: Sendable {
     func now() -> Date { clock.now }
 
     /// One sync run: organisation, keys, server erasures, push, pull, key distribution, backfills.
-    /// A run that finishes records its time (`Vault.lastSyncStateKey`), which safeguarding reads.
+    /// A run that finishes records its time (`Vault.recordSyncCompleted`), which safeguarding reads.
     public func run() async throws(CasebookError) -> SyncReport {
         var engine = SyncEngine(configuration: configuration)
         var pushPosition: Int64 = 0
