@@ -107,7 +107,8 @@ extension LocalWebApp {
             for disclosure in releases.disclosures {
                 events.append((disclosure.requestedOn.iso, 4, """
                     <div class="card event release"><strong>\(disclosure.requestedOn) · Release</strong> to \(HTML.e(disclosure.recipient)) \
-                    for \(HTML.e(disclosure.purpose)) (\(HTML.e(disclosure.basis.rawValue)), \(HTML.e(disclosure.status.rawValue)))</div>
+                    for \(HTML.e(disclosure.purpose)) (\(HTML.e(disclosure.basis.rawValue)), \(HTML.e(disclosure.status.rawValue))) \
+                    <a href="/disclosures/\(HTML.e(disclosure.id.rawValue))">Open</a></div>
                     """))
             }
             events.sort { ($0.0, $0.1) < ($1.0, $1.1) }
@@ -128,6 +129,8 @@ extension LocalWebApp {
                 <h2>Timeline</h2>
                 """
             body += events.isEmpty ? "<p>Nothing recorded yet.</p>" : events.map(\.2).joined()
+            body += "<h2>Releases</h2>" + releaseForm(c, client: id, sessions: sessions, concerns: concerns)
+            body += try accessRequestSection(c, client: id)
             return HTML.page(client.name, body, context: c, status: error.map(HTML.status(for:)) ?? .ok)
         }
     }
