@@ -184,6 +184,10 @@ struct UIReleaseTests {
             #expect(refused.status == .forbidden)
             #expect(refused.text.contains("Refused:"))
             #expect(try practitioner.vault.accessRequests(all: true).isEmpty)
+            let export = try await browser.post("/access-requests/\(RecordID.random().rawValue)/export", [])
+            #expect(export.status == .forbidden)
+            #expect(export.text.contains("only records-officer or dsl may export"))
+            #expect(export.headers[.contentType] != "application/zip")
         }
     }
 }

@@ -12,13 +12,7 @@ extension SubjectAccessExporter {
     public static func authorise(vault: Vault, client id: ClientID, request: RecordID?, withholding: Bool)
         throws(CasebookError) -> AccessRequest?
     {
-        let me = try vault.me()
-        guard me.roles.contains(.recordsOfficer) || me.roles.contains(.dsl) else {
-            throw CasebookError(.notAuthorised, "only records-officer or dsl may export a subject-access bundle")
-        }
-        if withholding, !me.roles.contains(.dsl) {
-            throw CasebookError(.notAuthorised, "only the Designated Safeguarding Lead may withhold a record from a subject-access bundle")
-        }
+        try requireExporter(vault, withholding: withholding)
         guard let request else { return nil }
         guard let found = try vault.accessRequests(all: true).first(where: { $0.id == request }), found.clientID == id else {
             throw CasebookError(.notFound, "no subject-access request \(Vault.short(request)) for client \(Vault.short(id)); see 'casebook sar list --all'")
@@ -29,10 +23,22 @@ extension SubjectAccessExporter {
         return found
     }
 
+    /// Only a records officer or the DSL exports; only the DSL withholds.
+    static func requireExporter(_ vault: Vault, withholding: Bool) throws(CasebookError) {
+        let me = try vault.me()
+        guard me.roles.contains(.recordsOfficer) || me.roles.contains(.dsl) else {
+            throw CasebookError(.notAuthorised, "only records-officer or dsl may export a subject-access bundle")
+        }
+        if withholding, !me.roles.contains(.dsl) {
+            throw CasebookError(.notAuthorised, "only the Designated Safeguarding Lead may withhold a record from a subject-access bundle")
+        }
+    }
+
     /// The answer to an open request as zip bytes, never touching the file system: authorised as
     /// above, gathered, audited and logged as released exactly as `export(from:…)` does, and the
     /// request marked answered (as `casebook export sar --request` does after writing the file).
     public func answer(from vault: Vault, request id: RecordID, password: BundlePassword? = nil) throws -> (archive: Data, export: SubjectAccessExport) {
+        try Self.requireExporter(vault, withholding: false)  // before even saying whether the request exists
         guard let request = try vault.accessRequests(all: true).first(where: { $0.id == id }) else {
             throw CasebookError(.notFound, "no subject-access request \(Vault.short(id)); see 'casebook sar list --all'")
         }
