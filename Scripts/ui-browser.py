@@ -210,6 +210,13 @@ def dsl(driver, url, shots, downloads, password):
     downloaded(downloads, "subject-access-")
     driver.get(driver.current_url.split("#")[0])  # the same URL with its fragment would not reload
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".access-request[data-status='answered']"), "the request answered")
+    # Grant the client's records to a colleague (the administrator), through the server.
+    driver.find_element(By.XPATH, "//select[@id='grant-person']/option[text()='Ada Admin']").click()
+    driver.find_element(By.ID, "grant").click()
+    wait(driver, lambda d: d.find_elements(By.ID, "grant-result"), "the grant's result", seconds=60,
+         detail=lambda d: d.find_element(By.TAG_NAME, "main").text[:300])
+    if "Granted" not in driver.find_element(By.ID, "grant-result").text:
+        fail(f"the grant did not report success: {driver.find_element(By.ID, 'grant-result').text!r}")
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ extension LocalWebApp {
         (text ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    func timeline(_ c: UIContext, id: ClientID, error: CasebookError? = nil) -> Response {
+    func timeline(_ c: UIContext, id: ClientID, error: CasebookError? = nil, notice: String? = nil) -> Response {
         guarded(c, "Client") { () throws(CasebookError) -> Response in
             let detail = try vault.clientDetail(id)
             let sessions = try vault.sessions(client: id)
@@ -115,6 +115,7 @@ extension LocalWebApp {
             let client = detail.client
             let today = vault.clock.today.iso
             var body = error.map(HTML.refusalBox) ?? ""
+            if let notice { body += "<p class=\"notice\" id=\"grant-result\">\(HTML.e(notice))</p>" }
             body += """
                 <p class="muted">\(client.bornOn.map { "Born \($0). " } ?? "")\(client.related.map { "\(HTML.e($0.name)) (\(HTML.e($0.relation)))" }.joined(separator: ", "))</p>
                 <p><a href="/clients/\(cid)/sessions/new" id="new-session">Log a session</a> · \
@@ -131,6 +132,7 @@ extension LocalWebApp {
             body += events.isEmpty ? "<p>Nothing recorded yet.</p>" : events.map(\.2).joined()
             body += "<h2>Releases</h2>" + releaseForm(c, client: id, sessions: sessions, concerns: concerns)
             body += try accessRequestSection(c, client: id)
+            body += try grantSection(c, client: id)
             return HTML.page(client.name, body, context: c, status: error.map(HTML.status(for:)) ?? .ok)
         }
     }

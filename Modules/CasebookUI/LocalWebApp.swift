@@ -58,6 +58,8 @@ public final class LocalWebApp: Sendable {
         router.get("/disclosures/:id") { _, c in self.releasePage(c, disclosure: try self.recordID(c)) }
         router.post("/disclosures/:id/extract") { _, c in self.releaseExtract(c, disclosure: try self.recordID(c)) }
         router.post("/clients/:id/releases") { _, c in self.recordRelease(c, client: try self.clientID(c)) }
+        router.post("/clients/:id/grants") { _, c in await self.grant(c, client: try self.clientID(c)) }
+        router.post("/clients/:id/revoke") { _, c in await self.revoke(c, client: try self.clientID(c)) }
         router.post("/clients/:id/access-requests") { _, c in self.openAccessRequest(c, client: try self.clientID(c)) }
         router.post("/access-requests/:id/export") { _, c in self.exportAccessRequest(c, request: try self.recordID(c)) }
         router.post("/access-requests/:id/extend") { _, c in self.extendAccessRequest(c, request: try self.recordID(c)) }

@@ -35,16 +35,21 @@ public struct UIHooks: Sendable {
     public var exportKey: (@Sendable () throws -> ExportSigningKey)?
     /// The software version written into bundles' manifests.
     public var softwareVersion: String
+    /// Runs `body` with a sync client set up exactly as every sync command sets one up (nil: no
+    /// server), for the actions that go through the server: grants and revocations.
+    public var withSyncClient: (@Sendable (_ body: @escaping @Sendable (SyncClient) async throws -> String) async throws -> String)?
 
     public init(isUnlocked: @escaping @Sendable () -> Bool = { true },
                 sync: (@Sendable (_ progress: @escaping @Sendable (SyncProgress) -> Void) async throws -> String)? = nil,
                 serverReachable: @escaping @Sendable () async -> Bool? = { nil },
                 exportKey: (@Sendable () throws -> ExportSigningKey)? = nil,
-                softwareVersion: String = "casebook") {
+                softwareVersion: String = "casebook",
+                withSyncClient: (@Sendable (_ body: @escaping @Sendable (SyncClient) async throws -> String) async throws -> String)? = nil) {
         self.isUnlocked = isUnlocked
         self.sync = sync
         self.serverReachable = serverReachable
         self.exportKey = exportKey
         self.softwareVersion = softwareVersion
+        self.withSyncClient = withSyncClient
     }
 }

@@ -52,14 +52,20 @@ struct UICommand: AsyncParsableCommand {
             let unlocked = UnlockedFlag()
             let gate = UIGate(idleTimeout: TimeInterval(idleMinutes * 60))
             var sync: (@Sendable (@escaping @Sendable (SyncProgress) -> Void) async throws -> String)?
+            var withSyncClient: (@Sendable (@escaping @Sendable (SyncClient) async throws -> String) async throws -> String)?
             if try vault.enrolledOrganisation() != nil {
                 sync = { progress in try await UICommand.sync(vault: vault, vaultPath: vaultPath, progress: progress) }
+                withSyncClient = { body in
+                    try await SyncSupport.withClient(vault: vault, vaultPath: vaultPath, server: nil, caCert: nil, json: true,
+                                                     configure: { _ in }, body)
+                }
             }
             // The export key as `casebook export`/`disclose --out` load it, read when an extract is asked for.
             let keyPath = signingKey
             let hooks = UIHooks(isUnlocked: { unlocked.value.load(ordering: .relaxed) }, sync: sync,
                                 serverReachable: { await UICommand.reachable(vault: vault) },
-                                exportKey: { try ExportCommand.signingKey(keyPath) }, softwareVersion: CasebookVersion.current)
+                                exportKey: { try ExportCommand.signingKey(keyPath) }, softwareVersion: CasebookVersion.current,
+                                withSyncClient: withSyncClient)
             let web = LocalWebApp(vault: vault, gate: gate, hooks: hooks)
             var logger = Logger(label: "casebook-ui")
             logger.logLevel = .error  // never request lines: URLs carry ids and the launch token
