@@ -74,7 +74,7 @@ let package = Package(
         .systemLibrary(name: "CCasebookZlib", path: "Modules/CCasebookZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         module("CasebookExport", ["CasebookModels", "CasebookCrypto", "CasebookStorage", "CasebookRedaction", "CCasebookZlib", zipFoundation, crypto, cryptoExtras]),
         // The local web app (`casebook ui`, issue 14, ADR 0023): above Sync and Export, below the apps.
-        module("CasebookUI", ["CasebookModels", "CasebookCrypto", "CasebookRedaction", "CasebookStorage", hummingbird, logging]),
+        module("CasebookUI", ["CasebookModels", "CasebookCrypto", "CasebookRedaction", "CasebookStorage", "CasebookSync", "CasebookExport", hummingbird, logging]),
         module("CasebookTestSupport", ["CasebookModels", "CasebookCrypto", "CasebookStorage"]),
         // The real sync server on loopback for client tests, and the hostile-store decorator (ADR 0016).
         module("CasebookServerTestSupport", ["CasebookModels", "CasebookCrypto", "CasebookSync", "CasebookServer", configuration, logging,
@@ -108,7 +108,7 @@ let package = Package(
             configuration, logging, asyncHTTPClient,
         ]),
         tests("CasebookExportTests", ["CasebookExport", "CasebookTestSupport"]),
-        tests("CasebookUITests", ["CasebookUI", "CasebookStorage", "CasebookCrypto", "CasebookRedaction", "CasebookTestSupport", hummingbirdTesting]),
+        tests("CasebookUITests", ["CasebookUI", "CasebookStorage", "CasebookCrypto", "CasebookRedaction", "CasebookSync", "CasebookExport", "CasebookTestSupport", hummingbirdTesting, logging]),
         tests("CasebookEndToEndTests", ["CasebookTestSupport"]),
     ]
 )

@@ -2,10 +2,10 @@
 
 Run with Debian's /usr/bin/python3 (python3-selenium). Usage:
   ui-browser.py practitioner URL PROFILE_DIR SHOTS_DIR   (prints the client id)
-  ui-browser.py dsl URL PROFILE_DIR SHOTS_DIR
+  ui-browser.py dsl URL PROFILE_DIR SHOTS_DIR DOWNLOADS_DIR PASSWORD
 Each step asserts what the page shows; any failure exits non-zero with one line on stderr.
 """
-import sys, time
+import os, sys, time
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -23,13 +23,29 @@ def fail(message):
     sys.exit(1)
 
 
-def browser(profile):
+def browser(profile, downloads=None):
     options = Options()
+    if downloads:
+        options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
                 "--window-size=1200,1000", "--no-first-run", "--disable-dev-shm-usage"):
         options.add_argument(arg)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    if downloads:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    return driver
+
+
+def downloaded(downloads, prefix, seconds=30):
+    """Waits for a finished download whose name starts with prefix; returns its path."""
+    end = time.time() + seconds
+    while time.time() < end:
+        done = [f for f in os.listdir(downloads) if f.startswith(prefix) and f.endswith(".zip")]
+        if done:
+            return os.path.join(downloads, done[0])
+        time.sleep(0.2)
+    fail(f"no download {prefix}*.zip in {downloads}: {os.listdir(downloads)}")
 
 
 def wait(driver, condition, what, seconds=15, detail=lambda d: ""):
@@ -109,6 +125,21 @@ def practitioner(driver, url, shots):
     shot(driver, shots, "concern-form")
     driver.find_element(By.ID, "raise-concern").click()
     wait(driver, lambda d: d.find_elements(By.ID, "concern-raised"), "the concern to be raised")
+    driver.find_element(By.LINK_TEXT, "Back to the client").click()
+    wait(driver, lambda d: h1(d) == CLIENT, "the client's timeline after the concern")
+    # Record a release on a legal basis: it waits for the DSL (the inbox), nothing is released yet.
+    driver.find_element(By.CSS_SELECTOR, "#release summary").click()
+    driver.find_element(By.ID, "recipient").send_keys("Family Court")
+    driver.find_element(By.ID, "purpose").send_keys("care proceedings")
+    driver.find_element(By.CSS_SELECTOR, "#basis option[value='court-order']").click()
+    driver.find_element(By.ID, "reference").send_keys("ZW26C00123")
+    driver.find_element(By.XPATH, "//input[@name='records']/parent::label[contains(., 'concern')]/input").click()
+    driver.find_element(By.ID, "record-release").click()
+    wait(driver, lambda d: h1(d) == "Release" and d.find_element(By.ID, "release-status").text == "pending-approval",
+         "the release recorded, awaiting approval", detail=lambda d: d.find_element(By.TAG_NAME, "main").text[:300])
+    shot(driver, shots, "release-recorded")
+    driver.find_element(By.LINK_TEXT, "Back to the client").click()
+    wait(driver, lambda d: h1(d) == CLIENT, "the client's timeline again")
     # Home page, then Sync now from the organisation page.
     driver.find_element(By.LINK_TEXT, "My clients").click()
     wait(driver, lambda d: h1(d) == "My clients", "the home page")
@@ -123,13 +154,15 @@ def practitioner(driver, url, shots):
     print(client_id)
 
 
-def dsl(driver, url, shots):
+def dsl(driver, url, shots, downloads, password):
     driver.get(url)
     wait(driver, lambda d: h1(d) == "My clients", "the DSL's home page")
     driver.find_element(By.LINK_TEXT, "Organisation").click()
     wait(driver, lambda d: h1(d) == "Organisation", "the organisation page")
     driver.find_element(By.XPATH, "//button[text()='Sync now']").click()
     wait(driver, lambda d: d.find_elements(By.ID, "sync-result"), "the DSL's sync", seconds=60)
+    if "received" not in driver.find_element(By.ID, "sync-result").text:
+        fail("the DSL's sync did not report what it received")
     driver.find_element(By.LINK_TEXT, "Inbox").click()
     wait(driver, lambda d: h1(d) == "Inbox", "the inbox")
     items = driver.find_elements(By.CSS_SELECTOR, ".inbox-item[data-kind='unacknowledged-concern']")
@@ -144,14 +177,55 @@ def dsl(driver, url, shots):
     wait(driver, lambda d: h1(d) == "Inbox" and not d.find_elements(By.CSS_SELECTOR, ".inbox-item[data-kind='unacknowledged-concern']"),
          "the concern to leave the inbox once acknowledged")
     shot(driver, shots, "inbox-acknowledged")
+    # The release awaiting approval: review, approve, download its extract (encrypted).
+    releases = driver.find_elements(By.CSS_SELECTOR, ".inbox-item[data-kind='release-awaiting-approval']")
+    if len(releases) != 1:
+        fail(f"the DSL's inbox shows {len(releases)} release(s) awaiting approval, want 1")
+    releases[0].find_element(By.LINK_TEXT, "Review the release").click()
+    wait(driver, lambda d: h1(d) == "Release", "the release page")
+    driver.find_element(By.XPATH, "//button[text()='Approve release']").click()
+    wait(driver, lambda d: d.find_element(By.ID, "release-status").text == "released", "the release approved")
+    driver.find_element(By.ID, "extract-password").send_keys(password)
+    shot(driver, shots, "release-approved")
+    driver.find_element(By.ID, "download-extract").click()
+    downloaded(downloads, "release-")
+    # Subject access: open a request on the client's page, see its deadline, export the bundle.
     driver.find_element(By.LINK_TEXT, "Disclosure log").click()
-    wait(driver, lambda d: h1(d) == "Disclosure log", "the disclosure log")
+    wait(driver, lambda d: h1(d) == "Disclosure log" and "Family Court" in d.find_element(By.TAG_NAME, "main").text, "the disclosure log")
+    driver.find_element(By.LINK_TEXT, "My clients").click()
+    wait(driver, lambda d: h1(d) == "My clients", "the DSL's client list")
+    driver.find_element(By.LINK_TEXT, CLIENT).click()
+    wait(driver, lambda d: h1(d) == CLIENT, "the client's page")
+    driver.find_element(By.XPATH, "//summary[text()='Open a subject-access request']").click()
+    driver.find_element(By.ID, "open-request").click()
+    wait(driver, lambda d: h1(d) == CLIENT and d.find_elements(By.CSS_SELECTOR, ".access-request[data-status='open'] .due"),
+         "the open request with its deadline", detail=lambda d: d.find_element(By.TAG_NAME, "main").text[-400:])
+    card = driver.find_element(By.CSS_SELECTOR, ".access-request[data-status='open']")
+    if "days left" not in card.text and "day(s) left" not in card.text:
+        fail(f"the request does not show the days left: {card.text!r}")
+    card.find_element(By.CSS_SELECTOR, "input[name='password']").send_keys(password)
+    driver.execute_script("arguments[0].scrollIntoView()", card)
+    shot(driver, shots, "subject-access")
+    card.find_element(By.CSS_SELECTOR, "button.export-bundle").click()
+    downloaded(downloads, "subject-access-")
+    driver.get(driver.current_url.split("#")[0])  # the same URL with its fragment would not reload
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".access-request[data-status='answered']"), "the request answered")
+    # Grant the client's records to a colleague (the administrator), through the server.
+    driver.find_element(By.XPATH, "//select[@id='grant-person']/option[text()='Ada Admin']").click()
+    driver.find_element(By.ID, "grant").click()
+    wait(driver, lambda d: d.find_elements(By.ID, "grant-result"), "the grant's result", seconds=60,
+         detail=lambda d: d.find_element(By.TAG_NAME, "main").text[:300])
+    if "Granted" not in driver.find_element(By.ID, "grant-result").text:
+        fail(f"the grant did not report success: {driver.find_element(By.ID, 'grant-result').text!r}")
 
 
 if __name__ == "__main__":
     role, url, profile, shots = sys.argv[1:5]
-    driver = browser(profile)
+    driver = browser(profile, sys.argv[5] if role == "dsl" else None)
     try:
-        (practitioner if role == "practitioner" else dsl)(driver, url, shots)
+        if role == "practitioner":
+            practitioner(driver, url, shots)
+        else:
+            dsl(driver, url, shots, sys.argv[5], sys.argv[6])
     finally:
         driver.quit()

@@ -1,3 +1,4 @@
+import CasebookExport
 import CasebookModels
 import Foundation
 import HTTPTypes
@@ -33,10 +34,12 @@ enum HTML {
         """
 
     /// The page around `body`. `csrf` goes into a meta tag for the preview script.
-    static func page(_ title: String, _ body: String, context: UIContext, status: HTTPResponse.Status = .ok, script: Bool = false) -> Response {
+    /// `refresh`: reload every N seconds (a running sync's progress; a meta refresh needs no script).
+    static func page(_ title: String, _ body: String, context: UIContext, status: HTTPResponse.Status = .ok, script: Bool = false,
+                     refresh: Int? = nil) -> Response {
         let nonce = context.nonce
         var html = """
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">\(refresh.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")
             <meta name="referrer" content="same-origin"><meta name="csrf" content="\(e(context.csrf))">
             <title>Casebook</title><style nonce="\(nonce)">\(style)</style></head><body>
             """
@@ -61,6 +64,16 @@ enum HTML {
         "<div class=\"refusal\" role=\"alert\"><strong>Refused:</strong> \(e(error.message))</div>"
     }
 
+    /// Any error of a library call as a refusal to render with `refusalBox`: the library's own
+    /// `CasebookError` as it is; an export error by its description (names and codes, never content).
+    static func refusal(from error: any Error) -> CasebookError {
+        switch error {
+        case let error as CasebookError: error
+        case let error as ExportError: CasebookError(.invalidInput, error.description)
+        default: CasebookError(.storage, "the request could not be completed; nothing was changed")
+        }
+    }
+
     static func hiddenCSRF(_ context: UIContext) -> String {
         "<input type=\"hidden\" name=\"csrf\" value=\"\(e(context.csrf))\">"
     }
@@ -69,6 +82,13 @@ enum HTML {
     static func button(_ label: String, action: String, context: UIContext, fields: [String: String] = [:]) -> String {
         let hidden = fields.sorted { $0.key < $1.key }.map { "<input type=\"hidden\" name=\"\(e($0.key))\" value=\"\(e($0.value))\">" }.joined()
         return "<form method=\"post\" action=\"\(e(action))\" class=\"inline\">\(hiddenCSRF(context))\(hidden)<button type=\"submit\">\(e(label))</button></form>"
+    }
+
+    /// A file for the browser to save (a release extract, a subject-access bundle): never cached
+    /// (the guard adds `no-store`), never shown inline.
+    static func download(_ data: Data, filename: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(filename)\""],
+                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func redirect(_ location: String) -> Response {
@@ -86,6 +106,7 @@ enum HTML {
     static func status(for error: CasebookError) -> HTTPResponse.Status {
         switch error.code {
         case .notFound: .notFound
+        case .conflict: .conflict
         case .notAuthorised, .trainingMissing: .forbidden
         case .wrongPassphrase, .sessionExpired: .unauthorized
         default: .unprocessableContent

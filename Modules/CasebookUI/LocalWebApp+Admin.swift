@@ -33,7 +33,7 @@ extension LocalWebApp {
                     <td>\(HTML.e(person.roles.map(\.rawValue).joined(separator: ", ")))</td><td>\(HTML.e(done))</td></tr>
                     """
             }
-            body += "</table><h2>Devices</h2>"
+            body += "</table>" + (try trainingAndPolicySection(c, organisation: org)) + "<h2>Devices</h2>"
             body += "<p>This device's fingerprint: <code>\(HTML.e(DeviceFingerprint.of(vault.identity.publicKeys)))</code></p>"
             body += "<table><tr><th>Device</th><th>Person</th><th>Roles</th><th>State</th><th>Fingerprint</th></tr>"
             for device in devices {
@@ -49,20 +49,6 @@ extension LocalWebApp {
         }
     }
 
-    /// `POST /sync`: the same sync as `casebook sync` (the app passes it in), then its summary.
-    func syncNow(_ c: UIContext) async -> Response {
-        guard let sync = hooks.sync else {
-            return admin(c, error: CasebookError(.invalidInput, "this vault is standalone: there is no server to sync with"))
-        }
-        do {
-            return admin(c, notice: try await sync())
-        } catch let error as CasebookError {
-            return admin(c, error: error)
-        } catch {
-            return admin(c, error: CasebookError(.network, "the sync failed; nothing was lost, and it can be tried again"))
-        }
-    }
-
     func disclosureLog(_ c: UIContext) -> Response {
         guarded(c, "Disclosure log") { () throws(CasebookError) -> Response in
             let clients = try vault.clients()
@@ -70,7 +56,7 @@ extension LocalWebApp {
             for client in clients {
                 for d in try vault.releaseHistory(client: client.id).disclosures {
                     rows.append((d.requestedOn, """
-                        <tr><td>\(d.requestedOn)</td><td>\(HTML.e(client.name))</td><td>\(HTML.e(d.recipient))</td><td>\(HTML.e(d.purpose))</td>\
+                        <tr><td><a href="/disclosures/\(HTML.e(d.id.rawValue))">\(d.requestedOn)</a></td><td>\(HTML.e(client.name))</td><td>\(HTML.e(d.recipient))</td><td>\(HTML.e(d.purpose))</td>\
                         <td>\(HTML.e(d.basis.rawValue))</td><td>\(HTML.e(d.status.rawValue))</td><td>\(HTML.e(personName(d.requestedBy)))</td></tr>
                         """))
                 }

@@ -69,7 +69,7 @@ extension LocalWebApp {
         (text ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    func timeline(_ c: UIContext, id: ClientID, error: CasebookError? = nil) -> Response {
+    func timeline(_ c: UIContext, id: ClientID, error: CasebookError? = nil, notice: String? = nil) -> Response {
         guarded(c, "Client") { () throws(CasebookError) -> Response in
             let detail = try vault.clientDetail(id)
             let sessions = try vault.sessions(client: id)
@@ -107,13 +107,15 @@ extension LocalWebApp {
             for disclosure in releases.disclosures {
                 events.append((disclosure.requestedOn.iso, 4, """
                     <div class="card event release"><strong>\(disclosure.requestedOn) · Release</strong> to \(HTML.e(disclosure.recipient)) \
-                    for \(HTML.e(disclosure.purpose)) (\(HTML.e(disclosure.basis.rawValue)), \(HTML.e(disclosure.status.rawValue)))</div>
+                    for \(HTML.e(disclosure.purpose)) (\(HTML.e(disclosure.basis.rawValue)), \(HTML.e(disclosure.status.rawValue))) \
+                    <a href="/disclosures/\(HTML.e(disclosure.id.rawValue))">Open</a></div>
                     """))
             }
             events.sort { ($0.0, $0.1) < ($1.0, $1.1) }
             let client = detail.client
             let today = vault.clock.today.iso
             var body = error.map(HTML.refusalBox) ?? ""
+            if let notice { body += "<p class=\"notice\" id=\"grant-result\">\(HTML.e(notice))</p>" }
             body += """
                 <p class="muted">\(client.bornOn.map { "Born \($0). " } ?? "")\(client.related.map { "\(HTML.e($0.name)) (\(HTML.e($0.relation)))" }.joined(separator: ", "))</p>
                 <p><a href="/clients/\(cid)/sessions/new" id="new-session">Log a session</a> · \
@@ -128,6 +130,9 @@ extension LocalWebApp {
                 <h2>Timeline</h2>
                 """
             body += events.isEmpty ? "<p>Nothing recorded yet.</p>" : events.map(\.2).joined()
+            body += "<h2>Releases</h2>" + releaseForm(c, client: id, sessions: sessions, concerns: concerns)
+            body += try accessRequestSection(c, client: id)
+            body += try grantSection(c, client: id)
             return HTML.page(client.name, body, context: c, status: error.map(HTML.status(for:)) ?? .ok)
         }
     }

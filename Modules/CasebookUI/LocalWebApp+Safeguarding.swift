@@ -87,8 +87,10 @@ extension LocalWebApp {
                     case .unacknowledgedConcern:
                         html += HTML.button("Acknowledge", action: "/concerns/\(record.rawValue)/acknowledge", context: c)
                     case .releaseAwaitingApproval:
+                        html += "<p><a href=\"/disclosures/\(HTML.e(record.rawValue))\">Review the release</a></p>"
                         html += HTML.button("Approve release", action: "/disclosures/\(record.rawValue)/approve", context: c)
                     case .subjectAccessDeadline:
+                        html += exportForm(c, request: record)
                         html += Self.textAction("Extend (reason)", field: "reason", action: "/access-requests/\(record.rawValue)/extend", c)
                     case .breach:
                         html += Self.textAction("Reported to the ICO (reference)", field: "reference", action: "/breaches/\(record.rawValue)/report", c)
@@ -182,12 +184,6 @@ extension LocalWebApp {
         }
     }
 
-    func approve(_ c: UIContext, disclosure: RecordID) -> Response {
-        guarded(c, "Approve release") { () throws(CasebookError) -> Response in
-            _ = try vault.approveDisclosure(disclosure)
-            return HTML.redirect("/inbox")
-        }
-    }
 }
 
 /// Small charts as inline SVG, drawn on the server (no script, no external assets).

@@ -3,6 +3,7 @@ public import Hummingbird
 import CasebookModels
 import Foundation
 import NIOCore
+import Synchronization
 
 /// `casebook ui`: the practitioner's, the DSL's and the administrator's local web app (issue 14,
 /// ADR 0023). Served by the `casebook` process on 127.0.0.1 over the unlocked vault; every page calls
@@ -11,6 +12,8 @@ public final class LocalWebApp: Sendable {
     public let vault: Vault
     public let gate: UIGate
     let hooks: UIHooks
+    /// The one sync job at a time that "Sync now" starts, and its progress (LocalWebApp+Sync).
+    let syncJob = Mutex(SyncJob())
 
     public init(vault: Vault, gate: UIGate = UIGate(), hooks: UIHooks = UIHooks()) {
         self.vault = vault
@@ -52,12 +55,22 @@ public final class LocalWebApp: Sendable {
         router.post("/concerns/:id/close") { _, c in self.closeConcern(c, concern: try self.recordID(c)) }
         router.post("/disclosures/:id/approve") { _, c in self.approve(c, disclosure: try self.recordID(c)) }
         router.get("/disclosures") { _, c in self.disclosureLog(c) }
+        router.get("/disclosures/:id") { _, c in self.releasePage(c, disclosure: try self.recordID(c)) }
+        router.post("/disclosures/:id/extract") { _, c in self.releaseExtract(c, disclosure: try self.recordID(c)) }
+        router.post("/clients/:id/releases") { _, c in self.recordRelease(c, client: try self.clientID(c)) }
+        router.post("/clients/:id/grants") { _, c in await self.grant(c, client: try self.clientID(c)) }
+        router.post("/clients/:id/revoke") { _, c in await self.revoke(c, client: try self.clientID(c)) }
+        router.post("/clients/:id/access-requests") { _, c in self.openAccessRequest(c, client: try self.clientID(c)) }
+        router.post("/access-requests/:id/export") { _, c in self.exportAccessRequest(c, request: try self.recordID(c)) }
         router.post("/access-requests/:id/extend") { _, c in self.extendAccessRequest(c, request: try self.recordID(c)) }
         router.post("/breaches/:id/report") { _, c in self.reportBreach(c, breach: try self.recordID(c)) }
         router.post("/breaches/:id/no-risk") { _, c in self.assessBreach(c, breach: try self.recordID(c)) }
         // Administrator
         router.get("/admin") { _, c in self.admin(c) }
-        router.post("/sync") { _, c in await self.syncNow(c) }
+        router.post("/sync") { _, c in self.startSync(c) }
+        router.get("/sync") { _, c in self.syncStatus(c) }
+        router.post("/training") { _, c in self.recordTraining(c) }
+        router.post("/policy") { _, c in self.adoptPolicy(c) }
         return router
     }
 

@@ -8,21 +8,43 @@ import Synchronization
 /// - the launch token is accepted once; afterwards it is dead (a replay is refused);
 /// - a session id and a CSRF token are 256 random bits (the system's CSPRNG), compared in constant time;
 /// - until the server is bound, no host is allowed, so no request is answered;
+/// - a session unused for `idleTimeout` (15 minutes unless `casebook ui --idle-minutes` says) ends
+///   on its next request, as a locked vault does;
 /// - nothing here is ever logged or printed except the launch URL, which the app prints once.
 public final class UIGate: Sendable {
+    struct Session {
+        var csrf: String
+        var lastSeen: Date
+    }
+
     struct State {
         var launchToken: String?
-        var sessions: [String: String] = [:]  // session id → CSRF token
+        var sessions: [String: Session] = [:]  // session id → CSRF token, last request
         var allowedHosts: Set<String> = []
     }
+
+    /// What a session cookie is worth on this request.
+    enum Admission: Equatable {
+        case live(csrf: String)
+        case idle
+        case unknown
+    }
+
+    public static let defaultIdleTimeout: TimeInterval = 15 * 60
 
     private let state: Mutex<State>
     /// The one-time token carried by the launch URL.
     public let launchToken: String
+    /// How long a session may go without a request before it ends.
+    public let idleTimeout: TimeInterval
+    private let now: @Sendable () -> Date
 
-    public init(allowedHosts: Set<String> = []) {
+    public init(allowedHosts: Set<String> = [], idleTimeout: TimeInterval = UIGate.defaultIdleTimeout,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         let token = UIGate.randomToken()
         launchToken = token
+        self.idleTimeout = idleTimeout
+        self.now = now
         state = Mutex(State(launchToken: token, allowedHosts: allowedHosts))
     }
 
@@ -46,15 +68,25 @@ public final class UIGate: Sendable {
             guard let live = s.launchToken, UIGate.constantTimeEqual(live, token) else { return nil }
             s.launchToken = nil  // dead from now on
             let session = UIGate.randomToken()
-            s.sessions[session] = UIGate.randomToken()
+            s.sessions[session] = Session(csrf: UIGate.randomToken(), lastSeen: now())
             return session
         }
     }
 
-    /// The CSRF token of a live session, or nil when the session id is unknown.
-    func csrf(session: String) -> String? {
-        state.withLock { s in
-            s.sessions.first { UIGate.constantTimeEqual($0.key, session) }?.value
+    /// Admits a request carrying `session`: live (and its idle clock restarts), idle for longer than
+    /// `idleTimeout` (the session ends now), or unknown.
+    func admit(session: String) -> Admission {
+        let time = now()
+        return state.withLock { s in
+            guard let key = s.sessions.keys.first(where: { UIGate.constantTimeEqual($0, session) }), let live = s.sessions[key] else {
+                return .unknown
+            }
+            guard time.timeIntervalSince(live.lastSeen) <= idleTimeout else {
+                s.sessions[key] = nil
+                return .idle
+            }
+            s.sessions[key]?.lastSeen = time
+            return .live(csrf: live.csrf)
         }
     }
 

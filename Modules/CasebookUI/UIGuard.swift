@@ -8,7 +8,7 @@ import NIOCore
 ///    connecting socket must belong to this user (`LoopbackPeer`: cookies are not port-scoped);
 /// 2. a foreign Origin or Referer, or `Sec-Fetch-Site: cross-site`, is refused;
 /// 3. `/launch` exchanges the one-time token for the session cookie;
-/// 4. anything else needs a live session cookie;
+/// 4. anything else needs a live session cookie, used within the idle timeout;
 /// 5. a locked vault (or expired unlock session) ends every session;
 /// 6. a state-changing request must carry the session's CSRF token (form field or header).
 /// Every response, refusals included, is `no-store` with a strict CSP and no framing.
@@ -64,7 +64,13 @@ struct UIGuard: RouterMiddleware {
         // 3. The launch token, once.
         if isLaunch { return launch(request, context: context) }
         // 4. The session cookie.
-        guard let session = request.cookies[UIGuard.cookieName]?.value, let csrf = gate.csrf(session: session) else {
+        let admission = request.cookies[UIGuard.cookieName].map { gate.admit(session: $0.value) } ?? .unknown
+        guard case .live(let csrf) = admission else {
+            if admission == .idle {
+                return HTML.refusal(.unauthorized, "Session ended",
+                                    "The session ended after \(Int(gate.idleTimeout / 60)) minutes without use; run 'casebook ui' again for a new link.",
+                                    context: context)
+            }
             return HTML.refusal(.unauthorized, "Not signed in",
                                 "Open Casebook with the link that 'casebook ui' printed (each link works once).", context: context)
         }

@@ -13,14 +13,20 @@ import Synchronization
 /// The router test framework sends requests with authority "localhost", so the gate allows that host.
 final class UIHarness: Sendable {
     let fixture: VaultFixture
-    let gate = UIGate(allowedHosts: ["localhost"])
+    let gate: UIGate
     let app: LocalWebApp
 
-    init(role: Role = .practitioner, withClient: Bool = true) throws {
-        fixture = try VaultFixture(role: role, withClient: withClient)
+    /// `configure` sets the hooks an app would pass (the export key, a sync); `gate` replaces the
+    /// default one (e.g. with an injected clock for the idle timeout).
+    init(role: Role = .practitioner, trained: Bool = true, withClient: Bool = true, gate: UIGate = UIGate(allowedHosts: ["localhost"]),
+         configure: (inout UIHooks) -> Void = { _ in }) throws {
+        fixture = try VaultFixture(role: role, trained: trained, withClient: withClient)
         let flag = UnlockedBox()
         self.box = flag
-        app = LocalWebApp(vault: fixture.vault, gate: gate, hooks: UIHooks(isUnlocked: { flag.value.load(ordering: .relaxed) }))
+        self.gate = gate
+        var hooks = UIHooks(isUnlocked: { flag.value.load(ordering: .relaxed) })
+        configure(&hooks)
+        app = LocalWebApp(vault: fixture.vault, gate: gate, hooks: hooks)
     }
 
     private let box: UnlockedBox
@@ -105,9 +111,14 @@ struct Page: Sendable {
         status = response.status
         headers = response.headers
         text = String(buffer: response.body)
+        body = response.body
     }
 
     var location: String? { headers[.location] }
+    var body: ByteBuffer
+
+    /// The response body as bytes (a downloaded bundle).
+    var data: Data { Data(body.readableBytesView) }
 }
 
 struct Failure: Error, CustomStringConvertible {

@@ -92,16 +92,11 @@ struct ExportCommand: ParsableCommand {
         var signingKey: String?
 
         func run(vault: Vault) throws {
-            let me = try vault.me()
-            guard me.roles.contains(.recordsOfficer) || me.roles.contains(.dsl) else {
-                throw CasebookError(.notAuthorised, "only records-officer or dsl may export a subject-access bundle")
-            }
             let id = try vault.resolveClient(client)
+            // Who may export (and withhold), in the library: the web app makes the same checks (ADR 0023).
+            _ = try SubjectAccessExporter.authorise(vault: vault, client: id, request: nil, withholding: !withhold.isEmpty)
             var withheld: [RecordID: String] = [:]
             if !withhold.isEmpty {
-                guard me.roles.contains(.dsl) else {
-                    throw CasebookError(.notAuthorised, "only the Designated Safeguarding Lead may withhold a record from a subject-access bundle")
-                }
                 let text = (ground ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
                 for record in withhold {
                     withheld[try vault.resolveRecord(record, types: [.session, .concern], what: "session or concern", list: "casebook session list")] = text
@@ -113,12 +108,7 @@ struct ExportCommand: ParsableCommand {
             var requestID: RecordID?
             if let request {
                 let resolved = try vault.resolveRecord(request, types: [.accessRequest], what: "request", list: "casebook sar list")
-                guard let found = try vault.accessRequests(all: true).first(where: { $0.id == resolved }), found.clientID == id else {
-                    throw CasebookError(.notFound, "no subject-access request \(request) for client \(Vault.short(id)); see 'casebook sar list --all'")
-                }
-                guard found.status == .open else {
-                    throw CasebookError(.conflict, "subject-access request \(Vault.short(resolved)) is \(found.status.rawValue), not open; nothing was written (export without --request to send a further copy)")
-                }
+                _ = try SubjectAccessExporter.authorise(vault: vault, client: id, request: resolved, withholding: false)
                 requestID = resolved
             }
             if preview {

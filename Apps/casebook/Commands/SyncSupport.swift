@@ -109,6 +109,7 @@ extension SyncSupport {
     /// timeouts, the erasure limit), for `body`; also used by `casebook ui`'s "Sync now" (ADR 0023).
     static func withClient<T>(vault: Vault, vaultPath: String, server: String?, caCert: String?, json: Bool,
                               configure: (inout SyncConfiguration) throws -> Void,
+                              progress: (@Sendable (SyncProgress) -> Void)? = nil,
                               _ body: (SyncClient) async throws -> T) async throws -> T {
         let url = try SyncSupport.serverURL(explicit: server, vault: vault)
         // One login per working session: the unlock agent keeps the bearer token (ADR 0018).
@@ -131,7 +132,7 @@ extension SyncSupport {
         }
         try configure(&configuration)
         let client = SyncClient(vault: vault, transport: transport, configuration: configuration,
-                                progress: SyncSupport.progressPrinter(json: json))
+                                progress: progress ?? SyncSupport.progressPrinter(json: json))
         do {
             return try await body(client)
         } catch let error as CasebookError where error.code == .offline {

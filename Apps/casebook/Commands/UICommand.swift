@@ -1,5 +1,6 @@
 import ArgumentParser
 import CasebookCrypto
+import CasebookExport
 import CasebookModels
 import CasebookStorage
 import CasebookSync
@@ -26,9 +27,14 @@ struct UICommand: AsyncParsableCommand {
     @OptionGroup var options: VaultOptions
     @Option(help: "Port on 127.0.0.1 (default: any free port).") var port = 0
     @Flag(help: "Print the address only; do not open a browser.") var noBrowser = false
+    @Option(help: "End the web session after this many minutes without a request (1 to 480).") var idleMinutes = 15
+    @Option(help: ArgumentHelp("The organisation's export key for release extracts and subject-access bundles, PKCS#8 PEM (default: $CASEBOOK_EXPORT_KEY).",
+                               valueName: "file"))
+    var signingKey: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard (1...480).contains(idleMinutes) else { throw ValidationError("--idle-minutes must be 1 to 480") }
     }
 
     func run() async throws {
@@ -44,13 +50,22 @@ struct UICommand: AsyncParsableCommand {
             for warning in (try? vault.warnings()) ?? [] { Output.warn(warning) }
             let vaultPath = options.vaultPath
             let unlocked = UnlockedFlag()
-            let gate = UIGate()
-            var sync: (@Sendable () async throws -> String)?
+            let gate = UIGate(idleTimeout: TimeInterval(idleMinutes * 60))
+            var sync: (@Sendable (@escaping @Sendable (SyncProgress) -> Void) async throws -> String)?
+            var withSyncClient: (@Sendable (@escaping @Sendable (SyncClient) async throws -> String) async throws -> String)?
             if try vault.enrolledOrganisation() != nil {
-                sync = { try await UICommand.sync(vault: vault, vaultPath: vaultPath) }
+                sync = { progress in try await UICommand.sync(vault: vault, vaultPath: vaultPath, progress: progress) }
+                withSyncClient = { body in
+                    try await SyncSupport.withClient(vault: vault, vaultPath: vaultPath, server: nil, caCert: nil, json: true,
+                                                     configure: { _ in }, body)
+                }
             }
+            // The export key as `casebook export`/`disclose --out` load it, read when an extract is asked for.
+            let keyPath = signingKey
             let hooks = UIHooks(isUnlocked: { unlocked.value.load(ordering: .relaxed) }, sync: sync,
-                                serverReachable: { await UICommand.reachable(vault: vault) })
+                                serverReachable: { await UICommand.reachable(vault: vault) },
+                                exportKey: { try ExportCommand.signingKey(keyPath) }, softwareVersion: CasebookVersion.current,
+                                withSyncClient: withSyncClient)
             let web = LocalWebApp(vault: vault, gate: gate, hooks: hooks)
             var logger = Logger(label: "casebook-ui")
             logger.logLevel = .error  // never request lines: URLs carry ids and the launch token
@@ -91,9 +106,9 @@ struct UICommand: AsyncParsableCommand {
     }
 
     /// The same sync as `casebook sync` (SyncSupport.withClient + SyncClient.run), summarised in one line.
-    static func sync(vault: Vault, vaultPath: String) async throws -> String {
+    static func sync(vault: Vault, vaultPath: String, progress: @escaping @Sendable (SyncProgress) -> Void) async throws -> String {
         try await SyncSupport.withClient(vault: vault, vaultPath: vaultPath, server: nil, caCert: nil, json: true,
-                                         configure: { _ in }) { client in
+                                         configure: { _ in }, progress: progress) { client in
             let r = try await client.run()
             return "Sent \(r.pushed) revision(s); received \(r.pulled) (\(r.stored) new)."
         }

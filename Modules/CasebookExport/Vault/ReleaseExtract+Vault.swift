@@ -29,3 +29,19 @@ extension ReleaseExtractor {
         return manifest
     }
 }
+
+extension ReleaseExtractor {
+    /// The extract of a released disclosure as zip bytes, never touching the file system (the web
+    /// app's download, ADR 0023); audited as `write(from:…)` is. Refused unless released.
+    public func archive(from vault: Vault, disclosure: Disclosure, password: BundlePassword? = nil) throws -> Data {
+        let records = try Self.gather(from: vault, client: disclosure.clientID)
+        let createdAt = vault.clock.now
+        let files = try contents(records, disclosure: disclosure, createdAt: createdAt, encrypted: password != nil)
+        let metadata = BundleMetadata(
+            caseID: disclosure.clientID.rawValue, requestID: nil, createdAt: createdAt, softwareVersion: softwareVersion,
+            release: ReleaseReference(disclosureID: disclosure.id.rawValue, basis: disclosure.basis.rawValue, reference: disclosure.reference))
+        let (archive, _) = try writer.archiveData(files, metadata: metadata, password: password)
+        try vault.audit(.export, recordType: .disclosure, recordID: disclosure.id, caseID: disclosure.clientID)
+        return archive
+    }
+}

@@ -9,6 +9,12 @@ public struct SyncProgress: Sendable, Hashable {
     public var phase: Phase
     public var pushed: Int
     public var pulled: Int
+
+    public init(phase: Phase, pushed: Int, pulled: Int) {
+        self.phase = phase
+        self.pushed = pushed
+        self.pulled = pulled
+    }
 }
 
 /// Drives a `SyncEngine` against a vault and a transport: performs each action the engine asks
