@@ -107,7 +107,7 @@ extension Vault {
         do {
             return try pool.write { db in
                 guard let (caseID, type) = try caseOf(db, record: id), type == .disclosure else {
-                    throw CasebookError(.notFound, "no disclosure \(id); list them with 'casebook disclose list CLIENT'")
+                    throw CasebookError(.notFound, "no disclosure \(id)", hint: .list(.disclosures))
                 }
                 try requireCaseAccess(db, caseID)
                 guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no disclosure \(id) that you can open") }
@@ -130,7 +130,7 @@ extension Vault {
         do {
             return try pool.write { db in
                 guard let (caseID, type) = try caseOf(db, record: id), type == .disclosure else {
-                    throw CasebookError(.notFound, "no disclosure \(Vault.short(id)); list them with 'casebook disclose list CLIENT'")
+                    throw CasebookError(.notFound, "no disclosure \(Vault.short(id))", hint: .list(.disclosures))
                 }
                 try requireCaseAccess(db, caseID)
                 guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no disclosure \(Vault.short(id)) that you can open") }

@@ -205,7 +205,7 @@ extension Vault {
         do {
             return try pool.read { db in
                 guard let root = try rootDeviceID(db), let keys = try devicePublicKeys(db, root) else {
-                    throw CasebookError(.notAuthorised, "this vault is not enrolled in an organisation; run 'casebook enrol' first")
+                    throw CasebookError(.notAuthorised, "this vault is not enrolled in an organisation", hint: .enrol)
                 }
                 return DeviceTrust.fingerprint(signingKey: keys.signing)
             }

@@ -10,8 +10,7 @@ extension CasebookError.Code {
     public static let unauthenticated = Self("unauthenticated")
     public static let rateLimited = Self("rate-limited")
     public static let deadlineExceeded = Self("deadline-exceeded")
-    /// A device that proved its key at sign-in but was removed from the organisation (403).
-    public static let deviceRemoved = Self("device-removed")
+    // `deviceRemoved` is a wire code the client maps too: declared in CasebookSync (SyncFailure.swift).
 }
 
 enum ServerError {
