@@ -125,7 +125,7 @@ import Testing
             // Both remedies, as a hint the app renders (ADR 0029): the library names no command.
             #expect(error?.hint == .recoverDamagedVault(enrolled: nil))
             #expect(error?.description.contains("restore a backup") == true && error?.description.contains("enrol a new vault") == true)
-            #expect(error?.message.contains("casebook") == false)
+            #expect(error?.message.contains("'casebook") == false)
             #expect(error?.message.contains("SQLite") == false && error?.message.contains("malformed") == false)
         }
     }

@@ -1,3 +1,4 @@
+import CasebookCrypto
 import CasebookModels
 @_spi(Testing) import CasebookStorage
 import CasebookSync
@@ -39,12 +40,21 @@ import Glibc
                 while true {
                     let client = accept(fd, nil, nil)
                     if client < 0 { return }  // the listener was closed
-                    var request = [UInt8]()
+                    // Read the head and the body (its Content-Length) before answering: closing with
+                    // unread bytes would reset the connection.
+                    var request = Data()
                     var buffer = [UInt8](repeating: 0, count: 4096)
-                    while !request.ends(with: Array("\r\n\r\n".utf8)) {
+                    var needed = Int.max
+                    while request.count < needed {
                         let n = read(client, &buffer, buffer.count)
                         if n <= 0 { break }
-                        request += buffer[0..<n]
+                        request.append(contentsOf: buffer[0..<n])
+                        if needed == .max, let end = request.range(of: Data("\r\n\r\n".utf8)) {
+                            let head = String(decoding: request[..<end.lowerBound], as: UTF8.self).lowercased()
+                            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                                .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+                            needed = end.upperBound - request.startIndex + length
+                        }
                     }
                     let line = String(decoding: request.prefix { $0 != 13 }, as: UTF8.self)
                     let answer = line.contains(" \(SyncAPI.Path.health)") ? health : canned
@@ -72,9 +82,11 @@ import Glibc
     /// What the client makes of one canned refusal, through the real transport and the one edge.
     static func refusal(status: Int, code: String, message: String = "refused by the canned server") async throws -> CasebookError {
         let server = try CannedServer(status: status, body: try CannedServer.errorBody(code: code, message: message))
-        let transport = try HTTPSyncTransport(baseURL: "http://127.0.0.1:\(server.port)", identity: nil)
+        // Signing in is the first call of every sync: the canned server refuses the challenge.
+        let identity = DeviceIdentity.generate(person: PersonID(rawValue: "0c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f"))
+        let transport = try HTTPSyncTransport(baseURL: "http://127.0.0.1:\(server.port)", identity: identity)
         do {
-            _ = try await transport.keys(timeout: .seconds(20))
+            try await transport.authenticate(timeout: .seconds(20))
         } catch {
             withExtendedLifetime(server) {}
             return SyncFailure.from(error).casebookError
@@ -148,8 +160,4 @@ import Glibc
         let decoded = try JSONDecoder().decode(PushRejection.self, from: Data(#"{"id":"r1","error":"clock-skew","message":"m"}"#.utf8))
         #expect(decoded.error == .clockSkew)
     }
-}
-
-extension Array where Element == UInt8 {
-    fileprivate func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
 }
