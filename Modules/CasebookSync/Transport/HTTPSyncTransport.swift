@@ -314,7 +314,7 @@ public final class HTTPSyncTransport: SyncTransport {
         let what = "\(method.rawValue) \(path.split(separator: "?").first ?? "")"
         switch status {
         // A removed device is told so plainly, in one line (issue 13): nothing to retry.
-        case 403 where code == "device-removed": throw SyncFailure(.forbidden, detail, code: code)
+        case 403 where code == CasebookError.Code.deviceRemoved.rawValue: throw SyncFailure(.forbidden, detail, code: code)
         case 401: throw SyncFailure(.unauthenticated, "the server refused this device's credentials for \(what): \(detail)", code: code)
         case 403: throw SyncFailure(.forbidden, "not permitted: \(detail)", code: code)
         case 408, 429, 500...599: throw SyncFailure(.server, "the sync server failed \(what): \(detail)", code: code)
