@@ -51,7 +51,8 @@ enum ErrorMapping {
             return response
         case let error as CasebookError:
             status = Self.status(for: error.code)
-            body = APIErrorBody(error: error.code.rawValue, message: error.message)
+            // `description`: the message and its hint in plain words (a hint does not travel on the wire).
+            body = APIErrorBody(error: error.code.rawValue, message: error.description)
         case let error as HTTPError:
             status = error.status
             let code: String = switch error.status {
