@@ -89,7 +89,7 @@ extension Vault {
         var raised: [SafeguardingConcern] = []
         for queued in try queuedConcerns() {
             guard let client = try? resolveClient(queued.client), try canRead(client) else { continue }
-            let session = queued.session.flatMap { try? resolveRecord($0, types: [.session], what: "session", list: "casebook session list CLIENT") }
+            let session = queued.session.flatMap { try? resolveRecord($0, types: [.session], what: "session", list: .hint(.sessions)) }
             do {
                 raised.append(try pool.write { db in
                     let concern = try raiseConcern(db, client: client, category: queued.category, details: queued.details, session: session,
