@@ -23,7 +23,7 @@ struct Casebook: AsyncParsableCommand {
             from --passphrase-file or $CASEBOOK_PASSPHRASE; 'casebook unlock' keeps the vault unlocked for \
             a while in a per-user agent, until 'casebook lock' or expiry.
 
-            Exit status: 0 success, 2 bad input, 3 not authorised or training missing, 4 not found, \
+            Exit status: 0 success, 2 bad input, 3 not authorised, training missing or device removed, 4 not found, \
             5 wrong passphrase or expired session, 6 refused by policy, 7 tampered or damaged vault, \
             8 network or offline, 9 bundle intact but its signer unconfirmed (export verify without \
             --trusted-key), 10 vault file damaged (truncated or corrupted: restore a backup, or re-sync \

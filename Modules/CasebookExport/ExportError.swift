@@ -1,6 +1,12 @@
-// ExportError: the one error type of CasebookExport. Messages name paths and codes, never record content.
+// ExportError: the bundle format's problem type (ADR 0029). Messages name paths and codes, never record content.
+public import CasebookModels
 
-/// An error from writing or verifying a subject-access bundle.
+/// A problem found writing or verifying a subject-access bundle.
+///
+/// Not a second error model (ADR 0029): the verifier collects every problem of a bundle into a
+/// `VerificationReport` (`export verify` lists them all, each with its code and the path inside the
+/// bundle, and a recipient's verifier reads the same codes), which one `CasebookError` code cannot
+/// say. Whatever leaves CasebookExport as a failure is converted by `casebookError`, the one edge.
 ///
 /// A struct wrapping a code (so new codes do not break callers). `message` and `path` never hold
 /// record content: only file names inside the bundle, sizes and fixed explanations.
@@ -53,5 +59,22 @@ public struct ExportError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         if let path { return "\(code.rawValue): \(path): \(message)" }
         return "\(code.rawValue): \(message)"
+    }
+}
+
+extension ExportError {
+    /// The one conversion to the error every module throws (ADR 0029), so exit statuses follow
+    /// `CasebookError`'s codes: a wrong or missing password is a wrong passphrase, a refused input
+    /// is invalid input, a file-system failure is storage, and anything wrong with a bundle's
+    /// contents is tampering. The message keeps the export code and path.
+    public var casebookError: CasebookError {
+        let code: CasebookError.Code =
+            switch self.code {
+            case .wrongPassword, .authenticationFailed, .passwordRequired: .wrongPassphrase
+            case .invalidPath, .duplicatePath, .emptyPassword, .weakPassword, .malformedKey: .invalidInput
+            case .ioFailure, .compressionFailure: .storage
+            default: .tampered
+            }
+        return CasebookError(code, description)
     }
 }

@@ -10,14 +10,25 @@ public struct CasebookError: Error, Hashable, Sendable, CustomStringConvertible 
     }
 
     public let code: Code
+    /// What happened (and, when it needs no command or option name, what to do).
     public let message: String
+    /// What to do, when it is an action the user takes through an app (a command, a page): a typed
+    /// value the app renders in its own words (`casebook sync`, a button name). Libraries never
+    /// name the CLI's commands or flags; only the apps know argv (ADR 0029).
+    public let hint: Hint?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, hint: Hint? = nil) {
         self.code = code
         self.message = message
+        self.hint = hint
     }
 
-    public var description: String { message }
+    /// The message and the hint in plain words (no command names): for logs and library callers.
+    /// The CLI and the web app render the hint their own way.
+    public var description: String {
+        guard let hint else { return message }
+        return "\(message); \(hint.words)"
+    }
 }
 
 extension CasebookError.Code {

@@ -59,7 +59,7 @@ public enum ReleasePolicy {
                     "release refused: the client withdrew consent to releases on \(withdrawal.on); consent-based releases are no longer possible (a safeguarding, court-order or legal-obligation release still is, with the DSL's approval)")
             }
             throw CasebookError(.releaseRefused,
-                "release refused: no live consent covers this recipient and purpose on \(today); record one with 'casebook consent release CLIENT --to RECIPIENT --purpose TEXT'")
+                "release refused: no live consent covers this recipient and purpose on \(today)", hint: .recordReleaseConsent)
         case .safeguarding, .courtOrder, .legalObligation:
             guard let reference, !normalised(reference).isEmpty else {
                 throw CasebookError(.invalidInput,

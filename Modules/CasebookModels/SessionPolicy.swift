@@ -37,8 +37,8 @@ public enum SessionPolicy {
         guard !signed.isEmpty else {
             let any = consents.contains { $0.clientID == draft.clientID }
             throw CasebookError(.consentMissing, any
-                ? "client \(draft.clientID) has no consent form signed on or before \(draft.on) acknowledging the limits of confidentiality; record one with 'casebook consent record'"
-                : "client \(draft.clientID) has no signed consent form; record one with 'casebook consent record' before logging a session")
+                ? "client \(draft.clientID) has no consent form signed on or before \(draft.on) acknowledging the limits of confidentiality"
+                : "client \(draft.clientID) has no signed consent form, which a session needs first", hint: .recordConsent)
         }
         // P4: approved platforms only.
         guard let platform = settings.approvedPlatform(named: draft.platform) else {
@@ -81,7 +81,8 @@ public enum TrainingPolicy {
         guard missing.isEmpty else {
             let names = missing.map(\.title).joined(separator: " and ")
             throw CasebookError(.trainingMissing,
-                "client records are closed to you: your \(names) training is missing or expired; record it with 'casebook training record --course \(missing[0].rawValue) --completed YYYY-MM-DD'")
+                "client records are closed to you: your \(names) training is missing or expired",
+                hint: .recordTraining(person: nil, course: missing[0]))
         }
     }
 

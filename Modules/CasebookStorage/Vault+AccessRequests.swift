@@ -57,7 +57,7 @@ extension Vault {
         return try write(action) { db in
             try requireRole(db, Self.accessRoles, to: "change subject-access requests")
             guard let (caseID, type) = try caseOf(db, record: id), type == .accessRequest else {
-                throw CasebookError(.notFound, "no subject-access request \(id); list them with 'casebook sar list'")
+                throw CasebookError(.notFound, "no subject-access request \(id)", hint: .list(.accessRequests))
             }
             try requireCaseAccess(db, caseID)
             guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no subject-access request \(id)") }

@@ -62,13 +62,14 @@ extension Vault {
             throw CasebookError(.notFound, "no backup at \(backupPath)")
         }
         guard !FileManager.default.fileExists(atPath: backupPath + "-wal") else {
-            throw CasebookError(.invalidInput, "\(backupPath) has a write-ahead log beside it: it is a vault in use, not a backup; "
-                + "make a backup with 'casebook backup --out FILE' and restore that")
+            throw CasebookError(.invalidInput, "\(backupPath) has a write-ahead log beside it: it is a vault in use, not a backup",
+                                hint: .makeBackup)
         }
         let exists = FileManager.default.fileExists(atPath: path)
         if exists && !replace {
-            throw CasebookError(.vaultExists, "a vault already exists at \(path); nothing was restored. "
-                + "Give --replace to restore over it (the current vault is kept aside as \(URL(fileURLWithPath: path).lastPathComponent).before-restore-TIME)")
+            throw CasebookError(.vaultExists, "a vault already exists at \(path); nothing was restored "
+                + "(a restore over it keeps the current vault aside as \(URL(fileURLWithPath: path).lastPathComponent).before-restore-TIME)",
+                                hint: .confirmReplace)
         }
         let contents: Data
         do { contents = try Data(contentsOf: URL(fileURLWithPath: backupPath), options: .alwaysMapped) } catch {

@@ -52,7 +52,7 @@ extension Vault {
         return try write(action) { db in
             try requireRole(db, Self.breachRoles, to: "decide about a breach")
             guard let record = try mergedRecord(db, id: id), record.recordType == .breach else {
-                throw CasebookError(.notFound, "no breach \(Self.short(id)); list them with 'casebook breach list --all'")
+                throw CasebookError(.notFound, "no breach \(Self.short(id))", hint: .list(.breaches))
             }
             let old = try record.decode(BreachRecord.self)
             guard old.status == .open else {

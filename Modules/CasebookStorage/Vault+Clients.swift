@@ -20,7 +20,7 @@ extension Vault {
             if known > 0 {
                 throw CasebookError(.notAuthorised, "you are not granted access to client \(caseID); ask the Designated Safeguarding Lead")
             }
-            throw CasebookError(.notFound, "no client \(caseID); check the id with 'casebook client list'")
+            throw CasebookError(.notFound, "no client \(caseID)", hint: .list(.clients))
         }
     }
 
@@ -42,7 +42,7 @@ extension Vault {
     func client(_ db: Database, _ id: ClientID) throws -> Client {
         if let cached = cache.withLock({ $0.clients[id] }) { return cached }
         guard let record = try mergedRecord(db, id: id.clientRecordID), record.recordType == .client else {
-            throw CasebookError(.notFound, "no client \(id) that you are granted; check the id with 'casebook client list'")
+            throw CasebookError(.notFound, "no client \(id) that you are granted", hint: .list(.clients))
         }
         let client = try record.decode(Client.self)
         cache.withLock { $0.clients[id] = client }

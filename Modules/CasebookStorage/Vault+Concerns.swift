@@ -51,7 +51,8 @@ extension Vault {
     func raiseConcern(_ db: Database, client id: ClientID, category: ConcernCategory, details text: String, session: RecordID?,
                       clientViews: String?, actionTaken: String?, queuedAt: Date? = nil) throws -> SafeguardingConcern {
         guard try holdsKey(db, for: id) else {
-            throw CasebookError(.notAuthorised, "no client \(id) that you are granted; check the id with 'casebook client list', or phone the Designated Safeguarding Lead")
+            throw CasebookError(.notAuthorised, "no client \(id) that you are granted (if it is urgent, phone the Designated Safeguarding Lead)",
+                                hint: .list(.clients))
         }
         _ = try client(db, id)
         if let session {
@@ -114,7 +115,7 @@ extension Vault {
 
     func concernRecord(_ db: Database, _ id: RecordID) throws -> SafeguardingConcern {
         guard let (caseID, type) = try caseOf(db, record: id), type == .concern else {
-            throw CasebookError(.notFound, "no concern \(id); list them with 'casebook concern list'")
+            throw CasebookError(.notFound, "no concern \(id)", hint: .list(.concerns))
         }
         try requireCaseAccess(db, caseID)
         guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no concern \(id) that you can open") }

@@ -14,10 +14,10 @@ extension Vault {
         member = try read("inviting a device") { db in
             try requireRole(db, [.admin], to: "invite devices")
             guard let found = try organisationState(db).person(person) else {
-                throw CasebookError(.notFound, "no person \(Vault.short(person)) in the organisation records; see 'casebook person list'")
+                throw CasebookError(.notFound, "no person \(Vault.short(person)) in the organisation records", hint: .list(.people))
             }
             guard found.active else {
-                throw CasebookError(.conflict, "person \(Vault.short(person)) was removed; invite them again with 'casebook person invite'")
+                throw CasebookError(.conflict, "person \(Vault.short(person)) was removed", hint: .invitePerson)
             }
             return found
         }

@@ -100,7 +100,7 @@ extension Vault {
     public func approveDisclosure(_ id: RecordID) throws(CasebookError) -> Disclosure {
         return try write("approving a release") { db in
             guard let (caseID, type) = try caseOf(db, record: id), type == .disclosure else {
-                throw CasebookError(.notFound, "no disclosure \(id); list them with 'casebook disclose list CLIENT'")
+                throw CasebookError(.notFound, "no disclosure \(id)", hint: .list(.disclosures))
             }
             try requireCaseAccess(db, caseID)
             guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no disclosure \(id) that you can open") }
@@ -121,7 +121,7 @@ extension Vault {
     public func disclosure(_ id: RecordID) throws(CasebookError) -> Disclosure {
         return try write("reading a disclosure") { db in
             guard let (caseID, type) = try caseOf(db, record: id), type == .disclosure else {
-                throw CasebookError(.notFound, "no disclosure \(Vault.short(id)); list them with 'casebook disclose list CLIENT'")
+                throw CasebookError(.notFound, "no disclosure \(Vault.short(id))", hint: .list(.disclosures))
             }
             try requireCaseAccess(db, caseID)
             guard let record = try mergedRecord(db, id: id) else { throw CasebookError(.notFound, "no disclosure \(Vault.short(id)) that you can open") }

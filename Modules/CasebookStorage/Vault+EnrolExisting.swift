@@ -35,7 +35,7 @@ extension Vault {
             }
             guard invited == person else {
                 throw CasebookError(.invalidInput,
-                    "this code invites person \(invited), but this vault's records are written by person \(person); ask the administrator for an invitation made with 'casebook person invite --existing-person \(person) ...'")
+                    "this code invites person \(invited), but this vault's records are written by person \(person)", hint: .inviteExistingPerson(person))
             }
             let certificates = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions WHERE case_id = ? AND record_type = ?",
                                                 arguments: [CaseID.organisation.rawValue, RecordType.destructionCertificate.rawValue]) ?? 0

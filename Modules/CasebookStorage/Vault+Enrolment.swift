@@ -200,7 +200,7 @@ extension Vault {
     public func rootFingerprint() throws(CasebookError) -> String {
         return try read("reading the root device") { db in
             guard let root = try rootDeviceID(db), let keys = try devicePublicKeys(db, root) else {
-                throw CasebookError(.notAuthorised, "this vault is not enrolled in an organisation; run 'casebook enrol' first")
+                throw CasebookError(.notAuthorised, "this vault is not enrolled in an organisation", hint: .enrol)
             }
             return DeviceTrust.fingerprint(signingKey: keys.signing)
         }

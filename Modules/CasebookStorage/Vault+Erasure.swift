@@ -35,7 +35,7 @@ extension Vault {
             if !holds.isEmpty {
                 let reasons = Set(holds.map(\.reason.rawValue)).sorted().joined(separator: ", ")
                 throw CasebookError(.releaseRefused,
-                    "erasure refused: client \(id) is under a retention hold (\(reasons)); lift it with 'casebook retention lift-hold HOLD' first")
+                    "erasure refused: client \(id) is under a retention hold (\(reasons))", hint: .liftRetentionHold)
             }
             let unresolved = try concernViews(db, client: id).filter { $0.concern.status != .closed }
             if !unresolved.isEmpty {

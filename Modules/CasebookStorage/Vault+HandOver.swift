@@ -33,10 +33,10 @@ extension Vault {
     /// Opens an identity handed over by the unlock agent; it must be this vault's.
     static func open(_ handOver: IdentityHandOver, sealed: SealedIdentity) throws(CasebookError) -> DeviceIdentity {
         guard handOver.key.count == 32 else {
-            throw CasebookError(.sessionExpired, "the unlock agent's answer is malformed; run 'casebook unlock' again")
+            throw CasebookError(.sessionExpired, "the unlock agent's answer is malformed", hint: .unlockAgain)
         }
         let copy = SealedIdentity(deviceID: sealed.deviceID, person: sealed.person, ciphertext: handOver.ciphertext)
         return try copy.open(key: SymmetricKey(data: handOver.key), context: IdentityHandOver.context,
-                             failure: CasebookError(.sessionExpired, "the unlock agent holds another vault's identity; run 'casebook unlock' again"))
+                             failure: CasebookError(.sessionExpired, "the unlock agent holds another vault's identity", hint: .unlockAgain))
     }
 }

@@ -217,7 +217,7 @@ extension Vault {
                 throw CasebookError(.notAuthorised, "this device is not a certified administrator device")
             }
             guard let cert = served.first(where: { $0.keys.deviceID == target }) else {
-                throw CasebookError(.notFound, "the server lists no device \(target); see 'casebook device list'")
+                throw CasebookError(.notFound, "the server lists no device \(target)", hint: .list(.devices))
             }
             guard try trustedDevice(db, target) == nil, cert.certification == nil else {
                 throw CasebookError(.conflict, "device \(target) is already certified")

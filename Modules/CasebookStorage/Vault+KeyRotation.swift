@@ -81,32 +81,32 @@ extension Vault {
     /// previous epoch is held here (epochs go up by one, never jump); stamped at most five minutes
     /// ahead; the key opens and is the one the statement committed to; and no other statement for
     /// the epoch was accepted before.
-    func rotationRefusal(_ db: Database, _ wrapped: WrappedCaseKey, opened key: CaseKey) throws -> (reason: String, message: String)? {
+    func rotationRefusal(_ db: Database, _ wrapped: WrappedCaseKey, opened key: CaseKey) throws -> (reason: RefusalReason, message: String)? {
         let what = "the key of case \(wrapped.caseID) epoch \(wrapped.epoch)"
         guard let statement = wrapped.rotation, statement.caseID == wrapped.caseID, statement.epoch == wrapped.epoch else {
-            return ("no-rotation-statement", "\(what) carries no signed rotation statement for that epoch")
+            return (.noRotationStatement, "\(what) carries no signed rotation statement for that epoch")
         }
         guard let rotator = try trustedDevice(db, statement.rotatedBy), statement.isSigned(by: rotator.keys),
               let stamp = statement.hlc else {
-            return ("tampered", "\(what): its rotation statement is not validly signed by a certified device")
+            return (.tampered, "\(what): its rotation statement is not validly signed by a certified device")
         }
         if let removedAt = try removalStamp(db, statement.rotatedBy), !(stamp < removedAt) {
-            return ("device-removed", "\(what) was rotated by device \(statement.rotatedBy) after an administrator removed it")
+            return (.deviceRemoved, "\(what) was rotated by device \(statement.rotatedBy) after an administrator removed it")
         }
         guard try mayRotate(db, rotator, wrapped.caseID) else {
-            return ("not-entitled", "\(what) was rotated by a person who is not the case's owner, an administrator or a DSL")
+            return (.notEntitled, "\(what) was rotated by a person who is not the case's owner, an administrator or a DSL")
         }
         guard HybridLogicalClock.isAcceptable(stamp, wallMillis: clock.nowMillis) else {
-            return ("clock-skew", "\(what): its rotation statement is stamped more than five minutes in the future")
+            return (.clockSkew, "\(what): its rotation statement is stamped more than five minutes in the future")
         }
         guard try caseKey(db, caseID: wrapped.caseID, epoch: statement.previousEpoch) != nil else {
-            return ("epoch-gap", "\(what) follows epoch \(statement.previousEpoch), which this device does not hold")
+            return (.epochGap, "\(what) follows epoch \(statement.previousEpoch), which this device does not hold")
         }
         guard statement.commits(to: key) else {
-            return ("tampered", "\(what) is not the key its rotation statement committed to")
+            return (.tampered, "\(what) is not the key its rotation statement committed to")
         }
         if let accepted = try rotationStatement(db, wrapped.caseID, epoch: wrapped.epoch), accepted != statement {
-            return ("conflicting-rotation", "\(what) comes with another rotation statement than the one accepted for that epoch")
+            return (.conflictingRotation, "\(what) comes with another rotation statement than the one accepted for that epoch")
         }
         return nil
     }

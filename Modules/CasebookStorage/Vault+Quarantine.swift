@@ -13,21 +13,20 @@ public enum RejectionKind: String, Sendable, Hashable, Codable {
     case permanent
 }
 
-/// The classification of rejection reasons (the raw `RejectedRevision.reason` strings, so new rules
-/// with reasons of their own fit without changes here: anything not listed is permanent).
+/// The classification of rejection reasons (`RefusalReason`, an open set, so new rules with
+/// reasons of their own fit without changes here: anything not listed is permanent).
 public enum RejectionReasons {
     /// Reasons that can pass with time or with the organisation's next certificates.
-    public static let transient: Set<String> = [
-        "clock-skew",      // stamped more than five minutes ahead of this replica's clock: passes as the clock catches up
-        "unknown-device",  // author not (yet, or no longer) certified here: passes when a certificate arrives
-        "unknown-epoch",   // a key epoch this replica cannot check yet (reserved for key-epoch rules)
+    public static let transient: Set<RefusalReason> = [
+        .clockSkew,      // stamped more than five minutes ahead of this replica's clock: passes as the clock catches up
+        .unknownDevice,  // author not (yet, or no longer) certified here: passes when a certificate arrives
+        .unknownEpoch,   // a key epoch this replica cannot check yet (reserved for key-epoch rules)
     ]
     /// Reasons given before the signature was checked, or by the check itself: the header's device
     /// number is then not the author's word, and does not count as held for gap detection.
-    public static let unverified: Set<String> = ["unknown-device", CasebookError.Code.tampered.rawValue,
-                                                 CasebookError.Code.invalidInput.rawValue]
+    public static let unverified: Set<RefusalReason> = [.unknownDevice, .tampered, .invalidInput]
 
-    public static func kind(of reason: String) -> RejectionKind { transient.contains(reason) ? .transient : .permanent }
+    public static func kind(of reason: RefusalReason) -> RejectionKind { transient.contains(reason) ? .transient : .permanent }
 }
 
 extension RejectedRevision {
@@ -50,7 +49,7 @@ public struct HeldRevision: Sendable, Hashable, Codable {
     public var id: RevisionID
     public var caseID: CaseID
     public var authorDevice: DeviceID
-    public var reason: String
+    public var reason: RefusalReason
     public var firstTried: Date
     public var lastTried: Date
     public var attempts: Int
@@ -61,7 +60,7 @@ public struct RefusedRevision: Sendable, Hashable, Codable {
     public var id: RevisionID
     public var caseID: CaseID?
     public var authorDevice: DeviceID?
-    public var reason: String
+    public var reason: RefusalReason
     public var refusedAt: Date
 }
 
@@ -100,11 +99,11 @@ extension Vault {
             let number = RejectionReasons.unverified.contains(rejection.reason) ? nil : h?.deviceSeq.flatMap(Int64.init(exactly:))
             if rejection.kind == .transient, let item, let h {
                 try hold.execute(arguments: [rejection.id, h.caseID.rawValue, h.authorDevice.rawValue, number, item.seq,
-                                             item.sealed.headerBytes, item.sealed.ciphertext, item.sealed.signature, rejection.reason, now, now])
+                                             item.sealed.headerBytes, item.sealed.ciphertext, item.sealed.signature, rejection.reason.rawValue, now, now])
                 held += 1
             } else {
                 try refuse.execute(arguments: [rejection.id, h?.caseID.rawValue, h?.authorDevice.rawValue, number, item?.seq,
-                                               rejection.reason, now])
+                                               rejection.reason.rawValue, now])
                 try release.execute(arguments: [rejection.id])
             }
         }
@@ -133,7 +132,7 @@ extension Vault {
                                                     claimedID: RevisionID(rawValue: row["revision_id"]))
                     page.append(PulledRevision(sealed: sealed, seq: row["server_seq"]))
                 } catch {
-                    unreadable.append(RejectedRevision(id: row["revision_id"], reason: error.code.rawValue, message: error.message))
+                    unreadable.append(RejectedRevision(id: row["revision_id"], reason: RefusalReason(error.code), message: error.message))
                 }
             }
             var result = page.isEmpty ? ApplyResult() : try applyPage(db, page, concurrency: concurrency)
@@ -153,7 +152,7 @@ extension Vault {
                 ORDER BY first_tried_ms, revision_id
                 """).map { row in
                 HeldRevision(id: RevisionID(rawValue: row["revision_id"]), caseID: CaseID(rawValue: row["case_id"]),
-                             authorDevice: DeviceID(rawValue: row["author_device"]), reason: row["reason"],
+                             authorDevice: DeviceID(rawValue: row["author_device"]), reason: RefusalReason(rawValue: row["reason"]),
                              firstTried: Date(timeIntervalSince1970: Double(row["first_tried_ms"] as Int64) / 1000),
                              lastTried: Date(timeIntervalSince1970: Double(row["last_tried_ms"] as Int64) / 1000),
                              attempts: row["attempts"])
@@ -168,7 +167,7 @@ extension Vault {
                 SELECT revision_id, case_id, author_device, reason, refused_at_ms FROM refused_revisions ORDER BY refused_at_ms DESC, revision_id
                 """).map { row in
                 RefusedRevision(id: RevisionID(rawValue: row["revision_id"]), caseID: (row["case_id"] as String?).map(CaseID.init(rawValue:)),
-                                authorDevice: (row["author_device"] as String?).map(DeviceID.init(rawValue:)), reason: row["reason"],
+                                authorDevice: (row["author_device"] as String?).map(DeviceID.init(rawValue:)), reason: RefusalReason(rawValue: row["reason"]),
                                 refusedAt: Date(timeIntervalSince1970: Double(row["refused_at_ms"] as Int64) / 1000))
             }
         }

@@ -85,7 +85,7 @@ extension Vault {
         var raised: [SafeguardingConcern] = []
         for queued in try queuedConcerns() {
             guard let client = try? resolveClient(queued.client), try canRead(client) else { continue }
-            let session = queued.session.flatMap { try? resolveRecord($0, types: [.session], what: "session", list: "casebook session list CLIENT") }
+            let session = queued.session.flatMap { try? resolveRecord($0, types: [.session], what: "session", list: .hint(.sessions)) }
             raised.append(try write("raising a saved concern") { db in
                 let concern = try raiseConcern(db, client: client, category: queued.category, details: queued.details, session: session,
                                                clientViews: queued.clientViews, actionTaken: queued.actionTaken, queuedAt: queued.writtenAt)

@@ -21,10 +21,10 @@ public struct RejectedKey: Sendable, Hashable, Codable {
     /// `not-for-this-device`, `unknown-device`, `tampered` (bad signature, does not open, or not the
     /// committed key), `not-entitled`, `device-removed`, and for epochs above 0 (ADR 0013)
     /// `no-rotation-statement`, `epoch-gap`, `clock-skew`, `conflicting-rotation`.
-    public var reason: String
+    public var reason: RefusalReason
     public var message: String
 
-    public init(caseID: CaseID, epoch: UInt32, wrappedBy: DeviceID, reason: String, message: String) {
+    public init(caseID: CaseID, epoch: UInt32, wrappedBy: DeviceID, reason: RefusalReason, message: String) {
         self.caseID = caseID
         self.epoch = epoch
         self.wrappedBy = wrappedBy
@@ -82,32 +82,32 @@ extension Vault {
             for wrapped in ordered {
                 // An erased case's key is never held again (a server that has not erased it yet still serves it).
                 if erased.contains(wrapped.caseID) { continue }
-                func reject(_ reason: String, _ message: String) {
+                func reject(_ reason: RefusalReason, _ message: String) {
                     receipt.rejected.append(RejectedKey(caseID: wrapped.caseID, epoch: wrapped.epoch, wrappedBy: wrapped.wrappedBy,
                                                         reason: reason, message: message))
                 }
                 let what = "the key of case \(wrapped.caseID) epoch \(wrapped.epoch) wrapped by device \(wrapped.wrappedBy)"
-                guard wrapped.recipient == device else { reject("not-for-this-device", "\(what) is for another device"); continue }
+                guard wrapped.recipient == device else { reject(.notForThisDevice, "\(what) is for another device"); continue }
                 if try Int.fetchOne(exists, arguments: [wrapped.caseID.rawValue, Int64(wrapped.epoch), device.rawValue]) != nil { continue }
                 guard let wrapper = try trustedDevice(db, wrapped.wrappedBy) else {
-                    reject("unknown-device", "\(what) names a wrapper the organisation has not certified"); continue
+                    reject(.unknownDevice, "\(what) names a wrapper the organisation has not certified"); continue
                 }
                 guard wrapped.isSigned(by: wrapper.keys) else {
-                    reject("tampered", "\(what) does not carry that device's valid signature"); continue
+                    reject(.tampered, "\(what) does not carry that device's valid signature"); continue
                 }
                 // ADR 0013: a wrapped key carries no stamp, so an epoch-0 key a removed device wrapped is
                 // refused whenever it was wrapped (a leaver's planted first key). Above 0 the rotation
                 // statement's stamp and key commitment decide (`rotationRefusal`): a copy by a since-removed
                 // device of a genuine epoch can only be that epoch's key.
                 if wrapped.epoch == 0, try removalStamp(db, wrapped.wrappedBy) != nil {
-                    reject("device-removed", "\(what) was wrapped by a device an administrator removed"); continue
+                    reject(.deviceRemoved, "\(what) was wrapped by a device an administrator removed"); continue
                 }
                 guard try mayDistribute(db, wrapper, wrapped.caseID, bootstrap: !heldAtStart.contains(wrapped.caseID)) else {
-                    reject("not-entitled", "\(what) is refused: this replica has no evidence that its person can read that case")
+                    reject(.notEntitled, "\(what) is refused: this replica has no evidence that its person can read that case")
                     continue
                 }
                 guard let opened = try? KeyWrap.unwrap(wrapped, with: identity) else {
-                    reject("tampered", "\(what) does not open with this device's key"); continue
+                    reject(.tampered, "\(what) does not open with this device's key"); continue
                 }
                 // ADR 0013: an epoch above 0 exists only with a valid rotation statement.
                 if wrapped.epoch > 0, let refusal = try rotationRefusal(db, wrapped, opened: opened) {

@@ -24,7 +24,7 @@ extension Vault {
                 guard let record = try mergedRecord(db, id: caseID.clientRecordID), record.recordType == .client else { return nil }
                 return (caseID, try record.decode(Client.self).name)
             }
-            return try Self.pick(text, what: "client", list: "casebook client list",
+            return try Self.pick(text, what: "client", list: .hint(.clients),
                                  candidates: clients.map { ($0.id, [$0.name]) })
         }
     }
@@ -33,13 +33,18 @@ extension Vault {
     public func resolvePerson(_ text: String) throws(CasebookError) -> PersonID {
         return try read("finding the person") { db in
             let people = try organisationState(db).people
-            return try Self.pick(text, what: "person", list: "casebook person list",
+            return try Self.pick(text, what: "person", list: .hint(.people),
                                  candidates: people.map { ($0.id, [$0.name]) })
         }
     }
 
     /// The record of one of `types` that `text` names: its id or a unique id prefix.
+    /// `list` is the app's own words for where to look (a command line), quoted in refusals.
     public func resolveRecord(_ text: String, types: [RecordType], what: String, list: String) throws(CasebookError) -> RecordID {
+        try resolveRecord(text, types: types, what: what, list: .words(list))
+    }
+
+    func resolveRecord(_ text: String, types: [RecordType], what: String, list: PickList) throws(CasebookError) -> RecordID {
         let needle = text.trimmingCharacters(in: .whitespaces).lowercased()
         return try read("finding the \(what)") { db in
             let placeholders = types.map { _ in "?" }.joined(separator: ",")
@@ -57,7 +62,7 @@ extension Vault {
     public func resolveDevice(_ text: String) throws(CasebookError) -> DeviceID {
         return try read("finding the device") { db in
             let ids = try String.fetchAll(db, sql: "SELECT device_id FROM devices")
-            return try Self.pick(text, what: "device", list: "casebook device list", candidates: ids.map { (DeviceID(rawValue: $0), []) })
+            return try Self.pick(text, what: "device", list: .hint(.devices), candidates: ids.map { (DeviceID(rawValue: $0), []) })
         }
     }
 
@@ -92,10 +97,10 @@ extension Vault {
     /// Picks the one candidate `text` refers to. Order of evidence: the exact id; a unique id prefix
     /// of at least `minimumPrefix` characters; an exact name (case-insensitive); a unique start of a
     /// name. Zero or several matches are refused; the refusal names only short ids.
-    static func pick<Tag>(_ text: String, what: String, list: String,
+    static func pick<Tag>(_ text: String, what: String, list: PickList,
                           candidates: [(id: Identifier<Tag>, names: [String])]) throws(CasebookError) -> Identifier<Tag> {
         let needle = text.trimmingCharacters(in: .whitespaces)
-        guard !needle.isEmpty else { throw CasebookError(.invalidInput, "no \(what) given; see '\(list)'") }
+        guard !needle.isEmpty else { throw list.refusal(.invalidInput, "no \(what) given", see: "see") }
         let lower = needle.lowercased()
         // A full id passes through unchanged: the operation itself then says what it refuses
         // (not granted, no such record) exactly as before.
@@ -105,7 +110,8 @@ extension Vault {
             if distinct.count == 1 { return distinct[0] }
             if distinct.count > 1 {
                 let shown = distinct.prefix(8).map { short($0) }.joined(separator: ", ")
-                throw CasebookError(.invalidInput, "'\(needle.prefix(40))' \(how) \(distinct.count) \(what)s (\(shown)\(distinct.count > 8 ? ", …" : "")); give more of it, or an id from '\(list)'")
+                throw list.refusal(.invalidInput, "'\(needle.prefix(40))' \(how) \(distinct.count) \(what)s (\(shown)\(distinct.count > 8 ? ", …" : "")); give more of it",
+                                   see: "or an id from")
             }
             return nil
         }
@@ -120,8 +126,22 @@ extension Vault {
             return id
         }
         if lower.count < minimumPrefix, Identifier<Tag>(parsing: lower) != nil, !candidates.contains(where: { !$0.names.isEmpty }) {
-            throw CasebookError(.invalidInput, "'\(needle.prefix(40))' is too short: give at least \(minimumPrefix) characters of the \(what) id; see '\(list)'")
+            throw list.refusal(.invalidInput, "'\(needle.prefix(40))' is too short: give at least \(minimumPrefix) characters of the \(what) id", see: "see")
         }
-        throw CasebookError(.notFound, "no \(what) matches '\(needle.prefix(40))'; see '\(list)'")
+        throw list.refusal(.notFound, "no \(what) matches '\(needle.prefix(40))'", see: "see")
+    }
+}
+
+/// Where a refusal to resolve a reference points the user (ADR 0029): a list the app names (the
+/// library's own lookups: a hint), or the app's own words it passed in (quoted as they are).
+enum PickList {
+    case hint(CasebookError.Hint.Listing)
+    case words(String)
+
+    func refusal(_ code: CasebookError.Code, _ message: String, see: String) -> CasebookError {
+        switch self {
+        case .hint(let listing): CasebookError(code, message, hint: .list(listing))
+        case .words(let words): CasebookError(code, "\(message); \(see) '\(words)'")
+        }
     }
 }

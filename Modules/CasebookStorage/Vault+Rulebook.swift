@@ -97,11 +97,11 @@ extension Vault {
 extension RejectedRevision {
     /// A refusal by the rulebook: the reason's raw value and its message (identifiers only).
     public init(id: String, violation: RuleViolation) {
-        self.init(id: id, reason: violation.reason.rawValue, message: violation.message)
+        self.init(id: id, reason: RefusalReason(violation.reason), message: violation.message)
     }
 
     /// The rulebook's reason, when the refusal is one of its rules.
-    public var rule: RuleReason? { RuleReason(rawValue: reason) }
+    public var rule: RuleReason? { RuleReason(rawValue: reason.rawValue) }
 }
 
 extension VaultCache {

@@ -119,7 +119,7 @@ extension Vault {
 
     func sessionRecord(_ db: Database, _ id: RecordID) throws -> (SessionRecord, CaseID) {
         guard let (caseID, type) = try caseOf(db, record: id), type == .session else {
-            throw CasebookError(.notFound, "no session \(id); list sessions with 'casebook session list CLIENT'")
+            throw CasebookError(.notFound, "no session \(id)", hint: .list(.sessions))
         }
         try requireCaseAccess(db, caseID)
         guard let record = try mergedRecord(db, id: id) else {
@@ -135,7 +135,7 @@ extension Vault {
             var (session, caseID) = try sessionRecord(db, id)
             if session.status == .discarded { throw CasebookError(.finalised, "session \(Self.short(id)) was discarded") }
             guard session.status == .draft else {
-                throw CasebookError(.finalised, "session \(id) is already finalised; correct it with 'casebook session amend \(id) --text ...'")
+                throw CasebookError(.finalised, "session \(id) is already finalised", hint: .amendSession(id))
             }
             session.status = .finalised
             // The finalising revision carries the whole note (ADR 0012): the merge takes it as

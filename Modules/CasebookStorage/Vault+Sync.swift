@@ -17,9 +17,9 @@ public struct PulledRevision: Sendable {
 /// A received revision the replica refused to store: identifiers and a reason, never content.
 public struct RejectedRevision: Sendable, Hashable, Codable {
     public var id: String
-    public var reason: String
+    public var reason: RefusalReason
     public var message: String
-    public init(id: String, reason: String, message: String) {
+    public init(id: String, reason: RefusalReason, message: String) {
         self.id = id
         self.reason = reason
         self.message = message
@@ -192,16 +192,16 @@ extension Vault {
         // arrive in page order while the loop below inserts the revisions already verified.
         let verdicts = Self.verifyStreaming(page.map(\.sealed), concurrency: concurrency) { sealed -> RejectedRevision? in
             let h = sealed.header
-            func reject(_ reason: String, _ message: String) -> RejectedRevision {
+            func reject(_ reason: RefusalReason, _ message: String) -> RejectedRevision {
                 RejectedRevision(id: sealed.id.rawValue, reason: reason, message: message)
             }
             // Size (RevisionLimits, ADR 0018): a receiver refuses an oversized revision whoever served it.
-            do throws(CasebookError) { try sealed.checkSize() } catch { return reject(error.code.rawValue, error.message) }
+            do throws(CasebookError) { try sealed.checkSize() } catch { return reject(RefusalReason(error.code), error.message) }
             guard let author = authorsFound[h.authorDevice] else {
-                return reject("unknown-device", "revision \(sealed.id.rawValue.prefix(12)) is signed by device \(h.authorDevice), which is not certified by the organisation")
+                return reject(.unknownDevice, "revision \(sealed.id.rawValue.prefix(12)) is signed by device \(h.authorDevice), which is not certified by the organisation")
             }
             do throws(CasebookError) { try RevisionSealer.verifySignature(sealed, author: author.keys, roots: roots) } catch {
-                return reject(error.code.rawValue, error.message)
+                return reject(RefusalReason(error.code), error.message)
             }
             // The rulebook's header rules: removal, kind of case, record type vs certified roles
             // (organisation records only by administrators; a destruction certificate, which makes
@@ -210,20 +210,20 @@ extension Vault {
                 return RejectedRevision(id: sealed.id.rawValue, violation: violation)
             }
             if erasedHere.contains(h.caseID) {
-                return reject(CasebookError.Code.caseErased.rawValue, "revision \(sealed.id.rawValue.prefix(12)) belongs to case \(h.caseID), which was erased")
+                return reject(.caseErased, "revision \(sealed.id.rawValue.prefix(12)) belongs to case \(h.caseID), which was erased")
             }
             guard HybridLogicalClock.isAcceptable(h.hlc, wallMillis: now) else {
-                return reject("clock-skew", "revision \(sealed.id.rawValue.prefix(12)) is stamped more than five minutes in the future")
+                return reject(.clockSkew, "revision \(sealed.id.rawValue.prefix(12)) is stamped more than five minutes in the future")
             }
             // ADR 0013: an epoch more than one past the newest this replica holds has no rotation it
             // could have missed (keys are fetched before revisions); anyone could stamp it (2^32-1).
             if let newest = newestFound[h.caseID] ?? nil, h.keyEpoch > newest, h.keyEpoch - newest > 1 {
-                return reject("unknown-epoch", "revision \(sealed.id.rawValue.prefix(12)) is sealed under key epoch \(h.keyEpoch) of case \(h.caseID), which no rotation this replica knows of created")
+                return reject(.unknownEpoch, "revision \(sealed.id.rawValue.prefix(12)) is sealed under key epoch \(h.keyEpoch) of case \(h.caseID), which no rotation this replica knows of created")
             }
             if let key = keysFound["\(h.caseID.rawValue)#\(h.keyEpoch)"] {
                 let revision: Revision
                 do throws(CasebookError) { revision = try RevisionSealer.decrypt(sealed, key: key) } catch {
-                    return reject(error.code.rawValue, error.message)
+                    return reject(RefusalReason(error.code), error.message)
                 }
                 // The rulebook's body rules (author is the signer's person, only the DSL acknowledges,
                 // closes or approves, fields naming who acted name the signer). Where the key is not

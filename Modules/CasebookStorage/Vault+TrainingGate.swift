@@ -13,7 +13,7 @@ extension Vault {
     public func requireGrantable(to grantee: PersonID) throws(CasebookError) {
         let org = try organisation()
         guard org.person(grantee) != nil else {
-            throw CasebookError(.notFound, "no person \(grantee) in this vault; sync first, or check the id with 'casebook person list'")
+            throw CasebookError(.notFound, "no person \(grantee) in this vault (sync first if they joined recently)", hint: .list(.people))
         }
         try TrainingPolicy.requireGrantable(to: grantee, records: org.training, on: clock.today)
     }

@@ -25,10 +25,10 @@ enum VaultDatabase {
     static func open(path: String, create: Bool) throws(CasebookError) -> DatabasePool {
         let exists = FileManager.default.fileExists(atPath: path)
         if create && exists {
-            throw CasebookError(.vaultExists, "a vault already exists at \(path); choose another --vault path or remove it")
+            throw CasebookError(.vaultExists, "a vault already exists at \(path)", hint: .chooseAnotherVaultPath)
         }
         if !create && !exists {
-            throw CasebookError(.vaultMissing, "no vault at \(path); create one with 'casebook init' or set --vault / CASEBOOK_VAULT")
+            throw CasebookError(.vaultMissing, "no vault at \(path)", hint: .createVault)
         }
         // A file shorter than SQLite's smallest page, with no write-ahead log holding its pages, is a
         // truncated vault: SQLite would take it for a new database and the migrations would write a
@@ -80,13 +80,9 @@ public enum VaultFileFailure {
     /// `subject` names the file ("the vault /path", "the backup /path"); `enrolled` is nil when
     /// the file cannot be read far enough to know.
     public static func damaged(_ subject: String, enrolled: Bool?) -> CasebookError {
-        let remedy = switch enrolled {
-        case true?: "enrol a new vault ('casebook enrol') and sync from the server, which holds everything that was synced"
-        case false?: "restore a backup with 'casebook restore --from BACKUP --replace'"
-        case nil: "if it belongs to an organisation, enrol a new vault ('casebook enrol') and sync from the server; "
-            + "if it is standalone, restore a backup with 'casebook restore --from BACKUP --replace'"
-        }
-        return CasebookError(.vaultDamaged, "\(subject) is damaged (its file is truncated or has corrupted pages): \(remedy)")
+        // The remedy (enrol and re-sync, or restore a backup) is the hint: the app names its commands.
+        CasebookError(.vaultDamaged, "\(subject) is damaged (its file is truncated or has corrupted pages)",
+                      hint: .recoverDamagedVault(enrolled: enrolled))
     }
 
     /// SQLITE_CORRUPT / SQLITE_NOTADB → damaged; SQLITE_FULL (and a shared-memory file that cannot

@@ -59,9 +59,16 @@ enum HTML {
         page(title, "<p class=\"refusal\">\(e(message))</p>", context: context, status: status)
     }
 
-    /// A refusal from the library, in its own words, inline above whatever the page shows.
+    /// A refusal from the library, in its own words, inline above whatever the page shows; its hint
+    /// (ADR 0029) in plain words, never as a CLI command.
     static func refusalBox(_ error: CasebookError) -> String {
-        "<div class=\"refusal\" role=\"alert\"><strong>Refused:</strong> \(e(error.message))</div>"
+        "<div class=\"refusal\" role=\"alert\"><strong>Refused:</strong> \(e(refusalText(error)))</div>"
+    }
+
+    /// The web app's words for a library error: the message, then the hint as plain words.
+    static func refusalText(_ error: CasebookError) -> String {
+        guard let hint = error.hint else { return error.message }
+        return "\(error.message); \(hint.words)"
     }
 
     /// Any error of a library call as a refusal to render with `refusalBox`: the library's own

@@ -111,7 +111,7 @@ struct ReplicaStateMigrationTests {
         let replay = try vault.applyPulled(erasedRevisions.map { PulledRevision(sealed: $0, seq: nil) }, cursor: nil)
         #expect(replay.stored == 0)
         #expect(replay.rejected.count == erasedRevisions.count)
-        #expect(replay.rejected.allSatisfy { $0.reason == CasebookError.Code.caseErased.rawValue })
+        #expect(replay.rejected.allSatisfy { $0.reason == .caseErased })
         #expect(try vault.pendingServerErasures() == [gone])
         #expect(try vault.serverErasureState(of: gone).state == .pending)
         let older = try vault.serverErasureState(of: olderErasure)

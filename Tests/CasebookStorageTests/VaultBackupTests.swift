@@ -122,7 +122,10 @@ import Testing
                 try vault.checkFile()
             }
             #expect(error?.code == .vaultDamaged, "truncated to \(keep) bytes: \(error?.message ?? "")")
-            #expect(error?.message.contains("casebook restore") == true && error?.message.contains("casebook enrol") == true)
+            // Both remedies, as a hint the app renders (ADR 0029): the library names no command.
+            #expect(error?.hint == .recoverDamagedVault(enrolled: nil))
+            #expect(error?.description.contains("restore a backup") == true && error?.description.contains("enrol a new vault") == true)
+            #expect(error?.message.contains("'casebook") == false)
             #expect(error?.message.contains("SQLite") == false && error?.message.contains("malformed") == false)
         }
     }

@@ -42,7 +42,7 @@ import Testing
     /// The server serves `forged` to its recipient; the recipient's sync must refuse it with `reason`,
     /// keep working, and go on sealing the case under the genuine key (which the DSL reads and the
     /// forged key does not open).
-    static func expectRefused(_ f: Fixture, _ forged: WrappedCaseKey, reason: String, serverKey: CaseKey?, victimIsDSL: Bool = false,
+    static func expectRefused(_ f: Fixture, _ forged: WrappedCaseKey, reason: RefusalReason, serverKey: CaseKey?, victimIsDSL: Bool = false,
                               sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let victim = victimIsDSL ? f.dsl : f.owner, reader = victimIsDSL ? f.owner : f.dsl
         await f.org.server.inject(forged)

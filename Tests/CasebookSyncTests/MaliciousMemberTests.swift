@@ -214,7 +214,7 @@ import Testing
         let request = try Self.forge(f.val, f.caseID, .random(), .accessRequest, ["status": Self.s("open"), "receivedOn": Self.s("2026-11-03")])
         let rejected = try await Self.push(f.val, [promote, hold, request])
         #expect(rejected.map(\.id).sorted() == [promote.id.rawValue, hold.id.rawValue, request.id.rawValue].sorted())
-        #expect(rejected.allSatisfy { $0.error == CasebookError.Code.notAuthorised.rawValue })
+        #expect(rejected.allSatisfy { $0.error == .notAuthorised })
         let report = try await f.dsl.sync()
         #expect(report.stored == 0)
         #expect(try f.dsl.vault.revisionIDs() == before)

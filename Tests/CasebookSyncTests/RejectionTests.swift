@@ -38,7 +38,7 @@ import Testing
         return try SealedRevision(headerBytes: header.canonicalBytes, ciphertext: sealed.ciphertext, signature: sealed.signature)
     }
 
-    static func expectRejected(_ vault: Vault, _ sealed: SealedRevision, reason: String, absent: Bool = true,
+    static func expectRejected(_ vault: Vault, _ sealed: SealedRevision, reason: RefusalReason, absent: Bool = true,
                                sourceLocation: SourceLocation = #_sourceLocation) throws {
         let result = try vault.applyPulled([PulledRevision(sealed: sealed, seq: 99)], cursor: nil)
         #expect(result.stored == 0, sourceLocation: sourceLocation)

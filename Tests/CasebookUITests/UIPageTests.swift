@@ -115,6 +115,8 @@ struct UIPageTests {
             #expect(try await browser.post("/sessions/\(session.id.rawValue)/finalise", []).status == .seeOther)
             let again = try await browser.post("/sessions/\(session.id.rawValue)/finalise", [])
             #expect(again.text.contains("Refused:"), "finalising twice is refused by the library")
+            // The library's hint in the web app's words, never as a CLI command (ADR 0029).
+            #expect(again.text.contains("correct it with an amendment") && !again.text.contains("casebook session"))
             #expect(try await browser.post("/sessions/\(session.id.rawValue)/amend", [("text", "Correction: forty minutes")]).status == .seeOther)
             let final = try await browser.get("/clients/\(client)")
             #expect(final.text.contains("class=\"amend\"><strong>Amendment"))

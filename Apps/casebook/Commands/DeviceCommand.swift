@@ -149,7 +149,7 @@ struct DeviceCommand: ParsableCommand {
             let breach = reason.opensBreach ? try vault.openBreach(device: outcome.device, person: outcome.person, cause: reason) : nil
             var sent = false
             if breach != nil {
-                do { _ = try await client.run(); sent = true } catch { Output.warn("the breach record is saved here; it reaches the DSL at your next 'casebook sync' (\(error.message))") }
+                do { _ = try await client.run(); sent = true } catch { Output.warn("the breach record is saved here; it reaches the DSL at your next 'casebook sync' (\(error.commandLineText))") }
             }
             if options.json {
                 Output.json(Removed(id: outcome.device.rawValue, person: outcome.person?.rawValue,

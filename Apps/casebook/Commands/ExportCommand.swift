@@ -4,23 +4,15 @@ import CasebookModels
 import CasebookStorage
 import Foundation
 
-/// `casebook export`: subject-access bundles (P11). Converts `ExportError` to `CasebookError` here,
-/// at the edge, so exit codes follow the table in `casebook --help`.
+/// `casebook export`: subject-access bundles (P11). An `ExportError` becomes a `CasebookError`
+/// through `ExportError.casebookError` (the one conversion, ADR 0029), so exit codes follow the
+/// table in `casebook --help`.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Subject-access export bundles: write, verify, and the export key.",
         subcommands: [Sar.self, Verify.self, KeyGen.self])
 
-    static func edge(_ error: ExportError) -> CasebookError {
-        let code: CasebookError.Code =
-            switch error.code {
-            case .wrongPassword, .authenticationFailed, .passwordRequired: .wrongPassphrase
-            case .invalidPath, .duplicatePath, .emptyPassword, .weakPassword, .malformedKey: .invalidInput
-            case .ioFailure, .compressionFailure: .storage
-            default: .tampered
-            }
-        return CasebookError(code, error.description)
-    }
+    static func edge(_ error: ExportError) -> CasebookError { error.casebookError }
 
     static func password(file: String?) throws -> BundlePassword? {
         guard let file else { return nil }

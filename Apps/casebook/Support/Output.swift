@@ -27,7 +27,7 @@ enum Output {
     static func exitCode(for error: CasebookError) -> Int32 {
         switch error.code {
         case .invalidInput, .vaultExists: 2
-        case .notAuthorised, .trainingMissing: 3
+        case .notAuthorised, .trainingMissing, .deviceRemoved: 3
         case .notFound, .vaultMissing: 4
         case .wrongPassphrase, .sessionExpired: 5
         case .consentMissing, .platformNotApproved, .environmentNotConfirmed, .identifyingDetails, .finalised,
@@ -48,12 +48,12 @@ enum Output {
         do {
             try body()
         } catch let error as CasebookError {
-            FileHandle.standardError.write(Data("casebook: error: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data("casebook: error: \(error.commandLineText)\n".utf8))
             throw ExitCode(exitCode(for: error))
         } catch {
             // A storage error that was not converted below (damaged file, full disk): one clear line too.
             guard let mapped = VaultFileFailure.casebookError(for: error) else { throw error }
-            FileHandle.standardError.write(Data("casebook: error: \(mapped.message)\n".utf8))
+            FileHandle.standardError.write(Data("casebook: error: \(mapped.commandLineText)\n".utf8))
             throw ExitCode(exitCode(for: mapped))
         }
     }
@@ -62,12 +62,12 @@ enum Output {
         do {
             try await body()
         } catch let error as CasebookError {
-            FileHandle.standardError.write(Data("casebook: error: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data("casebook: error: \(error.commandLineText)\n".utf8))
             throw ExitCode(exitCode(for: error))
         } catch {
             // A storage error that was not converted below (damaged file, full disk): one clear line too.
             guard let mapped = VaultFileFailure.casebookError(for: error) else { throw error }
-            FileHandle.standardError.write(Data("casebook: error: \(mapped.message)\n".utf8))
+            FileHandle.standardError.write(Data("casebook: error: \(mapped.commandLineText)\n".utf8))
             throw ExitCode(exitCode(for: mapped))
         }
     }

@@ -10,8 +10,7 @@ extension CasebookError.Code {
     public static let unauthenticated = Self("unauthenticated")
     public static let rateLimited = Self("rate-limited")
     public static let deadlineExceeded = Self("deadline-exceeded")
-    /// A device that proved its key at sign-in but was removed from the organisation (403).
-    public static let deviceRemoved = Self("device-removed")
+    // `deviceRemoved` is a wire code the client maps too: declared in CasebookSync (SyncFailure.swift).
 }
 
 enum ServerError {
@@ -52,7 +51,8 @@ enum ErrorMapping {
             return response
         case let error as CasebookError:
             status = Self.status(for: error.code)
-            body = APIErrorBody(error: error.code.rawValue, message: error.message)
+            // `description`: the message and its hint in plain words (a hint does not travel on the wire).
+            body = APIErrorBody(error: error.code.rawValue, message: error.description)
         case let error as HTTPError:
             status = error.status
             let code: String = switch error.status {

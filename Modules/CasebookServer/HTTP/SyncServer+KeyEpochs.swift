@@ -68,7 +68,7 @@ extension SyncServer {
                 newest.updateValue(try await store.keyEpochs(header.caseID).newest, forKey: header.caseID)
             }
             if let held = newest[header.caseID] ?? nil, header.keyEpoch <= held { continue }
-            rejected[index] = PushRejection(id: revision.id, error: CasebookError.Code.invalidInput.rawValue,
+            rejected[index] = PushRejection(id: revision.id, error: .unknownEpoch,
                                             message: "the revision is sealed under key epoch \(header.keyEpoch), which no rotation of case \(header.caseID) created")
         }
         return rejected

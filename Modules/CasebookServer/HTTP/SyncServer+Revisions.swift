@@ -57,7 +57,7 @@ extension SyncServer {
                 }
                 incoming.append((index, IncomingRevision(sealed: sealed, receivedAt: now)))
             } catch {
-                rejected[index] = PushRejection(id: wire.id, error: error.code.rawValue, message: error.message)
+                rejected[index] = PushRejection(id: wire.id, error: RefusalReason(error.code), message: error.message)
             }
         }
         // ADR 0013: an epoch no rotation created is refused (SyncServer+KeyEpochs.swift).
@@ -71,7 +71,7 @@ extension SyncServer {
         for ((index, revision), outcome) in zip(incoming, outcomes) {
             switch outcome {
             case .accepted(let seq): accepted.append(PushAck(id: revision.id, seq: seq))
-            case .rejected(let code, let message): rejected[index] = PushRejection(id: revision.id, error: code.rawValue, message: message)
+            case .rejected(let code, let message): rejected[index] = PushRejection(id: revision.id, error: RefusalReason(code), message: message)
             }
         }
         let rejections = rejected.sorted { $0.key < $1.key }.map(\.value)
@@ -79,7 +79,7 @@ extension SyncServer {
         Counter(label: "casebook_push_revisions_total", dimensions: [("outcome", "rejected")]).increment(by: rejections.count)
         if !rejections.isEmpty {
             context.logger.notice("push rejections", metadata: ["count": .stringConvertible(rejections.count),
-                                                                "codes": .string(Set(rejections.map(\.error)).sorted().joined(separator: ","))])
+                                                                "codes": .string(Set(rejections.map(\.error.rawValue)).sorted().joined(separator: ","))])
         }
         return jsonResponse(PushResponse(accepted: accepted, rejected: rejections))
     }

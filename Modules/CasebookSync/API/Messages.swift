@@ -61,9 +61,10 @@ public struct PushAck: Codable, Sendable, Hashable {
 
 public struct PushRejection: Codable, Sendable, Hashable {
     public var id: String
-    public var error: String
+    /// Why the server refused it (ADR 0029): the same codes a receiving replica gives.
+    public var error: RefusalReason
     public var message: String
-    public init(id: String, error: String, message: String) {
+    public init(id: String, error: RefusalReason, message: String) {
         self.id = id
         self.error = error
         self.message = message

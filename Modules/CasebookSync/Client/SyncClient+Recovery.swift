@@ -37,7 +37,7 @@ extension SyncClient {
         try vault.requireAdministrator(to: "recover case keys")
         do { try await refreshOrganisation() } catch { throw Self.edgeError(error) }
         guard let registered = try vault.recoveryPublicKey() else {
-            throw CasebookError(.notFound, "this vault does not know the organisation recovery key yet; run 'casebook sync' first")
+            throw CasebookError(.notFound, "this vault does not know the organisation recovery key yet", hint: .sync)
         }
         guard registered == recoveryKey.publicKey else {
             throw CasebookError(.notAuthorised, "that file is not this organisation's recovery key")
@@ -45,7 +45,7 @@ extension SyncClient {
         let devices = try vault.trustedDevices(of: person)
         guard !devices.isEmpty else {
             throw CasebookError(.notFound,
-                "person \(person) has no certified device: enrol their new device, run 'casebook sync' here to vouch for it, then recover")
+                "person \(person) has no certified device", hint: .enrolNewDeviceThenSync)
         }
         if caseID == .organisation {
             throw CasebookError(.invalidInput, "the organisation case is shared with every member; it needs no recovery")

@@ -130,7 +130,7 @@ public struct SyncClient: Sendable {
             page.reserveCapacity(response.revisions.count)
             for wire in response.revisions {
                 do { page.append(PulledRevision(sealed: try wire.sealed(), seq: wire.seq)) } catch {
-                    malformed.append(RejectedRevision(id: String(wire.id.prefix(64)), reason: error.code.rawValue, message: error.message))
+                    malformed.append(RejectedRevision(id: String(wire.id.prefix(64)), reason: RefusalReason(error.code), message: error.message))
                 }
             }
         }
@@ -167,7 +167,12 @@ public struct SyncClient: Sendable {
             let sent = Set(batch.map(\.revision.id.rawValue))
             try vault.acknowledge(response.accepted.filter { sent.contains($0.id) }.map { (RevisionID(rawValue: $0.id), $0.seq) })
             pushPosition = last.localSeq
-            let rejected = response.rejected.map { RejectedRevision(id: $0.id, reason: $0.error, message: $0.message) }
+            // The server's words are untrusted text for the user's terminal (ADR 0029); its reason is kept only if code-shaped.
+            let rejected = response.rejected.map {
+                RejectedRevision(id: UntrustedText.line($0.id, limit: 64),
+                                 reason: UntrustedText.code($0.error.rawValue).map(RefusalReason.init(rawValue:)) ?? .invalidInput,
+                                 message: UntrustedText.line($0.message))
+            }
             progress?(SyncProgress(phase: .push, pushed: engine.report.pushed + response.accepted.count, pulled: engine.report.pulled))
             return .pushed(accepted: response.accepted.count, rejected: rejected, outboxEmpty: queued.count < limit && batch.count == queued.count,
                            now: now())

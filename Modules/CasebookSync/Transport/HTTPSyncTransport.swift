@@ -84,7 +84,7 @@ public final class HTTPSyncTransport: SyncTransport {
             tls.minimumTLSVersion = .tlsv12
             if let pem = security.caCertificatesPEM {
                 guard let roots = try? NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)), !roots.isEmpty else {
-                    throw CasebookError(.invalidInput, "the CA certificate (--ca-cert or CASEBOOK_CA_CERT) holds no PEM certificate; give the organisation's CA certificate file")
+                    throw CasebookError(.invalidInput, "the CA certificate file holds no PEM certificate", hint: .giveCACertificate)
                 }
                 tls.trustRoots = .certificates(roots)
             }
@@ -125,7 +125,7 @@ public final class HTTPSyncTransport: SyncTransport {
     }
 
     public func authenticate(timeout: Duration) async throws {
-        guard let identity else { throw SyncFailure(.unauthenticated, "this vault is not enrolled; run 'casebook enrol' first") }
+        guard let identity else { throw SyncFailure(.unauthenticated, "this vault is not enrolled", hint: .enrol) }
         let challenge: ChallengeResponse = try await send(.POST, SyncAPI.Path.challenge, body: ChallengeRequest(deviceID: identity.deviceID),
                                                           authenticated: false, timeout: timeout)
         let signature = try identity.sign(ChallengeResponse.signedBytes(challenge: challenge.challenge, deviceID: identity.deviceID))
@@ -305,14 +305,16 @@ public final class HTTPSyncTransport: SyncTransport {
 
     private static func check(_ status: Int, _ data: Data, method: HTTPMethod, path: String, alsoAccept: Set<Int> = []) throws -> Data {
         if (200..<300).contains(status) || alsoAccept.contains(status) { return data }
-        // The server's one-line message only: its error code is for programs, not people.
+        // The server's one-line message only: its error code is for programs, not people. Both are
+        // untrusted text bound for the user's terminal: cleaned and capped here, at the receiving
+        // edge (ADR 0029); a code that is not code-shaped is dropped.
         let body = try? SyncAPI.makeDecoder().decode(APIErrorBody.self, from: data)
-        let detail = body.map(\.message) ?? "it answered with HTTP status \(status)"
-        let code = body.map(\.error)
+        let detail = body.map { UntrustedText.line($0.message) } ?? "it answered with HTTP status \(status)"
+        let code = body.flatMap { UntrustedText.code($0.error) }
         let what = "\(method.rawValue) \(path.split(separator: "?").first ?? "")"
         switch status {
         // A removed device is told so plainly, in one line (issue 13): nothing to retry.
-        case 403 where code == "device-removed": throw SyncFailure(.forbidden, detail, code: code)
+        case 403 where code == CasebookError.Code.deviceRemoved.rawValue: throw SyncFailure(.forbidden, detail, code: code)
         case 401: throw SyncFailure(.unauthenticated, "the server refused this device's credentials for \(what): \(detail)", code: code)
         case 403: throw SyncFailure(.forbidden, "not permitted: \(detail)", code: code)
         case 408, 429, 500...599: throw SyncFailure(.server, "the sync server failed \(what): \(detail)", code: code)
