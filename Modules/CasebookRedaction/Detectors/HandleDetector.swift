@@ -62,6 +62,8 @@ enum HandleDetector {
     /// Handle-shaped anywhere: a glued run with an underscore between letters or digits ("rory.mac_99"),
     /// or words joined by a spelled-out "underscore". Emails and web addresses are claimed before this runs.
     static func detectAnywhere(_ ctx: inout ScanContext) {
+        // Both forms need an underscore, written or spelled out.
+        guard ctx.summary.hasUnderscore || ctx.summary.wordFlags.contains(.underscoreWord) else { return }
         var i = 0
         while i < ctx.tokens.count {
             let t = ctx.tokens[i]

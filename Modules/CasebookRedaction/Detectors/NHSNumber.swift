@@ -21,6 +21,7 @@ public enum NHSNumber {
 
     /// Token-driven: only a number token of 3 or 10 digits not starting with 0 can start one.
     static func detect(_ ctx: inout ScanContext) {
+        guard ctx.summary.has(.number) else { return }
         let s = ctx.s
         for k in ctx.tokens.indices {
             let t = ctx.tokens[k]

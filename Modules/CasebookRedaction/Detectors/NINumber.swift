@@ -55,6 +55,7 @@ public enum NINumber {
     }
 
     static func detect(_ ctx: inout ScanContext) {
+        guard ctx.summary.hasDigits else { return }
         for t in ctx.tokens.indices {
             let tok = ctx.tokens[t]
             guard !tok.claimed, tok.kind == .word || tok.kind == .alnum, tok.letters >= 2 || tok.length == 2 else { continue }

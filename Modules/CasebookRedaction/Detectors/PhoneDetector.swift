@@ -98,7 +98,7 @@ public enum PhoneDetector {
     static func detect(_ ctx: inout ScanContext) {
         let s = ctx.s
         var k = 0
-        while k < ctx.tokens.count {
+        while ctx.summary.hasDigits, k < ctx.tokens.count {
             let t = ctx.tokens[k]
             k += 1
             guard !t.claimed else { continue }
@@ -127,6 +127,7 @@ public enum PhoneDetector {
     /// Digit words (and digits), "double"/"triple", with commas or hyphens between; kept when the
     /// digits make a plausible phone number.
     static func spelledNumbers(_ ctx: inout ScanContext) {
+        guard !ctx.summary.wordFlags.isDisjoint(with: [.digitWord, .repeatWord]) else { return }
         var i = 0
         while i < ctx.tokens.count {
             // Only a digit word or "double"/"triple" starts a number read out.

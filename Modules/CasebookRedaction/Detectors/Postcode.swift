@@ -54,6 +54,7 @@ public enum Postcode {
     }
 
     static func detect(_ ctx: inout ScanContext) {
+        guard ctx.summary.has(.alnum) else { return }  // every form below starts at an alphanumeric token
         let s = ctx.s
         var i = 0
         while i < ctx.tokens.count {

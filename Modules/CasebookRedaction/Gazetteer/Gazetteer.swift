@@ -76,6 +76,8 @@ struct WordFlags: OptionSet, Sendable {
     static let article = WordFlags(rawValue: 1 << 53)
     /// Welsh organisation words that come first: "Ysgol Bro Taf", "Capel Bethel".
     static let welshOrgLead = WordFlags(rawValue: 1 << 54)
+    /// "underscore", spelled out inside a handle ("riv underscore draws").
+    static let underscoreWord = WordFlags(rawValue: 1 << 55)
 
     /// Flags that say something about the word other than "it is in the English dictionary".
     static let known: WordFlags = WordFlags(rawValue: (1 << 17) - 1)
@@ -125,6 +127,7 @@ struct Lexicon: Sendable {
         add("double triple treble", .repeatWord)
         add("account accounts username handle profile", .accountWord)
         add("the a an", .article)
+        add("underscore", .underscoreWord)
         add("ysgol capel eglwys canolfan coleg meithrinfa", .welshOrgLead)
         add("reading read reads watched watching watch watches playing played plays play listening listens listened", .mediaVerb)
         // Contractions of "I" and languages/nationalities missing from the common words: never names.

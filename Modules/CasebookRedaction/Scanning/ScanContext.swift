@@ -5,13 +5,17 @@ struct ScanContext {
     var tokens: [Token]
     var spans: [RedactionSpan] = []  // reserved in init
     let lex: Lexicon
+    /// Token kinds and word flags present in the text (claiming tokens never changes them).
+    let summary: TokenSummary
 
     init(text: String, lex: Lexicon) {
         let scalars = UTF8Decoding.scalars(of: text)
         // Token offsets are 32-bit: a single note of 2^31 scalars is far outside any real use.
         precondition(scalars.count < Int(Int32.max), "text too long for one redaction pass")
         self.s = scalars
-        self.tokens = Tokenizer.tokenize(scalars, lex: lex)
+        var summary = TokenSummary()
+        self.tokens = Tokenizer.tokenize(scalars, lex: lex, summary: &summary)
+        self.summary = summary
         self.spans.reserveCapacity(8)
         self.lex = lex
     }

@@ -52,3 +52,22 @@ struct Token {
     @inline(__always) func isPunct(_ c: UInt32) -> Bool { kind == .punct && scalar == c }
     var isWord: Bool { kind == .word }
 }
+
+/// What one text's tokens hold, gathered while tokenizing: the kinds present, the union of the
+/// words' lexicon flags, and whether any word has an underscore. A detector whose trigger is absent
+/// skips the note without walking its tokens (the answer is the same, only faster).
+struct TokenSummary {
+    private var kinds: UInt8 = 0
+    private(set) var wordFlags: WordFlags = []
+    private(set) var hasUnderscore = false
+
+    @inline(__always) mutating func add(_ t: Token) {
+        kinds |= 1 << t.kind.rawValue
+        wordFlags.formUnion(t.flags)
+        hasUnderscore = hasUnderscore || t.hasUnderscore
+    }
+
+    @inline(__always) func has(_ kind: Token.Kind) -> Bool { kinds & (1 << kind.rawValue) != 0 }
+    /// Any number or alphanumeric token: some digit in the text.
+    var hasDigits: Bool { has(.number) || has(.alnum) }
+}

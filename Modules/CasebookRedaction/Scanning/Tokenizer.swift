@@ -13,12 +13,18 @@ enum Tokenizer {
     /// Splits `s` into tokens. Words keep internal apostrophes ("O'Neill", "don't"), hyphens between
     /// letters ("Smith-Jones", "year-old") and underscores; a trailing "'s" is marked possessive.
     static func tokenize(_ scalars: [UInt32], lex: Lexicon? = nil) -> [Token] {
-        scalars.withUnsafeBufferPointer { tokenize($0, lex: lex) }
+        var summary = TokenSummary()
+        return scalars.withUnsafeBufferPointer { tokenize($0, lex: lex, summary: &summary) }
+    }
+
+    /// Tokens and what kinds of token the text holds (lets detectors skip a note that cannot match).
+    static func tokenize(_ scalars: [UInt32], lex: Lexicon, summary: inout TokenSummary) -> [Token] {
+        scalars.withUnsafeBufferPointer { tokenize($0, lex: lex, summary: &summary) }
     }
 
     /// The hot loop works on an unsafe buffer: no bounds checks per scalar in release builds
     /// (every index is checked against `n` by the loop conditions).
-    private static func tokenize(_ s: UnsafeBufferPointer<UInt32>, lex: Lexicon?) -> [Token] {
+    private static func tokenize(_ s: UnsafeBufferPointer<UInt32>, lex: Lexicon?, summary: inout TokenSummary) -> [Token] {
         var tokens: [Token] = []
         tokens.reserveCapacity(s.count / 3 + 8)
         let n = s.count
@@ -51,6 +57,7 @@ enum Tokenizer {
             t.newlineBefore = sawNewline
             sawSpace = false
             sawNewline = false
+            summary.add(t)
             tokens.append(t)
         }
         return tokens
