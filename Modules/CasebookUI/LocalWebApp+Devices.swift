@@ -1,4 +1,3 @@
-import CasebookCrypto
 import CasebookModels
 import CasebookStorage
 import CasebookSync

@@ -23,6 +23,7 @@ struct UIWithholdTests {
         let today = harness.vault.clock.today
         let kept = try harness.vault.logSession(harness.fixture.draft(on: "2026-11-02")).session
         let withheld = try harness.vault.logSession(harness.fixture.draft(on: "2026-11-09")).session
+        for session in [kept, withheld] { _ = try harness.vault.finaliseSession(session.id) }
         let request = try harness.vault.openAccessRequest(client: client, receivedOn: today, identityVerifiedOn: today)
         let export = "/access-requests/\(request.id.rawValue)/export"
         try await harness.test { browser in
