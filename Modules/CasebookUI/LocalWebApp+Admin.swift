@@ -45,7 +45,7 @@ extension LocalWebApp {
                     """
             }
             body += "</table>" + (try deviceActionsSection(c, devices: devices))
-            return HTML.page("Organisation", body, context: c)
+            return HTML.page("Organisation", body, context: c, status: error.map(HTML.status(for:)) ?? .ok)
         }
     }
 
