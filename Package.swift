@@ -108,7 +108,8 @@ let package = Package(
             configuration, logging, asyncHTTPClient,
         ]),
         tests("CasebookExportTests", ["CasebookExport", "CasebookTestSupport"]),
-        tests("CasebookUITests", ["CasebookUI", "CasebookStorage", "CasebookCrypto", "CasebookRedaction", "CasebookSync", "CasebookExport", "CasebookTestSupport", hummingbirdTesting, logging]),
+        tests("CasebookUITests", ["CasebookUI", "CasebookStorage", "CasebookCrypto", "CasebookRedaction", "CasebookSync", "CasebookExport", "CasebookTestSupport",
+                                  "CasebookServerTestSupport", hummingbirdTesting, logging]),
         tests("CasebookEndToEndTests", ["CasebookTestSupport"]),
     ]
 )

@@ -17,7 +17,7 @@ extension LocalWebApp {
         var html = "<h2 id=\"access\">Subject access</h2>"
         for request in requests {
             html += "<div class=\"card access-request\" data-status=\"\(HTML.e(request.status.rawValue))\">" + Self.deadlineLine(request, today: today)
-            if request.status == .open { html += exportForm(c, request: request.id) }
+            if request.status == .open { html += exportForm(c, request: request.id, withholding: try withholdChoices(client: client)) }
             html += "</div>"
         }
         html += """
@@ -46,14 +46,35 @@ extension LocalWebApp {
             """
     }
 
-    /// The export form of an open request (the bundle answers it).
-    func exportForm(_ c: UIContext, request: RecordID) -> String {
-        """
-        <form method="post" action="/access-requests/\(HTML.e(request.rawValue))/export" autocomplete="off">\(HTML.hiddenCSRF(c))\
-        <label for="sar-password-\(HTML.e(request.rawValue))">Password to encrypt the bundle (optional; send it separately)</label>\
-        <input id="sar-password-\(HTML.e(request.rawValue))" name="password" type="password" autocomplete="new-password">\
+    /// The export form of an open request (the bundle answers it). On the client's page it also
+    /// offers the DSL's withholding (`export sar --withhold RECORD --ground TEXT`): `withholding`
+    /// holds the checkboxes of the client's sessions and concerns.
+    func exportForm(_ c: UIContext, request: RecordID, withholding: String = "") -> String {
+        let rid = HTML.e(request.rawValue)
+        let withhold = withholding.isEmpty ? "" : """
+            <details class="withhold"><summary>Withhold records (the DSL, relying on an exemption)</summary>\
+            <p class="muted">A withheld session or concern is left out; the bundle's signed manifest lists it as withheld with the ground, and it is not logged as released.</p>\
+            \(withholding)\
+            <label for="sar-ground-\(rid)">Legal ground (the exemption relied on, e.g. DPA 2018 Sch. 3 Pt 2 para 5: serious harm)</label>\
+            <input id="sar-ground-\(rid)" name="ground" maxlength="200" autocomplete="off"></details>
+            """
+        return """
+        <form method="post" action="/access-requests/\(rid)/export" autocomplete="off">\(HTML.hiddenCSRF(c))\
+        <label for="sar-password-\(rid)">Password to encrypt the bundle (optional; send it separately)</label>\
+        <input id="sar-password-\(rid)" name="password" type="password" autocomplete="new-password">\(withhold)\
         <button type="submit" class="export-bundle">Export the bundle (answers the request)</button></form>
         """
+    }
+
+    /// The checkboxes of the client's finalised sessions and concerns that may be withheld.
+    func withholdChoices(client: ClientID) throws(CasebookError) -> String {
+        let sessions = try vault.sessions(client: client).filter { $0.session.status != .draft }.map {
+            "<label><input type=\"checkbox\" name=\"withhold\" value=\"\(HTML.e($0.session.id.rawValue))\"> session \($0.session.on)</label>"
+        }
+        let concerns = try vault.concerns(client: client).map {
+            "<label><input type=\"checkbox\" name=\"withhold\" value=\"\(HTML.e($0.concern.id.rawValue))\"> concern \($0.concern.raisedOn) (\(HTML.e($0.concern.category.rawValue)))</label>"
+        }
+        return (sessions + concerns).joined()
     }
 
     /// `POST /clients/:id/access-requests`: `vault.openAccessRequest`, as `casebook sar open`.
@@ -85,7 +106,14 @@ extension LocalWebApp {
             let exporter = SubjectAccessExporter(
                 writer: key.writer, notice: AccessResponseNotice(organisationName: settings.organisationName, contact: settings.dslContact),
                 softwareVersion: hooks.softwareVersion)
-            let (data, _) = try exporter.answer(from: vault, request: id, password: password)
+            // Withholding (DSL only, each with the ground) is the library's rule, as `export sar --withhold --ground`.
+            let ground = c.form["ground"] ?? ""
+            var withheld: [RecordID: String] = [:]
+            for record in c.form.all("withhold") { withheld[RecordID(rawValue: record)] = ground }
+            if withheld.isEmpty, !ground.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw CasebookError(.invalidInput, "a legal ground goes with a record to withhold: tick the session or concern to leave out")
+            }
+            let (data, _) = try exporter.answer(from: vault, request: id, password: password, withheld: withheld)
             return HTML.download(data, filename: "subject-access-\(Vault.short(id)).zip")
         } catch {
             let refusal = HTML.refusal(from: error)

@@ -7,7 +7,7 @@ import Hummingbird
 /// The administrator's page (people, devices, training, sync status, "Sync now") and the
 /// disclosure log across clients.
 extension LocalWebApp {
-    func admin(_ c: UIContext, notice: String? = nil, error: CasebookError? = nil) -> Response {
+    func admin(_ c: UIContext, notice: String? = nil, error: CasebookError? = nil, noticeID: String = "sync-result") -> Response {
         guarded(c, "Organisation") { () throws(CasebookError) -> Response in
             let org = try vault.organisation()
             let report = try vault.status()
@@ -17,7 +17,7 @@ extension LocalWebApp {
                 for keys in try vault.trustedDevices(of: person) { fingerprints[keys.deviceID] = DeviceFingerprint.of(keys) }
             }
             var body = error.map(HTML.refusalBox) ?? ""
-            if let notice { body += "<p class=\"notice\" id=\"sync-result\">\(HTML.e(notice))</p>" }
+            if let notice { body += "<p class=\"notice\" id=\"\(noticeID)\">\(HTML.e(notice))</p>" }
             body += "<h2>Sync</h2><p>"
             body += report.serverConfigured
                 ? "Last sync: \(report.lastSync.map(HTML.date) ?? "never"); \(report.unsent) change(s) not yet sent."
@@ -44,8 +44,8 @@ extension LocalWebApp {
                     <td><code>\(HTML.e(fingerprints[device.device] ?? ""))</code></td></tr>
                     """
             }
-            body += "</table>"
-            return HTML.page("Organisation", body, context: c)
+            body += "</table>" + (try deviceActionsSection(c, devices: devices))
+            return HTML.page("Organisation", body, context: c, status: error.map(HTML.status(for:)) ?? .ok)
         }
     }
 

@@ -71,6 +71,8 @@ public final class LocalWebApp: Sendable {
         router.get("/sync") { _, c in self.syncStatus(c) }
         router.post("/training") { _, c in self.recordTraining(c) }
         router.post("/policy") { _, c in self.adoptPolicy(c) }
+        router.post("/devices/:id/certify") { _, c in await self.certifyDevice(c, device: DeviceID(rawValue: try c.parameters.require("id"))) }
+        router.post("/devices/remove") { _, c in await self.removeDevice(c) }
         return router
     }
 

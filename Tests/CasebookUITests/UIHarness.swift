@@ -12,7 +12,9 @@ import Synchronization
 /// The web app over a real vault file, driven through hummingbird's router test client.
 /// The router test framework sends requests with authority "localhost", so the gate allows that host.
 final class UIHarness: Sendable {
-    let fixture: VaultFixture
+    /// The vault fixture; nil only for a harness over an enrolled vault (`init(vault:…)`).
+    let fixture: VaultFixture!
+    let vault: Vault
     let gate: UIGate
     let app: LocalWebApp
 
@@ -21,6 +23,7 @@ final class UIHarness: Sendable {
     init(role: Role = .practitioner, trained: Bool = true, withClient: Bool = true, gate: UIGate = UIGate(allowedHosts: ["localhost"]),
          configure: (inout UIHooks) -> Void = { _ in }) throws {
         fixture = try VaultFixture(role: role, trained: trained, withClient: withClient)
+        vault = fixture.vault
         let flag = UnlockedBox()
         self.box = flag
         self.gate = gate
@@ -29,10 +32,20 @@ final class UIHarness: Sendable {
         app = LocalWebApp(vault: fixture.vault, gate: gate, hooks: hooks)
     }
 
+    /// The web app over an existing vault (an enrolled one, on a real sync server).
+    init(vault: Vault, gate: UIGate = UIGate(allowedHosts: ["localhost"]), configure: (inout UIHooks) -> Void = { _ in }) {
+        fixture = nil
+        self.vault = vault
+        let flag = UnlockedBox()
+        self.box = flag
+        self.gate = gate
+        var hooks = UIHooks(isUnlocked: { flag.value.load(ordering: .relaxed) })
+        configure(&hooks)
+        app = LocalWebApp(vault: vault, gate: gate, hooks: hooks)
+    }
+
     private let box: UnlockedBox
     func lock() { box.value.store(false, ordering: .relaxed) }
-
-    var vault: Vault { fixture.vault }
 
     func test(_ body: @Sendable (Browser) async throws -> Void) async throws {
         let application = Application(router: app.router())

@@ -23,6 +23,20 @@ extension SubjectAccessExporter {
         return found
     }
 
+    /// The legal ground of each withheld record, as the bundle's manifest shows it: one line of
+    /// 1–200 characters (the same limits `casebook export sar --ground` checks).
+    public static func checkGrounds(_ withheld: [RecordID: String]) throws(CasebookError) {
+        for ground in withheld.values {
+            let text = ground.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty else {
+                throw CasebookError(.invalidInput, "a withheld record needs the legal ground (the exemption relied on); nothing was written")
+            }
+            guard text.count <= 200, !text.contains(where: \.isNewline) else {
+                throw CasebookError(.invalidInput, "the legal ground must be one line of at most 200 characters; nothing was written")
+            }
+        }
+    }
+
     /// Only a records officer or the DSL exports; only the DSL withholds.
     static func requireExporter(_ vault: Vault, withholding: Bool) throws(CasebookError) {
         let me = try vault.me()
@@ -37,25 +51,34 @@ extension SubjectAccessExporter {
     /// The answer to an open request as zip bytes, never touching the file system: authorised as
     /// above, gathered, audited and logged as released exactly as `export(from:…)` does, and the
     /// request marked answered (as `casebook export sar --request` does after writing the file).
-    public func answer(from vault: Vault, request id: RecordID, password: BundlePassword? = nil) throws -> (archive: Data, export: SubjectAccessExport) {
-        try Self.requireExporter(vault, withholding: false)  // before even saying whether the request exists
+    public func answer(from vault: Vault, request id: RecordID, password: BundlePassword? = nil,
+                       withheld: [RecordID: String] = [:]) throws -> (archive: Data, export: SubjectAccessExport) {
+        try Self.requireExporter(vault, withholding: !withheld.isEmpty)  // before even saying whether the request exists
+        try Self.checkGrounds(withheld)
         guard let request = try vault.accessRequests(all: true).first(where: { $0.id == id }) else {
             throw CasebookError(.notFound, "no subject-access request \(Vault.short(id)); see 'casebook sar list --all'")
         }
-        _ = try Self.authorise(vault: vault, client: request.clientID, request: id, withholding: false)
+        _ = try Self.authorise(vault: vault, client: request.clientID, request: id, withholding: !withheld.isEmpty)
         let client = request.clientID
         let requests = try vault.accessRequests(all: true).filter { $0.clientID == client }
         let records = try SubjectAccessRecords.gather(from: vault, client: client, extra: .init(accessRequests: requests))
+        try Self.checkWithheld(withheld, in: records)
         let createdAt = vault.clock.now
-        let built = try contents(records, requestID: id.rawValue, createdAt: createdAt, encrypted: password != nil)
-        let metadata = BundleMetadata(caseID: client.rawValue, requestID: id.rawValue, createdAt: createdAt, softwareVersion: softwareVersion)
+        let built = try contents(records, requestID: id.rawValue, createdAt: createdAt, withheldConcerns: withheld,
+                                 encrypted: password != nil, withheldCount: withheld.count)
+        let metadata = BundleMetadata(caseID: client.rawValue, requestID: id.rawValue, createdAt: createdAt, softwareVersion: softwareVersion,
+                                      withheld: Self.withheldRecords(records, withheld))
         let (archive, manifest) = try writer.archiveData(built.contents, metadata: metadata, password: password)
         try vault.audit(.export, recordType: .client, recordID: client.clientRecordID, caseID: client)
         let released = [client.clientRecordID] + records.consents.map(\.id) + records.sessions.map(\.id) + records.amendments.map(\.id)
             + records.concerns.map(\.id) + records.disclosures.map(\.id) + records.releaseConsents.map(\.id)
             + records.releaseWithdrawals.map(\.id)
+        // A withheld session or concern (with its amendments or actions) is not logged as released, as in `export(from:…)`.
+        let withheldAmendments = Set(records.amendments.filter { withheld[$0.sessionID] != nil }.map(\.id))
+        let withheldConcernActions = Set(records.concernActions.filter { withheld[$0.concernID] != nil }.map(\.id))
+        let releasedRecords = released.filter { withheld[$0] == nil && !withheldAmendments.contains($0) && !withheldConcernActions.contains($0) }
         _ = try vault.disclose(client: client, recipient: "the data subject (subject access request)",
-                               purpose: "subject access request \(id.rawValue)", basis: .subjectAccess, records: released)
+                               purpose: "subject access request \(id.rawValue)", basis: .subjectAccess, records: releasedRecords)
         _ = try vault.answerAccessRequest(id, on: vault.clock.today)
         return (archive, SubjectAccessExport(manifest: manifest, redactionLog: built.redactionLog, counts: built.counts))
     }
