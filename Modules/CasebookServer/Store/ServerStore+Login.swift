@@ -1,4 +1,5 @@
 public import CasebookModels
+public import CasebookSync
 public import Foundation
 
 /// What a login needs from the store, in as few round trips as each store allows (ADR 0031):
