@@ -64,6 +64,10 @@ public struct DeviceIdentity: Sendable {
     public let person: PersonID
     let signingKey: Curve25519.Signing.PrivateKey
     let agreementKey: Curve25519.KeyAgreement.PrivateKey
+    /// A key for the local audit chain's MAC, derived from the device's secret so that only the
+    /// holder of the passphrase can extend or rewrite the chain. Derived once here: every audited
+    /// write uses it, and an HKDF per audit row was a fifth of the audit cost (ADR 0031).
+    public let auditKey: SymmetricKey
 
     public static func generate(person: PersonID) -> DeviceIdentity {
         DeviceIdentity(deviceID: .random(), person: person, signingKey: .init(), agreementKey: .init())
@@ -75,6 +79,8 @@ public struct DeviceIdentity: Sendable {
         self.person = person
         self.signingKey = signingKey
         self.agreementKey = agreementKey
+        self.auditKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: signingKey.rawRepresentation),
+                                               info: Data("casebook/audit-chain/v1".utf8), outputByteCount: 32)
     }
 
     public var publicKeys: DevicePublicKeys {
@@ -84,13 +90,6 @@ public struct DeviceIdentity: Sendable {
 
     public func sign(_ data: Data) throws(CasebookError) -> Data {
         do { return try signingKey.signature(for: data) } catch { throw CasebookError(.crypto, "signing failed") }
-    }
-
-    /// A key for the local audit chain's MAC, derived from the device's secret so that only the
-    /// holder of the passphrase can extend or rewrite the chain.
-    public var auditKey: SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: signingKey.rawRepresentation),
-                               info: Data("casebook/audit-chain/v1".utf8), outputByteCount: 32)
     }
 
     /// Secret bytes for sealing into the vault file (signing seed ‖ agreement scalar).

@@ -87,12 +87,6 @@ extension SealedRevision: CustomStringConvertible {
 
 /// Seals and opens revisions.
 public enum RevisionSealer {
-    private static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return e
-    }()
-
     public static func seal(header: RevisionHeader, body: RevisionBody, key: CaseKey, author: DeviceIdentity)
         throws(CasebookError) -> SealedRevision {
         guard key.caseID == header.caseID, key.epoch == header.keyEpoch else {
@@ -103,7 +97,7 @@ public enum RevisionSealer {
         }
         let headerBytes = header.canonicalBytes
         do {
-            let plaintext = try encoder.encode(body)
+            let plaintext = body.jsonBytes
             let box = try AES.GCM.seal(plaintext, using: key.key, nonce: AES.GCM.Nonce(), authenticating: headerBytes)
             guard let combined = box.combined else { throw CasebookError(.crypto, "encryption produced no output") }
             let digest = SealedRevision.contentDigest(headerBytes: headerBytes, ciphertext: combined)

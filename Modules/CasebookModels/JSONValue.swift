@@ -43,7 +43,10 @@ public enum JSONValue: Hashable, Sendable, Codable {
 /// Converts between typed records and the field maps that revisions carry.
 public enum FieldCoding {
     /// Field map of a record: its JSON object, one entry per stored property.
+    /// Built directly by `JSONValueEncoding`; a type it cannot reproduce exactly takes Foundation's
+    /// encode-then-decode path, which defines the result.
     public static func fields<T: Encodable>(of value: T) throws(CasebookError) -> [String: JSONValue] {
+        if case .object(let object)? = try? JSONValueEncoding.encode(value) { return object }
         do {
             let data = try encoder.encode(value)
             guard case .object(let object) = try JSONDecoder().decode(JSONValue.self, from: data) else {

@@ -31,20 +31,38 @@ extension Vault {
         let policy = try organisationState(db).policyInForce(on: clock.today)?.version
         var sealedRevisions: [SealedRevision] = []
         sealedRevisions.reserveCapacity(changes.count)
+        // Looked up once per call, not once per change (ADR 0031): nothing this loop writes changes a
+        // case's current key; each device number is one more than the last this loop used in the
+        // case; the rule signers change only with an organisation record (then read again).
+        var keys: [CaseID: CaseKey] = [:]
+        var deviceSeqs: [CaseID: UInt64] = [:]
+        var signers: [Bool: [DeviceID: Signer]] = [:]
+        var audit: [AuditEvent] = []
+        audit.reserveCapacity(changes.count)
         for change in changes {
-            let key = try currentKey(db, for: change.caseID)
+            let key = try keys[change.caseID] ?? currentKey(db, for: change.caseID)
+            keys[change.caseID] = key
+            let deviceSeq = try deviceSeqs[change.caseID].map { $0 + 1 } ?? nextDeviceSeq(db, caseID: change.caseID)
+            deviceSeqs[change.caseID] = deviceSeq
             let header = RevisionHeader(recordID: change.record, recordType: change.type, caseID: change.caseID,
                                         authorDevice: device, hlc: clockState.tick(wallMillis: clock.nowMillis), keyEpoch: key.epoch,
-                                        deviceSeq: try nextDeviceSeq(db, caseID: change.caseID))
+                                        deviceSeq: deviceSeq)
             let body = RevisionBody(fields: change.fields, author: person, policyVersion: policy)
-            if checked { try checkRules(db, header: header, body: body) }
+            if checked {
+                let personRoles = !(change.caseID == .organisation || change.type.isOrganisationWide)
+                let known = try signers[personRoles] ?? ruleSigners(db, personRoles: personRoles)
+                signers[personRoles] = known
+                try checkRules(db, header: header, body: body, signers: known)
+            }
             let sealed = try RevisionSealer.seal(header: header, body: body, key: key, author: identity)
             try insert(db, sealed, serverSeq: nil)
+            if change.caseID == .organisation || change.type.isOrganisationWide { signers = [:] }
             try db.execute(sql: "INSERT OR IGNORE INTO outbox (revision_id, queued_at) VALUES (?, ?)",
                            arguments: [sealed.id.rawValue, Int64(clock.nowMillis)])
-            try appendAudit(db, action: action, recordType: change.type, recordID: change.record, caseID: change.caseID)
+            audit.append(AuditEvent(action: action, recordType: change.type, recordID: change.record, caseID: change.caseID))
             sealedRevisions.append(sealed)
         }
+        try appendAudit(db, audit)
         try Meta.set(db, .hlc, Data(clockState.last.description.utf8))
         return sealedRevisions
     }

@@ -50,8 +50,8 @@ extension Vault {
 
     /// The writer's courtesy: the same rules every receiver runs, checked before sealing so the
     /// user gets a clear refusal instead of a revision every other replica ignores.
-    func checkRules(_ db: Database, header: RevisionHeader, body: RevisionBody) throws {
-        let signers = try ruleSigners(db, forCase: header.caseID, type: header.recordType)
+    func checkRules(_ db: Database, header: RevisionHeader, body: RevisionBody, signers known: [DeviceID: Signer]? = nil) throws {
+        let signers = try known ?? ruleSigners(db, forCase: header.caseID, type: header.recordType)
         guard let me = signers[device] else {
             throw CasebookError(.vaultCorrupt, "this vault does not hold its own device's certificate")
         }

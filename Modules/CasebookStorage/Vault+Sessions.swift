@@ -77,10 +77,24 @@ extension Vault {
     /// Logs many sessions in one transaction (bulk import): each passes the same checks and
     /// redaction as `logSession`; any refusal rolls the whole batch back.
     public func logSessions(_ drafts: [SessionDraft]) throws(CasebookError) -> [SessionLogResult] {
-        return try write("importing sessions") { db in try drafts.map { try logSession(db, $0) } }
+        // Every draft is checked and redacted in order, then all are sealed and audited in one
+        // `commit`, which looks the case key, device number, rule signers and audit head up once
+        // instead of once per session (ADR 0031); the revisions and audit rows are the same.
+        return try write("importing sessions") { db in
+            let prepared = try drafts.map { try prepareSession(db, $0) }
+            try commit(db, prepared.map(\.change), action: .create)
+            return prepared.map(\.result)
+        }
     }
 
     func logSession(_ db: Database, _ draft: SessionDraft) throws -> SessionLogResult {
+        let prepared = try prepareSession(db, draft)
+        try commit(db, [prepared.change], action: .create)
+        return prepared.result
+    }
+
+    /// The checks (P3, P4, P5) and redaction (P6) of a session draft, and the change that logs it.
+    func prepareSession(_ db: Database, _ draft: SessionDraft) throws -> (change: PendingChange, result: SessionLogResult) {
         try requireCaseAccess(db, draft.clientID)
         _ = try client(db, draft.clientID)
         let org = try organisationState(db)
@@ -94,9 +108,8 @@ extension Vault {
         let session = SessionRecord(id: .random(), clientID: draft.clientID, practitioner: person, on: draft.on,
                                     minutes: draft.minutes, platform: platform, practitionerPrivate: true, clientPrivate: true,
                                     topics: texts[0], progress: texts[1], followUp: texts[2], masked: counts)
-        try commit(db, [.init(record: session.id, type: .session, caseID: draft.clientID,
-                              fields: try FieldCoding.fields(of: session))], action: .create)
-        return SessionLogResult(session: session, masked: masked)
+        return (PendingChange(record: session.id, type: .session, caseID: draft.clientID, fields: try FieldCoding.fields(of: session)),
+                SessionLogResult(session: session, masked: masked))
     }
 
     /// Sessions of a client with their amendments, oldest first. Audited as a read of the case.

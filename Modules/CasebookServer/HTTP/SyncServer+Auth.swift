@@ -47,9 +47,7 @@ extension SyncServer {
         let body = try await request.decode(as: ChallengeRequest.self, context: context)
         let bytes = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
         let expires = later(settings.challengeTTL)
-        if try await store.device(body.deviceID) != nil {
-            try await store.insertChallenge(bytes, device: body.deviceID, expiresAt: expires)
-        }
+        _ = try await store.storeChallenge(bytes, device: body.deviceID, expiresAt: expires)
         return jsonResponse(ChallengeResponse(challenge: bytes, expiresAt: expires))
     }
 
@@ -65,20 +63,32 @@ extension SyncServer {
             if let wait = recordFailure(request, context, device: body.deviceID.rawValue) { throw RateLimitedError(retryAfter: wait) }
             throw refused
         }
-        guard try await store.consumeChallenge(body.challenge, device: body.deviceID, now: clock.now),
-              let device = try await store.device(body.deviceID),
-              let person = try await store.person(device.person) else { try failed() }
+        // The device, its person and its removal are read together, and the challenge is consumed
+        // and the token stored in one step (ADR 0031): a login on PostgreSQL was nine sequential
+        // round trips. A challenge is spent by every attempt that names it, failed or not.
+        let spend = { [store, clock] in _ = try await store.consumeChallenge(body.challenge, device: body.deviceID, now: clock.now) }
+        guard let facts = try await store.loginFacts(body.deviceID), let person = facts.person else {
+            try await spend()
+            try failed()
+        }
         let signed = ChallengeResponse.signedBytes(challenge: body.challenge, deviceID: body.deviceID)
-        guard try device.publicKeys.signingKey().isValidSignature(body.signature, for: signed) else { try failed() }
+        guard try facts.device.publicKeys.signingKey().isValidSignature(body.signature, for: signed) else {
+            try await spend()
+            try failed()
+        }
         // The device proved it holds its key, so it may be told plainly why it is refused: it
         // already knows it was a member, and learns nothing else (issue 13). Removing a person
         // removes every device of theirs, so an inactive person's device is refused the same way.
-        if try await store.removal(of: device.deviceID) != nil || !person.record.active {
+        // (A dead challenge is refused first, as before.)
+        if facts.removal != nil || !person.record.active {
+            guard try await store.consumeChallenge(body.challenge, device: body.deviceID, now: clock.now) else { try failed() }
             throw ServerError.deviceRemoved
         }
         let token = SymmetricKey.randomToken()
         let expires = later(settings.tokenTTL)
-        try await store.insertToken(hash: AuthMiddleware.hash(token), device: device.deviceID, expiresAt: expires)
+        guard try await store.tokenForChallenge(body.challenge, device: facts.device.deviceID, now: clock.now,
+                                                tokenHash: AuthMiddleware.hash(token), expiresAt: expires) else { try failed() }
+        let device = facts.device
         context.logger.info("token issued", metadata: ["device": .string(device.deviceID.rawValue)])
         return jsonResponse(TokenResponse(token: token, expiresAt: expires))
     }
