@@ -15,7 +15,7 @@ extension SubjectAccessExporter {
         try requireExporter(vault, withholding: withholding)
         guard let request else { return nil }
         guard let found = try vault.accessRequests(all: true).first(where: { $0.id == request }), found.clientID == id else {
-            throw CasebookError(.notFound, "no subject-access request \(Vault.short(request)) for client \(Vault.short(id)); see 'casebook sar list --all'")
+            throw CasebookError(.notFound, "no subject-access request \(Vault.short(request)) for client \(Vault.short(id))", hint: .list(.accessRequests))
         }
         guard found.status == .open else {
             throw CasebookError(.conflict, "subject-access request \(Vault.short(request)) is \(found.status.rawValue), not open; nothing was written (export without --request to send a further copy)")
@@ -56,7 +56,7 @@ extension SubjectAccessExporter {
         try Self.requireExporter(vault, withholding: !withheld.isEmpty)  // before even saying whether the request exists
         try Self.checkGrounds(withheld)
         guard let request = try vault.accessRequests(all: true).first(where: { $0.id == id }) else {
-            throw CasebookError(.notFound, "no subject-access request \(Vault.short(id)); see 'casebook sar list --all'")
+            throw CasebookError(.notFound, "no subject-access request \(Vault.short(id))", hint: .list(.accessRequests))
         }
         _ = try Self.authorise(vault: vault, client: request.clientID, request: id, withholding: !withheld.isEmpty)
         let client = request.clientID
