@@ -1,5 +1,6 @@
 import CasebookCrypto
 import CasebookModels
+import CasebookServerTestSupport
 @testable import CasebookServer
 import CasebookSync
 import Foundation
@@ -11,32 +12,6 @@ import HTTPTypes
 import NIOCore
 import Synchronization
 import Testing
-
-/// Captures every log line (message and metadata) in memory.
-final class LogCapture: Sendable {
-    let lines = Mutex<[String]>([])
-
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            let line = "\(event.level) \(event.message) \(all.map { "\($0)=\($1)" }.sorted().joined(separator: " "))"
-            capture.lines.withLock { $0.append(line) }
-        }
-    }
-
-    var logger: Logger {
-        var logger = Logger(label: "capture") { _ in Handler(capture: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-}
 
 @Suite("Logs hold no content or secrets")
 struct LogContentTests {
@@ -60,7 +35,7 @@ struct LogContentTests {
             _ = try await api.send(.post, SyncAPI.Path.revisions, token: alice.token, json: ["revisions": "Zebedee Quartermaine"])
             _ = try await api.pullAll(as: alice)
         }
-        let lines = capture.lines.withLock { $0 }
+        let lines = capture.lines
         #expect(lines.contains { $0.contains("request") && $0.contains("http.route=/v1/revisions") })
         #expect(lines.contains { $0.contains("request_id=") })
         for secret in secrets.withLock({ $0 }) + ["Zebedee", "Quartermaine"] {

@@ -1,4 +1,5 @@
 import CasebookModels
+import CasebookServerTestSupport
 import CasebookStorage
 import CasebookSync
 import CasebookTestSupport
@@ -102,9 +103,8 @@ struct UISessionTests {
 
     @Test("no client content in hummingbird's logs at trace level, over a real socket, across pages, forms, refusals and errors")
     func noContentInLogs() async throws {
-        let captured = CapturedLog()
-        var logger = Logger(label: "casebook-ui-test") { _ in CapturingHandler(log: captured) }
-        logger.logLevel = .trace
+        let captured = LogCapture()
+        let logger = captured.logger
         let fixture = try VaultFixture()
         let app = LocalWebApp(vault: fixture.vault, gate: UIGate(allowedHosts: ["localhost"]))
         let application = Application(router: app.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
@@ -134,27 +134,5 @@ struct UISessionTests {
         for word in ["Maudlin", "Thistlewick", "quarrywood", Synthetic.clientName, app.gate.launchToken] {
             #expect(!text.contains(word), "'\(word)' reached the log")
         }
-    }
-}
-
-final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-}
-
-/// A log handler that keeps every message and its metadata, at every level.
-struct CapturingHandler: LogHandler {
-    let log: CapturedLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        log.append("\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 }) \(event.error.map { "\($0)" } ?? "")")
     }
 }
