@@ -123,8 +123,9 @@ struct Lexicon: Sendable {
         add("club group team society squad", .groupWord)
         add("mood score scored scores rated rating rate scale level levels gad phq core sleep pain anxiety marks", .scaleWord)
         add("gmail googlemail hotmail yahoo ymail outlook icloud btinternet aol protonmail proton msn sky virginmedia talktalk", .mailProvider)
-        add("oh o zero nought one two three four five six seven eight nine", .digitWord)
-        add("double triple treble", .repeatWord)
+        // The number detector's own word tables, so the flag and the values never disagree.
+        for h in PhoneDetector.digitWords.keys { table.insert(h, WordFlags.digitWord.rawValue) }
+        for h in PhoneDetector.repeatWords.keys { table.insert(h, WordFlags.repeatWord.rawValue) }
         add("account accounts username handle profile", .accountWord)
         add("the a an", .article)
         add("underscore", .underscoreWord)
